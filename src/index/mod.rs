@@ -1,0 +1,40 @@
+//! Index: turns model values into the stores in the data directory. Knows nothing
+//! of HTTP; reads nothing but content it is handed and its own data directory.
+
+pub mod datadir;
+pub mod indexer;
+pub mod manifest;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use datadir::DataDir;
+pub use indexer::{IndexOptions, IndexReport, run};
+pub use manifest::Manifest;
+
+/// Errors of the index layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("full-text index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("another `eoskb index` is writing to {0} (remove {0}/.lock only if no run is active)")]
+    Locked(PathBuf),
+    #[error("data directory is damaged: {0}")]
+    Corrupt(String),
+    #[error("no index in {0}: run `eoskb index` first")]
+    NoIndex(PathBuf),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Markdown bodies: heading-aware sections with stable anchors, plain text for the
+//! indexes, and sanitised HTML for readers.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use crate::model::Section;
+
+/// The Markdown extensions the corpora use.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// What a Markdown body yields for indexing.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub sections: Vec<Section>,
+    /// Text of the first level-1 heading (or, failing that, the first heading).
+    pub first_heading: Option<String>,
+    /// Link targets with their 1-based line in the file.
+    pub links: Vec<(String, usize)>,
+}
+
+/// Maps byte offsets in the body to 1-based lines in the file.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.first_line
+            + self
+                .starts
+                .partition_point(|&s| s <= offset)
+                .saturating_sub(1)
+    }
+}
+
+/// Builds a GitHub-style anchor: lower case, punctuation dropped, spaces to hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            slug.push('-');
+        }
+    }
+    slug
+}
+
+/// Hands out anchors that are unique within one article, as GitHub does (`x`, `x-1`).
+#[derive(Default)]
+struct Anchors {
+    used: HashSet<String>,
+}
+
+impl Anchors {
+    fn assign(&mut self, explicit: Option<&str>, heading: &str) -> String {
+        if let Some(id) = explicit.filter(|id| !id.is_empty()) {
+            self.used.insert(id.to_string());
+            return id.to_string();
+        }
+        let base = slugify(heading);
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut candidate = base.clone();
+        let mut n = 1;
+        while !self.used.insert(candidate.clone()) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        candidate
+    }
+}
+
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<[^>]*>").expect("valid regex"));
+static HTML_SKIPPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<(script|style)\b.*?</(script|style)\s*>|<!--.*?-->").expect("valid regex")
+});
+
+/// Text a reader would see in a raw HTML block.
+fn html_text(html: &str) -> String {
+    let without_code = HTML_SKIPPED.replace_all(html, " ");
+    let text = HTML_TAG.replace_all(&without_code, " ");
+    decode_entities(&text)
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Collapses runs of spaces and blank lines so snippets read cleanly.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&line);
+        }
+    }
+    out
+}
+
+struct SectionBuilder {
+    heading: String,
+    level: u8,
+    heading_path: Vec<String>,
+    anchor: String,
+    text: String,
+    line: usize,
+}
+
+/// Splits a (directive-cleaned) Markdown body into sections. `title` names the text
+/// before the first heading; `body_line` is the body's first line in the file.
+pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
+    let lines = LineIndex::new(markdown, body_line);
+    let mut body = Body::default();
+    let mut anchors = Anchors::default();
+    let mut path: Vec<(u8, String)> = Vec::new();
+    let mut current = SectionBuilder {
+        heading: title.to_string(),
+        level: 0,
+        heading_path: Vec::new(),
+        anchor: String::new(),
+        text: String::new(),
+        line: body_line,
+    };
+    let mut in_heading: Option<(u8, Option<String>, usize)> = None;
+    let mut heading_text = String::new();
+    let mut image_depth = 0usize;
+    let mut first_any_heading: Option<String> = None;
+
+    let finish = |section: SectionBuilder, sections: &mut Vec<Section>| {
+        let text = tidy(&section.text);
+        if !text.is_empty() {
+            sections.push(Section {
+                ordinal: sections.len(),
+                heading: section.heading,
+                level: section.level,
+                heading_path: section.heading_path,
+                anchor: section.anchor,
+                text,
+                line: section.line,
+            });
+        }
+    };
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                in_heading = Some((
+                    heading_number(level),
+                    id.map(|i| i.to_string()),
+                    lines.line(range.start),
+                ));
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, id, line)) = in_heading.take() else {
+                    continue;
+                };
+                let text = tidy(&heading_text).replace('\n', " ");
+                if level == 1 && body.first_heading.is_none() {
+                    body.first_heading = Some(text.clone());
+                }
+                first_any_heading.get_or_insert_with(|| text.clone());
+                let anchor = anchors.assign(id.as_deref(), &text);
+                path.retain(|(l, _)| *l < level);
+                path.push((level, text.clone()));
+                let next = SectionBuilder {
+                    heading: text,
+                    level,
+                    heading_path: path.iter().map(|(_, t)| t.clone()).collect(),
+                    anchor,
+                    text: String::new(),
+                    line,
+                };
+                finish(std::mem::replace(&mut current, next), &mut body.sections);
+            }
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                body.links
+                    .push((dest_url.to_string(), lines.line(range.start)));
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if image_depth > 0 {
+                    continue;
+                }
+                if in_heading.is_some() {
+                    heading_text.push_str(&t);
+                } else {
+                    current.text.push_str(&t);
+                }
+            }
+            Event::Html(html) if in_heading.is_none() => {
+                current.text.push_str(&html_text(&html));
+                current.text.push('\n');
+            }
+            Event::SoftBreak => push_to(
+                &mut current.text,
+                &mut heading_text,
+                in_heading.is_some(),
+                " ",
+            ),
+            Event::HardBreak => push_to(
+                &mut current.text,
+                &mut heading_text,
+                in_heading.is_some(),
+                "\n",
+            ),
+            Event::End(TagEnd::TableCell) => current.text.push_str(" | "),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionListDefinition,
+            ) => current.text.push('\n'),
+            _ => {}
+        }
+    }
+    finish(current, &mut body.sections);
+    if body.first_heading.is_none() {
+        body.first_heading = first_any_heading;
+    }
+    body
+}
+
+fn push_to(text: &mut String, heading: &mut String, in_heading: bool, s: &str) {
+    if in_heading {
+        heading.push_str(s);
+    } else {
+        text.push_str(s);
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Renders a (directive-cleaned) body to sanitised HTML whose heading ids are the
+/// section anchors, so `#anchor` links from search hits land on the right heading.
+pub fn render_html(markdown: &str) -> String {
+    let mut anchors = Anchors::default();
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id, .. }) = &events[i] {
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    Event::SoftBreak => Some(" "),
+                    _ => None,
+                })
+                .collect();
+            let text = tidy(&text).replace('\n', " ");
+            let anchor = anchors.assign(explicit.as_deref(), &text);
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(anchor));
+            }
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitize(&html)
+}
+
+fn sanitize(html: &str) -> String {
+    static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut builder = ammonia::Builder::default();
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            builder.add_tag_attributes(h, ["id"]);
+        }
+        builder
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tags(["input"])
+            .add_generic_attributes(["id"]);
+        builder
+    });
+    CLEANER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sections_with_paths_and_anchors() {
+        let md = "Intro text.\n\n## Getting a DOI\n\nAsk the facility.\n\n### Step 1: log in\n\nUse your account.\n\n## Getting a DOI\n\nAgain.\n";
+        let body = parse(md, "Title", 10);
+        let headings: Vec<_> = body.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(
+            headings,
+            ["Title", "Getting a DOI", "Step 1: log in", "Getting a DOI"]
+        );
+        let anchors: Vec<_> = body.sections.iter().map(|s| s.anchor.as_str()).collect();
+        assert_eq!(
+            anchors,
+            ["", "getting-a-doi", "step-1-log-in", "getting-a-doi-1"]
+        );
+        assert_eq!(
+            body.sections[2].heading_path,
+            ["Getting a DOI", "Step 1: log in"]
+        );
+        assert_eq!(body.sections[3].heading_path, ["Getting a DOI"]);
+        assert_eq!(body.sections[1].line, 12);
+        assert_eq!(body.sections[2].text, "Use your account.");
+    }
+
+    #[test]
+    fn explicit_heading_ids_win() {
+        let body = parse("## Hello {#custom}\n\ntext\n", "T", 1);
+        assert_eq!(body.sections[0].anchor, "custom");
+        assert_eq!(body.sections[0].heading, "Hello");
+    }
+
+    #[test]
+    fn first_heading_is_found_and_empty_sections_dropped() {
+        let body = parse("# The Title\n\n## A\n\nx\n", "fallback", 1);
+        assert_eq!(body.first_heading.as_deref(), Some("The Title"));
+        assert_eq!(body.sections.len(), 1);
+        assert_eq!(body.sections[0].heading_path, ["The Title", "A"]);
+    }
+
+    #[test]
+    fn tables_lists_html_and_links_become_text() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [link](http://x.org)\n\n<div class=\"c\"><p>Inside <b>html</b></p><script>bad()</script></div>\n\n![logo](l.png)\n";
+        let body = parse(md, "T", 1);
+        let text = &body.sections[0].text;
+        assert!(text.contains("a | b"), "{text}");
+        assert!(text.contains("done") && text.contains("link"));
+        assert!(text.contains("Inside html") && !text.contains("bad()") && !text.contains('<'));
+        assert!(!text.contains("logo"));
+        assert_eq!(body.links, [("http://x.org".to_string(), 6)]);
+    }
+
+    #[test]
+    fn rendered_html_has_anchors_and_no_scripts() {
+        let html =
+            render_html("## Getting a DOI\n\n<script>alert(1)</script>\n\n## Getting a DOI\n");
+        assert!(html.contains("id=\"getting-a-doi\""), "{html}");
+        assert!(html.contains("id=\"getting-a-doi-1\""), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("What is PaNET?"), "what-is-panet");
+        assert_eq!(slugify("Données & métadonnées"), "données--métadonnées");
+    }
+}

@@ -1,0 +1,396 @@
+//! Ingest: turns files into [`crate::model`] values. Knows nothing of indexes.
+//!
+//! Problems are [`Diagnostic`]s that carry `path:line:col`, so a curator can fix
+//! them without a debugger; one bad file never stops the others.
+
+pub mod directives;
+pub mod frontmatter;
+pub mod markdown;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::model::{Article, SourceRef};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A problem found in content, located in its file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// The file as the user named it: content folder joined with the relative path.
+    pub path: String,
+    /// 1-based line (0 when the problem is the file as a whole, e.g. unreadable).
+    pub line: usize,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line,
+            column: None,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, message)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(col) => write!(f, "{}:{}:{}: ", self.path, self.line, col)?,
+            None => write!(f, "{}:{}: ", self.path, self.line)?,
+        }
+        write!(f, "{}: {}", self.severity, self.message)
+    }
+}
+
+/// A Markdown file found under a content folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContentFile {
+    /// The content folder as the user named it (normalised: no `./`, no trailing `/`).
+    pub root: String,
+    /// Path relative to the content folder, `/`-separated.
+    pub rel: String,
+    /// Path to read.
+    pub abs: PathBuf,
+}
+
+impl ContentFile {
+    /// The path shown in diagnostics.
+    pub fn display(&self) -> String {
+        format!("{}/{}", self.root, self.rel)
+    }
+}
+
+/// Normalises a content folder name so the same folder always gives the same key.
+pub fn normalise_root(root: &Path) -> String {
+    let text = root.to_string_lossy().replace('\\', "/");
+    let text = text.trim_end_matches('/');
+    let text = text.strip_prefix("./").unwrap_or(text);
+    if text.is_empty() {
+        ".".into()
+    } else {
+        text.into()
+    }
+}
+
+/// Folders never holding articles: version control, build output, dependencies.
+fn skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "_site" | "node_modules" | "_build" | "target")
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// Lists the Markdown files under the content folders, sorted, with diagnostics for
+/// folders that are missing and entries that cannot be read (e.g. symlink loops).
+pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for root_path in roots {
+        let root = normalise_root(root_path);
+        if !root_path.is_dir() {
+            problems.push(Diagnostic::error(&root, 0, "content folder not found"));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root_path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy()))
+            });
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
+                    let rel = entry
+                        .path()
+                        .strip_prefix(root_path)
+                        .unwrap_or(entry.path())
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    files.push(ContentFile {
+                        root: root.clone(),
+                        rel,
+                        abs: entry.path().to_path_buf(),
+                    });
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| root.clone());
+                    let reason = if err.loop_ancestor().is_some() {
+                        "symbolic link loop".to_string()
+                    } else {
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), |e| e.to_string())
+                    };
+                    problems.push(Diagnostic::error(path, 0, format!("cannot read: {reason}")));
+                }
+            }
+        }
+    }
+    // Content folders keep the order given (it decides which file keeps a shared id);
+    // a folder named twice, or nested in another, contributes each file once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.abs.canonicalize().unwrap_or_else(|_| f.abs.clone())));
+    (files, problems)
+}
+
+/// Reads a file's bytes, reporting failures as diagnostics.
+pub fn read(file: &ContentFile) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(&file.abs)
+        .map_err(|e| Diagnostic::error(file.display(), 0, format!("cannot read: {e}")))
+}
+
+/// The id a file gets when its front matter names none: its path without the
+/// extension, lower case, with anything unusual turned into `-`.
+pub fn path_slug(rel: &str) -> String {
+    let stem = rel
+        .rsplit_once('.')
+        .map_or(rel, |(stem, _)| stem)
+        .to_lowercase();
+    let mut slug = String::with_capacity(stem.len());
+    for c in stem.chars() {
+        let keep = c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '.');
+        let c = if keep { c } else { '-' };
+        if !(c == '-' && slug.ends_with('-')) {
+            slug.push(c);
+        }
+    }
+    slug.trim_matches('-').to_string()
+}
+
+/// Parses one Markdown file into an article. Errors make the file unusable;
+/// warnings (returned beside the article) do not.
+pub fn parse_article(
+    file: &ContentFile,
+    bytes: &[u8],
+) -> Result<(Article, Vec<Diagnostic>), Diagnostic> {
+    let display = file.display();
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Diagnostic::error(&display, line, "invalid UTF-8")
+    })?;
+    let split = frontmatter::split(text).map_err(|e| located(&display, e))?;
+    let fields = frontmatter::parse(&split).map_err(|e| located(&display, e))?;
+    let mut warnings: Vec<Diagnostic> = fields
+        .warnings
+        .into_iter()
+        .map(|w| Diagnostic {
+            severity: Severity::Warning,
+            ..located(&display, w)
+        })
+        .collect();
+    let meta = frontmatter::to_metadata(fields.values);
+    warnings.extend(
+        meta.warnings
+            .iter()
+            .map(|w| Diagnostic::warning(&display, split.block_line.saturating_sub(1).max(1), w)),
+    );
+    let id = match meta.id {
+        Some(id) if is_valid_id(&id) => id,
+        Some(id) => {
+            let fallback = path_slug(&file.rel);
+            warnings.push(Diagnostic::warning(
+                &display,
+                split.block_line,
+                format!("id `{}` is not usable (no spaces, `<`, `#` or `?`, at most 200 characters); using `{fallback}`", leading(&id, 40)),
+            ));
+            fallback
+        }
+        None => path_slug(&file.rel),
+    };
+
+    let cleaned = directives::clean(split.body);
+    let provisional_title = meta.title.as_deref().map(directives::clean_inline);
+    let body = markdown::parse(
+        &cleaned,
+        provisional_title.as_deref().unwrap_or(""),
+        split.body_line,
+    );
+    let title = provisional_title
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| body.first_heading.clone())
+        .unwrap_or_else(|| title_from_path(&file.rel));
+    let mut sections = body.sections;
+    for section in sections.iter_mut().filter(|s| s.level == 0) {
+        section.heading = title.clone();
+    }
+    if sections.is_empty() {
+        warnings.push(Diagnostic::warning(
+            &display,
+            split.body_line,
+            "article has no text",
+        ));
+    }
+    let summary = meta
+        .summary
+        .as_deref()
+        .map(directives::clean_inline)
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_default();
+
+    let article = Article {
+        id,
+        title: title.trim().to_string(),
+        summary: summary.trim().to_string(),
+        kind: meta.kind,
+        audience: meta.audience,
+        fair: meta.fair,
+        terms: meta.terms,
+        tags: meta.tags,
+        projects: meta.projects,
+        authors: meta.authors,
+        license: meta.license,
+        updated: meta.updated,
+        related: meta.related,
+        extra: meta.extra,
+        source: SourceRef {
+            root: file.root.clone(),
+            path: file.rel.clone(),
+            body_line: split.body_line,
+        },
+        markdown: cleaned,
+        sections,
+    };
+    Ok((article, warnings))
+}
+
+/// Ids appear in URLs and on command lines: keep them plain.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && !id.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '#' | '?' | '"' | '\\')
+        })
+}
+
+fn leading(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+fn located(path: &str, e: frontmatter::FrontMatterError) -> Diagnostic {
+    Diagnostic {
+        path: path.to_string(),
+        line: e.line,
+        column: Some(e.column),
+        severity: Severity::Error,
+        message: e.message,
+    }
+}
+
+fn title_from_path(rel: &str) -> String {
+    let stem = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    let words = stem.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => rel.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str) -> ContentFile {
+        ContentFile {
+            root: "content".into(),
+            rel: rel.into(),
+            abs: PathBuf::from(rel),
+        }
+    }
+
+    #[test]
+    fn article_without_front_matter_takes_first_heading() {
+        let (a, _) = parse_article(
+            &file("recipes/x.md"),
+            b"# Making data findable\n\nSome text.\n",
+        )
+        .unwrap();
+        assert_eq!(a.title, "Making data findable");
+        assert_eq!(a.id, "recipes/x");
+        assert_eq!(a.source.body_line, 1);
+    }
+
+    #[test]
+    fn article_without_any_title_uses_file_name() {
+        let (a, _) = parse_article(&file("data_life-cycle.md"), b"Just text.\n").unwrap();
+        assert_eq!(a.title, "Data life cycle");
+        assert_eq!(a.sections[0].heading, "Data life cycle");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err =
+            parse_article(&file("bad.md"), b"---\ntitle: x\n---\nok\n\xff\xfe\n").unwrap_err();
+        assert_eq!(err.to_string(), "content/bad.md:5: error: invalid UTF-8");
+    }
+
+    #[test]
+    fn broken_yaml_is_located() {
+        let err =
+            parse_article(&file("bad.md"), b"---\ntitle: x\ntags: [a\n---\nbody\n").unwrap_err();
+        assert!(err.to_string().starts_with("content/bad.md:"), "{err}");
+        assert!(err.message.contains("YAML"), "{err}");
+    }
+
+    #[test]
+    fn template_markup_does_not_reach_title_or_text() {
+        let src = b"---\ntitle: \"Tools {{ site.x }}\"\n---\n## Use {% tool \"zenodo\" %}\n\n```{note}\nA note.\n```\n";
+        let (a, _) = parse_article(&file("t.md"), src).unwrap();
+        assert_eq!(a.title, "Tools");
+        assert_eq!(a.sections[0].heading, "Use zenodo");
+        assert_eq!(a.sections[0].text, "A note.");
+    }
+
+    #[test]
+    fn slug_from_path() {
+        assert_eq!(path_slug("Your Tasks/Data Plan.md"), "your-tasks/data-plan");
+    }
+}

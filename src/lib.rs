@@ -1,0 +1,11 @@
+//! eoskb: a knowledge base and search engine for open-science guidance.
+//!
+//! Data flows one way: [`ingest`] turns files into [`model`] values, [`index`]
+//! writes them into the stores of a data directory, [`query`] answers from those
+//! stores, and [`server`] (like the CLI) is a thin face over [`query`].
+
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod query;
+pub mod server;

@@ -1,0 +1,343 @@
+//! The `eoskb` command line: a thin face over the library, like the HTTP server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
+use eoskb::model::FACETS;
+use eoskb::query::{self, KnowledgeBase, SearchRequest, SearchResponse};
+
+/// Knowledge base and search engine for open-science guidance and ontologies.
+#[derive(Parser)]
+#[command(name = "eoskb", version, about, max_term_width = 100)]
+struct Cli {
+    /// Data directory holding the indexes.
+    #[arg(
+        long,
+        global = true,
+        default_value = "data",
+        env = "EOSKB_DATA",
+        value_name = "DIR"
+    )]
+    data: PathBuf,
+    /// More log output (-v: debug, -vv: trace). `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index the content folders into the data directory (incremental and atomic).
+    Index(IndexArgs),
+    /// Serve the HTTP API and web page.
+    Serve(ServeArgs),
+    /// Keyword search from the terminal.
+    Search(SearchArgs),
+    /// Show one article by id.
+    Show {
+        /// Article id (as in search results).
+        id: String,
+        /// Print the API's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts of what is indexed.
+    Stats {
+        /// Print the API's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct ContentArgs {
+    /// Folder of Markdown articles; repeat for several. Earlier folders win id clashes.
+    #[arg(long = "content", value_name = "DIR", default_value = "content")]
+    content: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    #[command(flatten)]
+    content: ContentArgs,
+    /// Exit non-zero and publish nothing if any file has an error.
+    #[arg(long)]
+    strict: bool,
+    /// Rebuild everything instead of only what changed.
+    #[arg(long)]
+    full: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "EOSKB_ADDR")]
+    addr: SocketAddr,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query (words, "phrases", field:word, +required, -excluded).
+    query: String,
+    /// Hits to show (at most 100).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    limit: i64,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    offset: i64,
+    /// Only articles of this kind (repeatable: any of them).
+    #[arg(long)]
+    kind: Vec<String>,
+    /// Only articles for this audience (repeatable).
+    #[arg(long)]
+    audience: Vec<String>,
+    /// Only articles helping with this FAIR principle, e.g. F1 (repeatable).
+    #[arg(long)]
+    fair: Vec<String>,
+    /// Only articles with this tag (repeatable).
+    #[arg(long)]
+    tag: Vec<String>,
+    /// Only articles from this project (repeatable).
+    #[arg(long)]
+    project: Vec<String>,
+    /// Only articles annotated with this ontology term, as written (repeatable).
+    #[arg(long)]
+    term: Vec<String>,
+    /// Print the API's JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "eoskb=info,tower_http=warn",
+        1 => "eoskb=debug,tower_http=debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let data = DataDir::new(&cli.data);
+    match cli.command {
+        Command::Index(args) => index_command(&data, args),
+        Command::Serve(args) => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime
+                .block_on(eoskb::server::run(args.addr, data))
+                .with_context(|| format!("serving on {}", args.addr))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search(args) => search_command(&data, args),
+        Command::Show { id, json } => {
+            let kb = KnowledgeBase::open(&data)?;
+            let view = query::get_article(&kb, &id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                let a = &view.article;
+                println!("{}\n{}\n", a.title, "=".repeat(a.title.chars().count()));
+                if !a.summary.is_empty() {
+                    println!("{}\n", a.summary);
+                }
+                println!("source: {}/{}", a.source.root, a.source.path);
+                for section in &a.sections {
+                    println!(
+                        "\n## {}  (#{})\n{}",
+                        section.heading, section.anchor, section.text
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json } => {
+            let kb = KnowledgeBase::open(&data)?;
+            let stats = query::stats(&kb);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                println!(
+                    "{} articles, {} sections, {:.1} MB, indexed {} ({})",
+                    stats.articles,
+                    stats.sections,
+                    stats.index_bytes as f64 / 1e6,
+                    stats.indexed_at,
+                    stats.generation
+                );
+                for (root, s) in &stats.sources {
+                    println!("  {root}: {} articles, {} sections", s.articles, s.sections);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn index_command(data: &DataDir, args: IndexArgs) -> Result<ExitCode> {
+    let options = IndexOptions {
+        content: args.content.content,
+        strict: args.strict,
+        full: args.full,
+    };
+    let report = index::run(data, &options)?;
+    for diagnostic in &report.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report, data);
+    }
+    if args.strict && report.errors() > 0 {
+        eprintln!(
+            "--strict: {} error(s); nothing published, the previous index stays live",
+            report.errors()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(report: &IndexReport, data: &DataDir) {
+    let mode = if report.full_rebuild {
+        "full"
+    } else {
+        "incremental"
+    };
+    println!(
+        "{mode} index of {} files in {:.0} ms: {} added, {} changed, {} deleted, {} unchanged; {} errors, {} warnings",
+        report.files,
+        report.took.as_secs_f64() * 1000.0,
+        report.added.len(),
+        report.changed.len(),
+        report.deleted.len(),
+        report.unchanged,
+        report.errors(),
+        report.warnings(),
+    );
+    const LISTED: usize = 20;
+    for (label, paths) in [
+        ("added", &report.added),
+        ("changed", &report.changed),
+        ("deleted", &report.deleted),
+    ] {
+        if !paths.is_empty() && paths.len() <= LISTED && !report.full_rebuild {
+            for path in paths {
+                println!("  {label}: {path}");
+            }
+        }
+    }
+    if report.published {
+        println!(
+            "published {} articles, {} sections to {}",
+            report.articles,
+            report.sections,
+            data.root().display()
+        );
+    } else if report.reprocessed() == 0 && report.deleted.is_empty() {
+        println!("index is up to date ({} articles)", report.articles);
+    }
+}
+
+fn search_command(data: &DataDir, args: SearchArgs) -> Result<ExitCode> {
+    let kb = KnowledgeBase::open(data)?;
+    let mut params: Vec<(&str, String)> = vec![
+        ("q", args.query.clone()),
+        ("limit", args.limit.to_string()),
+        ("offset", args.offset.to_string()),
+    ];
+    for (facet, values) in FACETS.iter().zip([
+        &args.kind,
+        &args.audience,
+        &args.fair,
+        &args.tag,
+        &args.project,
+        &args.term,
+    ]) {
+        params.extend(values.iter().map(|v| (facet.param(), v.clone())));
+    }
+    let request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
+    let response = query::search(&kb, &request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+    } else {
+        print_hits(&response, request.offset);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_hits(response: &SearchResponse, offset: usize) {
+    let bold = |s: &str| format!("\x1b[1m{s}\x1b[0m");
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let mark = |s: &str| {
+        let (on, off) = if color {
+            ("\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("[", "]")
+        };
+        unescape(&s.replace("<mark>", on).replace("</mark>", off))
+    };
+    println!(
+        "{} of {} articles ({} ms)\n",
+        response.hits.len(),
+        response.total,
+        response.took_ms
+    );
+    for (i, hit) in response.hits.iter().enumerate() {
+        let title = if color {
+            bold(&hit.title)
+        } else {
+            hit.title.clone()
+        };
+        println!(
+            "{:>3}. {title}  [{}]",
+            offset + i + 1,
+            hit.kind.as_deref().unwrap_or("-")
+        );
+        let anchor = if hit.section.anchor.is_empty() {
+            String::new()
+        } else {
+            format!("#{}", hit.section.anchor)
+        };
+        println!(
+            "     {}/{}{anchor}  ·  id {}  ·  score {:.2}",
+            hit.source, hit.path, hit.id, hit.score
+        );
+        println!("     {}\n", mark(&hit.snippet).replace('\n', " "));
+    }
+}
+
+/// Undoes the HTML escaping of snippets for the terminal.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}

@@ -1,0 +1,153 @@
+//! Plain values that flow from `ingest` to `index` and `query`.
+//!
+//! Nothing here knows about files, indexes or HTTP: these are the knowledge
+//! base's nouns, serialisable as they are to JSON.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One guidance article: front-matter metadata plus its sections.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Article {
+    /// Stable identifier: front-matter `id`/`page_id`, else the path slug.
+    pub id: String,
+    pub title: String,
+    /// One or two sentences; empty when the source has none.
+    pub summary: String,
+    /// guide | faq | resource | output | training | policy (free text is kept as written).
+    pub kind: Option<String>,
+    pub audience: Vec<String>,
+    /// FAIR principle identifiers (F1, A1.1, ...).
+    pub fair: Vec<String>,
+    /// Ontology terms as written (CURIEs or IRIs).
+    pub terms: Vec<String>,
+    pub tags: Vec<String>,
+    pub projects: Vec<String>,
+    pub authors: Vec<Author>,
+    pub license: Option<String>,
+    /// Date as written in front matter (usually ISO 8601).
+    pub updated: Option<String>,
+    /// Ids or paths of related pages.
+    pub related: Vec<String>,
+    /// Front-matter fields the content model does not name, kept verbatim.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// Where the article came from.
+    pub source: SourceRef,
+    /// The Markdown body after front matter, with template directives removed.
+    pub markdown: String,
+    pub sections: Vec<Section>,
+}
+
+/// Where an article's file lives: the content folder it was found under and the
+/// path relative to it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceRef {
+    /// The content folder as given on the command line (e.g. `content`).
+    pub root: String,
+    /// Path relative to `root`, with `/` separators.
+    pub path: String,
+    /// First line of the Markdown body in the file (1-based), after front matter.
+    pub body_line: usize,
+}
+
+impl SourceRef {
+    /// A key that identifies the file across index runs.
+    pub fn key(&self) -> String {
+        format!("{}\u{1f}{}", self.root, self.path)
+    }
+}
+
+/// An author or contributor; front matter may give only a name.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+}
+
+/// A heading-aware chunk of an article: the text under one heading, up to the next
+/// heading of any level.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Section {
+    /// Position in the article, from 0.
+    pub ordinal: usize,
+    /// The heading text; the article title for text before the first heading.
+    pub heading: String,
+    /// Heading level (1-6); 0 for the text before the first heading.
+    pub level: u8,
+    /// Headings from the top of the article down to this one.
+    pub heading_path: Vec<String>,
+    /// URL fragment of the heading (empty for the text before the first heading).
+    pub anchor: String,
+    /// Plain text of the section body, markup removed.
+    pub text: String,
+    /// 1-based line of the heading in the source file.
+    pub line: usize,
+}
+
+/// The metadata dimensions exposed as facets and filters, in display order.
+pub const FACETS: [Facet; 6] = [
+    Facet::Kind,
+    Facet::Audience,
+    Facet::Fair,
+    Facet::Tags,
+    Facet::Projects,
+    Facet::Terms,
+];
+
+/// A filterable, countable metadata dimension of articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Kind,
+    Audience,
+    Fair,
+    Tags,
+    Projects,
+    Terms,
+}
+
+impl Facet {
+    /// Name used in facet counts and index fields.
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Kind => "kind",
+            Facet::Audience => "audience",
+            Facet::Fair => "fair",
+            Facet::Tags => "tags",
+            Facet::Projects => "projects",
+            Facet::Terms => "terms",
+        }
+    }
+
+    /// Name of the filter parameter (singular where the API reads better so).
+    pub fn param(self) -> &'static str {
+        match self {
+            Facet::Kind => "kind",
+            Facet::Audience => "audience",
+            Facet::Fair => "fair",
+            Facet::Tags => "tag",
+            Facet::Projects => "project",
+            Facet::Terms => "term",
+        }
+    }
+
+    /// Looks a facet up by its parameter or facet name.
+    pub fn from_param(name: &str) -> Option<Facet> {
+        FACETS
+            .into_iter()
+            .find(|f| f.param() == name || f.name() == name)
+    }
+
+    /// The article's values for this facet.
+    pub fn values(self, article: &Article) -> Vec<&str> {
+        match self {
+            Facet::Kind => article.kind.iter().map(String::as_str).collect(),
+            Facet::Audience => article.audience.iter().map(String::as_str).collect(),
+            Facet::Fair => article.fair.iter().map(String::as_str).collect(),
+            Facet::Tags => article.tags.iter().map(String::as_str).collect(),
+            Facet::Projects => article.projects.iter().map(String::as_str).collect(),
+            Facet::Terms => article.terms.iter().map(String::as_str).collect(),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Whole articles by id, with their rendered HTML.
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::{Error, KnowledgeBase};
+use crate::ingest::markdown;
+use crate::model::Article;
+
+/// An article as the API shows it: metadata, sections, and sanitised HTML.
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    #[serde(flatten)]
+    pub article: Article,
+    pub url: String,
+    pub html: String,
+}
+
+/// Looks an article up by id.
+pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
+    let f = kb.text.article_fields;
+    let searcher = kb.articles.searcher();
+    let query = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
+    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let (_, address) = found
+        .first()
+        .ok_or_else(|| Error::NotFound(id.to_string()))?;
+    let document: TantivyDocument = searcher.doc(*address)?;
+    let article: Article = document
+        .get_first(f.json)
+        .and_then(|v| v.as_str())
+        .and_then(|json| serde_json::from_str(json).ok())
+        .ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("article `{id}` is not readable"))
+        })?;
+    let html = markdown::render_html(&article.markdown);
+    Ok(ArticleView {
+        url: format!("/docs/{}", article.id),
+        html,
+        article,
+    })
+}

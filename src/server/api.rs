@@ -1,0 +1,89 @@
+//! JSON API handlers: parse the request, call the query layer, map errors.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::query::{self, KnowledgeBase, SearchRequest};
+
+/// Runs query work off the async threads: a slow query must not stall the others.
+async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&KnowledgeBase) -> Result<T, query::Error> + Send + 'static,
+{
+    let kb: Arc<KnowledgeBase> = state.snapshot().ok_or_else(|| {
+        ApiError::unavailable(format!(
+            "no index in {} yet: run `eoskb index`",
+            state.data.root().display()
+        ))
+    })?;
+    tokio::task::spawn_blocking(move || work(&kb))
+        .await
+        .map_err(|e| {
+            tracing::error!("query task failed: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "query failed",
+            )
+        })?
+        .map_err(ApiError::from)
+}
+
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let raw = raw.unwrap_or_default();
+    let params: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
+    let request =
+        match SearchRequest::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            Ok(r) => r,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+    match with_kb(&state, move |kb| query::search(kb, &request)).await {
+        Ok(response) => Json(response).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match with_kb(&state, move |kb| query::get_article(kb, &id)).await {
+        Ok(view) => Json(view).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn stats(State(state): State<AppState>) -> Response {
+    match with_kb(&state, |kb| Ok(query::stats(kb))).await {
+        Ok(stats) => Json(stats).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// 200 when an index is being served; 503 (still JSON) when there is none yet.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.snapshot() {
+        Some(kb) => Json(json!({
+            "status": "ok",
+            "generation": kb.generation().file_name().map(|n| n.to_string_lossy().into_owned()),
+            "articles": kb.manifest().articles(),
+        }))
+        .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "no_index", "message": "run `eoskb index` first"})),
+        )
+            .into_response(),
+    }
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint; see /api/search, /api/docs/{id}, /api/stats, /healthz")
+}

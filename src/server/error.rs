@@ -1,0 +1,64 @@
+//! The one place where library errors become HTTP status codes and JSON bodies.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::query;
+
+/// An error answered to an HTTP client: status, a stable code, and a message a
+/// person can act on.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+}
+
+impl From<query::Error> for ApiError {
+    fn from(e: query::Error) -> Self {
+        use query::Error as E;
+        let (status, code) = match &e {
+            E::EmptyQuery => (StatusCode::BAD_REQUEST, "empty_query"),
+            E::QueryTooLong { .. } => (StatusCode::BAD_REQUEST, "query_too_long"),
+            E::Syntax(_) => (StatusCode::BAD_REQUEST, "query_syntax"),
+            E::UnknownFacetValue { .. } => (StatusCode::BAD_REQUEST, "unknown_facet_value"),
+            E::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            E::Index(crate::index::Error::NoIndex(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "no_index")
+            }
+            E::Index(_) | E::Tantivy(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        if status.is_server_error() {
+            tracing::error!("request failed: {e}");
+        }
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.code, "message": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}

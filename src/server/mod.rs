@@ -1,0 +1,149 @@
+//! The HTTP face (axum): JSON API, health check and a small web page, all thin
+//! over [`crate::query`]. Serves the live generation of the data directory and
+//! switches to a newer one as soon as `eoskb index` publishes it.
+
+mod api;
+mod error;
+mod ui;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::index::DataDir;
+use crate::query::KnowledgeBase;
+
+/// How often the server looks for a newly published generation.
+const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Shared by all handlers: the data directory and the snapshot being served.
+#[derive(Clone)]
+pub struct AppState {
+    data: DataDir,
+    live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
+}
+
+impl AppState {
+    /// Opens the live generation if there is one; a server without an index still
+    /// starts, answers 503, and picks the index up once it is built.
+    pub fn new(data: DataDir) -> Self {
+        let state = AppState {
+            data,
+            live: Arc::new(RwLock::new(None)),
+        };
+        state.reload_if_changed();
+        state
+    }
+
+    /// The snapshot to answer from (readers never see a half-swapped state).
+    pub fn snapshot(&self) -> Option<Arc<KnowledgeBase>> {
+        match self.live.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Switches to the published generation if it differs from the served one.
+    /// A generation that fails to open is logged and the old one kept.
+    pub fn reload_if_changed(&self) {
+        let current: Option<PathBuf> = match self.data.current() {
+            Ok(current) => current,
+            Err(e) => {
+                tracing::warn!("cannot read the data directory: {e}");
+                return;
+            }
+        };
+        let served = self.snapshot().map(|kb| kb.generation().to_path_buf());
+        let Some(current) = current else { return };
+        if served.as_ref() == Some(&current) {
+            return;
+        }
+        match KnowledgeBase::open_generation(&current) {
+            Ok(kb) => {
+                tracing::info!("serving {}", current.display());
+                let mut guard = match self.live.write() {
+                    Ok(g) => g,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                *guard = Some(Arc::new(kb));
+            }
+            Err(e) => tracing::error!(
+                "cannot open {}: {e}; still serving the previous index",
+                current.display()
+            ),
+        }
+    }
+}
+
+/// The routes, for serving and for tests.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/search", get(api::search))
+        .route("/docs/{*id}", get(api::doc))
+        .route("/stats", get(api::stats))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(ui::index))
+        .route("/docs/{*id}", get(ui::doc))
+        .route("/assets/style.css", get(ui::style))
+        .route("/healthz", get(api::healthz))
+        .nest("/api", api)
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the request could not be handled",
+            )
+            .into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+use axum::response::IntoResponse;
+
+/// Serves on an already bound listener until `shutdown` resolves, reloading new
+/// generations in the background.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let watcher = state.clone();
+    let reload = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(RELOAD_INTERVAL);
+        loop {
+            tick.tick().await;
+            let state = watcher.clone();
+            // Opening an index reads files: keep it off the async threads.
+            let _ = tokio::task::spawn_blocking(move || state.reload_if_changed()).await;
+        }
+    });
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    reload.abort();
+    result
+}
+
+/// Binds `addr` and serves until Ctrl-C.
+pub async fn run(addr: SocketAddr, data: DataDir) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    let state = AppState::new(data);
+    tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
+    serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

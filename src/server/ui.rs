@@ -1,0 +1,100 @@
+//! The web page: a search page that calls the JSON API, and server-rendered
+//! article pages (so links from hits work without JavaScript).
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use crate::query::{self, keyword::escape_html};
+
+const INDEX_HTML: &str = include_str!("../../web/index.html");
+const STYLE_CSS: &str = include_str!("../../web/style.css");
+
+pub async fn index() -> Html<&'static str> {
+    Html(INDEX_HTML)
+}
+
+pub async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLE_CSS,
+    )
+        .into_response()
+}
+
+pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(kb) = state.snapshot() else {
+        return page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "No index yet",
+            "<p>Run <code>eoskb index</code> first.</p>",
+        );
+    };
+    let found = tokio::task::spawn_blocking(move || query::get_article(&kb, &id)).await;
+    match found {
+        Ok(Ok(view)) => {
+            let a = &view.article;
+            let chips = |label: &str, values: &[String]| -> String {
+                if values.is_empty() {
+                    return String::new();
+                }
+                let items: String = values
+                    .iter()
+                    .map(|v| format!("<span class=\"chip\">{}</span>", escape_html(v)))
+                    .collect();
+                format!("<div>{label}: {items}</div>")
+            };
+            let meta = format!(
+                "<div class=\"meta\">{kind}{updated} · source: {source}</div>{audience}{fair}{terms}{tags}",
+                kind = escape_html(a.kind.as_deref().unwrap_or("article")),
+                updated = a
+                    .updated
+                    .as_deref()
+                    .map(|u| format!(" · updated {}", escape_html(u)))
+                    .unwrap_or_default(),
+                source = escape_html(&format!("{}/{}", a.source.root, a.source.path)),
+                audience = chips("Audience", &a.audience),
+                fair = chips("FAIR", &a.fair),
+                terms = chips("Terms", &a.terms),
+                tags = chips("Tags", &a.tags),
+            );
+            let body = format!(
+                "<p><em>{}</em></p>{meta}<hr>{}",
+                escape_html(&a.summary),
+                view.html
+            );
+            page(StatusCode::OK, &a.title, &body)
+        }
+        Ok(Err(query::Error::NotFound(id))) => page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            &format!(
+                "<p>No article with id <code>{}</code>.</p>",
+                escape_html(&id)
+            ),
+        ),
+        Ok(Err(e)) => page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Error",
+            &escape_html(&e.to_string()),
+        ),
+        Err(_) => page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Error",
+            "the request could not be handled",
+        ),
+    }
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · eoskb</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
+         <body><header><a class=\"brand\" href=\"/\">eoskb</a></header>\
+         <main class=\"doc\"><h1>{title}</h1>{body}</main></body></html>",
+        title = escape_html(title),
+    );
+    (status, Html(html)).into_response()
+}

@@ -1,0 +1,6 @@
+//! Integration tests: one binary (each test binary links the whole stack).
+
+mod http;
+mod indexing;
+mod rdmkit;
+mod support;
