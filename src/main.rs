@@ -6,9 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use std::sync::Arc;
+
+use eoskb::embed::{DEFAULT_MODEL_DIR, SentenceEncoder};
 use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
 use eoskb::model::FACETS;
-use eoskb::query::{self, KnowledgeBase, SearchRequest, SearchResponse};
+use eoskb::query::{self, Fusion, KnowledgeBase, Mode, SearchRequest, SearchResponse};
 
 /// Knowledge base and search engine for open-science guidance and ontologies.
 #[derive(Parser)]
@@ -23,6 +26,9 @@ struct Cli {
         value_name = "DIR"
     )]
     data: PathBuf,
+    /// Sentence-transformers model directory for semantic search [default: models/all-MiniLM-L6-v2]
+    #[arg(long, global = true, env = "EOSKB_MODEL", value_name = "DIR")]
+    model: Option<PathBuf>,
     /// More log output (-v: debug, -vv: trace). `RUST_LOG` overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -46,6 +52,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Evaluate retrieval on a BEIR collection (nDCG@10, Recall@100, MRR@10).
+    Eval(EvalArgs),
     /// Counts of what is indexed.
     Stats {
         /// Print the API's JSON.
@@ -71,6 +79,9 @@ struct IndexArgs {
     /// Rebuild everything instead of only what changed.
     #[arg(long)]
     full: bool,
+    /// Re-embed every section (needed after switching --model).
+    #[arg(long)]
+    reembed: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -111,7 +122,32 @@ struct SearchArgs {
     /// Only articles annotated with this ontology term, as written (repeatable).
     #[arg(long)]
     term: Vec<String>,
+    /// keyword, semantic or hybrid.
+    #[arg(long, default_value = "hybrid")]
+    mode: Mode,
+    /// Show each hit's keyword and semantic ranks and scores.
+    #[arg(long)]
+    explain: bool,
     /// Print the API's JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// BEIR collection folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).
+    #[arg(long, value_name = "DIR")]
+    beir: PathBuf,
+    /// keyword, semantic, hybrid or all.
+    #[arg(long, default_value = "all")]
+    mode: String,
+    /// Which qrels file to judge with.
+    #[arg(long, default_value = "test")]
+    split: String,
+    /// Hybrid fusion: rrf[:k] or convex[:semantic-weight] [default: the engine's]
+    #[arg(long)]
+    fusion: Option<Fusion>,
+    /// Print `{"keyword": {"ndcg@10": ...}, ...}` for scripts.
     #[arg(long)]
     json: bool,
 }
@@ -145,17 +181,28 @@ fn init_logging(verbose: u8) {
 fn run(cli: Cli) -> Result<ExitCode> {
     let data = DataDir::new(&cli.data);
     match cli.command {
-        Command::Index(args) => index_command(&data, args),
+        Command::Index(args) => {
+            let encoder = load_encoder(cli.model.as_deref())?;
+            index_command(&data, args, encoder)
+        }
+        Command::Eval(args) => eval_command(args, cli.model.as_deref()),
         Command::Serve(args) => {
+            let encoder = load_encoder(cli.model.as_deref())?;
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
-                .block_on(eoskb::server::run(args.addr, data))
+                .block_on(eoskb::server::run(args.addr, data, encoder))
                 .with_context(|| format!("serving on {}", args.addr))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search(args) => search_command(&data, args),
+        Command::Search(args) => {
+            let encoder = match args.mode {
+                Mode::Keyword => None,
+                _ => load_encoder(cli.model.as_deref())?,
+            };
+            search_command(&data, args, encoder)
+        }
         Command::Show { id, json } => {
-            let kb = KnowledgeBase::open(&data)?;
+            let kb = KnowledgeBase::open(&data, None)?;
             let view = query::get_article(&kb, &id)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&view)?);
@@ -176,7 +223,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { json } => {
-            let kb = KnowledgeBase::open(&data)?;
+            let kb = KnowledgeBase::open(&data, None)?;
             let stats = query::stats(&kb);
             if json {
                 println!("{}", serde_json::to_string_pretty(&stats)?);
@@ -198,12 +245,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn index_command(data: &DataDir, args: IndexArgs) -> Result<ExitCode> {
+fn index_command(
+    data: &DataDir,
+    args: IndexArgs,
+    encoder: Option<Arc<SentenceEncoder>>,
+) -> Result<ExitCode> {
     let options = IndexOptions {
-        content: args.content.content,
         strict: args.strict,
         full: args.full,
-    };
+        reembed: args.reembed,
+        ..IndexOptions::new(args.content.content)
+    }
+    .with_encoder(encoder);
     let report = index::run(data, &options)?;
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");
@@ -252,6 +305,13 @@ fn print_report(report: &IndexReport, data: &DataDir) {
             }
         }
     }
+    if report.embedded > 0 {
+        println!(
+            "embedded {} section pieces with {}",
+            report.embedded,
+            report.model.as_deref().unwrap_or("?")
+        );
+    }
     if report.published {
         println!(
             "published {} articles, {} sections to {}",
@@ -264,8 +324,76 @@ fn print_report(report: &IndexReport, data: &DataDir) {
     }
 }
 
-fn search_command(data: &DataDir, args: SearchArgs) -> Result<ExitCode> {
-    let kb = KnowledgeBase::open(data)?;
+/// Loads the embedding model: the one named by `--model` (an error if it fails),
+/// else the default one if installed (a warning if not: keyword search still works).
+fn load_encoder(explicit: Option<&std::path::Path>) -> Result<Option<Arc<SentenceEncoder>>> {
+    let dir = explicit.unwrap_or(std::path::Path::new(DEFAULT_MODEL_DIR));
+    if explicit.is_none() && !dir.exists() {
+        tracing::warn!(
+            "no embedding model at {}: semantic and hybrid search are off; {}",
+            dir.display(),
+            eoskb::embed::SETUP_HINT
+        );
+        return Ok(None);
+    }
+    let started = std::time::Instant::now();
+    let encoder = SentenceEncoder::load(dir)
+        .with_context(|| format!("loading the model in {}", dir.display()))?;
+    tracing::debug!("loaded {} in {:?}", encoder.id(), started.elapsed());
+    Ok(Some(Arc::new(encoder)))
+}
+
+fn eval_command(args: EvalArgs, model: Option<&std::path::Path>) -> Result<ExitCode> {
+    let modes: Vec<Mode> = match args.mode.as_str() {
+        "all" => vec![Mode::Keyword, Mode::Semantic, Mode::Hybrid],
+        other => vec![other.parse().map_err(anyhow::Error::msg)?],
+    };
+    let encoder = if modes.iter().any(|m| *m != Mode::Keyword) {
+        let encoder = load_encoder(model)?;
+        anyhow::ensure!(
+            encoder.is_some(),
+            "semantic and hybrid evaluation need a model: {}",
+            eoskb::embed::SETUP_HINT
+        );
+        encoder
+    } else {
+        None
+    };
+    let (collection, qrels) = eoskb::eval::load_with_qrels(&args.beir, &args.split)?;
+    let report = eoskb::eval::run(&collection, &qrels, &modes, encoder, args.fusion)?;
+    if args.json {
+        let scores: std::collections::BTreeMap<_, _> =
+            report.modes.iter().map(|(m, r)| (*m, r.scores)).collect();
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+    } else {
+        println!(
+            "{}: {} documents, {} judged queries ({} split), indexed in {:.1} s",
+            args.beir.display(),
+            report.documents,
+            report.queries,
+            args.split,
+            report.index_seconds
+        );
+        println!(
+            "{:<10} {:>8} {:>11} {:>8} {:>10}",
+            "mode", "nDCG@10", "Recall@100", "MRR@10", "ms/query"
+        );
+        for (mode, r) in &report.modes {
+            println!(
+                "{mode:<10} {:>8.4} {:>11.4} {:>8.4} {:>10.2}",
+                r.scores.ndcg_10, r.scores.recall_100, r.scores.mrr_10, r.query_ms
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search_command(
+    data: &DataDir,
+    args: SearchArgs,
+    encoder: Option<Arc<SentenceEncoder>>,
+) -> Result<ExitCode> {
+    let kb = KnowledgeBase::open(data, encoder)?;
     let mut params: Vec<(&str, String)> = vec![
         ("q", args.query.clone()),
         ("limit", args.limit.to_string()),
@@ -281,7 +409,9 @@ fn search_command(data: &DataDir, args: SearchArgs) -> Result<ExitCode> {
     ]) {
         params.extend(values.iter().map(|v| (facet.param(), v.clone())));
     }
-    let request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
+    let mut request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
+    request.mode = args.mode;
+    request.explain = args.explain;
     let response = query::search(&kb, &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -303,9 +433,10 @@ fn print_hits(response: &SearchResponse, offset: usize) {
         unescape(&s.replace("<mark>", on).replace("</mark>", off))
     };
     println!(
-        "{} of {} articles ({} ms)\n",
+        "{} of {} articles ({}, {} ms)\n",
         response.hits.len(),
         response.total,
+        response.mode.name(),
         response.took_ms
     );
     for (i, hit) in response.hits.iter().enumerate() {
@@ -328,7 +459,20 @@ fn print_hits(response: &SearchResponse, offset: usize) {
             "     {}/{}{anchor}  ·  id {}  ·  score {:.2}",
             hit.source, hit.path, hit.id, hit.score
         );
-        println!("     {}\n", mark(&hit.snippet).replace('\n', " "));
+        println!("     {}", mark(&hit.snippet).replace('\n', " "));
+        if let Some(e) = &hit.explain {
+            let show = |r: Option<usize>, s: Option<f32>| match (r, s) {
+                (Some(r), Some(s)) => format!("#{r} ({s:.3})"),
+                _ => "-".to_string(),
+            };
+            println!(
+                "     keyword {}  semantic {}  fused {}",
+                show(e.keyword_rank, e.keyword_score),
+                show(e.semantic_rank, e.semantic_similarity),
+                e.fused_score.map_or("-".into(), |f| format!("{f:.4}"))
+            );
+        }
+        println!();
     }
 }
 

@@ -1,19 +1,23 @@
 //! One `eoskb index` run: scan the content folders, re-process only what changed,
 //! write a new generation and publish it atomically.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Error;
 use super::datadir::{DataDir, link_tree};
 use super::manifest::{self, FileEntry, Manifest, SCHEMA_VERSION};
 use super::text::TextIndex;
+use super::vectors::{RowOwner, Vectors};
+use crate::embed::{SentenceEncoder, chunk_text};
 use crate::ingest::{self, ContentFile, Diagnostic, Severity};
-use crate::model::Article;
+use crate::model::{Article, Section};
 
 /// What to index and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IndexOptions {
     /// Content folders, in priority order for shared ids.
     pub content: Vec<PathBuf>,
@@ -21,6 +25,28 @@ pub struct IndexOptions {
     pub strict: bool,
     /// Ignore the previous generation and rebuild everything.
     pub full: bool,
+    /// Embeds sections for semantic search; `None` builds a keyword-only index.
+    pub encoder: Option<Arc<SentenceEncoder>>,
+    /// Re-embed everything with `encoder` even if the index used another model.
+    pub reembed: bool,
+}
+
+impl IndexOptions {
+    /// Options for indexing `content` incrementally, keyword only.
+    pub fn new(content: Vec<PathBuf>) -> Self {
+        IndexOptions {
+            content,
+            strict: false,
+            full: false,
+            encoder: None,
+            reembed: false,
+        }
+    }
+
+    pub fn with_encoder(mut self, encoder: Option<Arc<SentenceEncoder>>) -> Self {
+        self.encoder = encoder;
+        self
+    }
 }
 
 /// What a run did.
@@ -38,6 +64,12 @@ pub struct IndexReport {
     pub published: bool,
     /// Whether the previous generation was ignored (first run, `--full`, new schema).
     pub full_rebuild: bool,
+    /// Model whose vectors the index holds, if any.
+    pub model: Option<String>,
+    /// Section pieces embedded by this run.
+    pub embedded: usize,
+    /// Section pieces with a vector in the published index.
+    pub vectors: usize,
     #[serde(serialize_with = "as_millis")]
     pub took: Duration,
 }
@@ -76,7 +108,26 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     let started = Instant::now();
     let lock = data.lock()?;
     let base_dir = data.current()?;
-    let base = match (&base_dir, options.full) {
+    let previous_vectors = match &base_dir {
+        Some(dir) => Vectors::load(dir).ok().flatten(),
+        None => None,
+    };
+    // Vectors of one model only: another model's rows are never mixed in.
+    let mut full = options.full || options.reembed;
+    if let Some(encoder) = &options.encoder {
+        match &previous_vectors {
+            Some(v) if v.model_id != encoder.id() && !full && !v.is_empty() => {
+                return Err(Error::ModelChanged {
+                    indexed: v.model_id.clone(),
+                    requested: encoder.id().to_string(),
+                });
+            }
+            Some(v) if v.model_id == encoder.id() => {}
+            // No vectors yet (or another model, explicitly): every section is needed.
+            _ => full = true,
+        }
+    }
+    let base = match (&base_dir, full) {
         (Some(dir), false) => Manifest::load(dir)
             .ok()
             .filter(|m| m.schema_version == SCHEMA_VERSION),
@@ -84,6 +135,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     };
     let mut report = IndexReport {
         full_rebuild: base.is_none(),
+        model: options.encoder.as_ref().map(|e| e.id().to_string()),
         ..IndexReport::default()
     };
     let previous = base.clone().unwrap_or_default();
@@ -112,6 +164,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         indexed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         roots: roots.clone(),
         files: Default::default(),
+        model_id: None,
     };
     let mut to_add: Vec<Article> = Vec::new();
     for (file, outcome) in outcomes {
@@ -160,12 +213,45 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         report.took = started.elapsed();
         return Ok(report);
     }
-    let nothing_changed =
-        base.is_some() && to_add.is_empty() && removed.is_empty() && previous.roots == roots;
+    let had_vectors = previous_vectors.is_some();
+    let nothing_changed = base.is_some()
+        && to_add.is_empty()
+        && removed.is_empty()
+        && previous.roots == roots
+        && had_vectors == options.encoder.is_some();
     if nothing_changed {
+        report.vectors = previous_vectors.map_or(0, |v| v.len());
         report.took = started.elapsed();
         return Ok(report);
     }
+
+    let vectors = match &options.encoder {
+        Some(encoder) => {
+            // Rows of changed and deleted files go; the changed files' new sections come in.
+            let replaced: HashSet<String> = removed
+                .iter()
+                .cloned()
+                .chain(to_add.iter().map(|a| a.source.key()))
+                .collect();
+            let mut vectors = match (previous_vectors, &base) {
+                (Some(v), Some(_)) => v,
+                _ => Vectors::new(encoder.id(), encoder.dim()),
+            };
+            vectors.retain_files(|key| !replaced.contains(key));
+            report.embedded = embed_articles(encoder, &to_add, &mut vectors)?;
+            report.vectors = vectors.len();
+            Some(vectors)
+        }
+        None => {
+            if had_vectors {
+                tracing::warn!(
+                    "no embedding model: the new index has no vectors, so semantic search is off"
+                );
+            }
+            None
+        }
+    };
+    next.model_id = vectors.as_ref().map(|v| v.model_id.clone());
 
     let generation = data.new_generation(&lock)?;
     let written = write_generation(
@@ -174,7 +260,8 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         &removed,
         &to_add,
         &next,
-    );
+    )
+    .and_then(|()| vectors.as_ref().map_or(Ok(()), |v| v.save(&generation)));
     match written {
         Ok(()) => data.publish(&generation, &lock)?,
         Err(e) => {
@@ -259,6 +346,157 @@ fn resolve_ids(outcomes: &mut [(ContentFile, Outcome)], diagnostics: &mut Vec<Di
                 diagnostics.push(Diagnostic::error(file.display(), 1, message));
                 *outcome = Outcome::Failed;
             }
+        }
+    }
+}
+
+/// Builds a fresh generation from articles already in memory (collections that
+/// are not Markdown folders, such as evaluation corpora), and publishes it.
+pub fn build(
+    data: &DataDir,
+    articles: &[Article],
+    encoder: Option<&SentenceEncoder>,
+) -> Result<IndexReport, Error> {
+    let started = Instant::now();
+    let lock = data.lock()?;
+    let mut manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        indexed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        roots: Vec::new(),
+        files: Default::default(),
+        model_id: encoder.map(|e| e.id().to_string()),
+    };
+    for article in articles {
+        manifest.files.insert(
+            article.source.key(),
+            FileEntry {
+                root: article.source.root.clone(),
+                path: article.source.path.clone(),
+                hash: String::new(),
+                id: article.id.clone(),
+                sections: article.sections.len(),
+            },
+        );
+    }
+    let mut report = IndexReport {
+        full_rebuild: true,
+        articles: manifest.articles(),
+        sections: manifest.sections(),
+        model: manifest.model_id.clone(),
+        ..IndexReport::default()
+    };
+    let vectors = match encoder {
+        Some(encoder) => {
+            let mut vectors = Vectors::new(encoder.id(), encoder.dim());
+            report.embedded = embed_articles(encoder, articles, &mut vectors)?;
+            report.vectors = vectors.len();
+            Some(vectors)
+        }
+        None => None,
+    };
+    let generation = data.new_generation(&lock)?;
+    write_generation(&generation, None, &[], articles, &manifest)
+        .and_then(|()| vectors.as_ref().map_or(Ok(()), |v| v.save(&generation)))?;
+    data.publish(&generation, &lock)?;
+    report.published = true;
+    report.took = started.elapsed();
+    Ok(report)
+}
+
+/// The text a section is embedded as: where it sits (title and headings), then
+/// what it says. The context lets a short section match questions about its topic.
+pub fn section_context(article: &Article, section: &Section) -> String {
+    let mut parts = vec![article.title.as_str()];
+    parts.extend(
+        section
+            .heading_path
+            .iter()
+            .map(String::as_str)
+            .filter(|h| *h != article.title),
+    );
+    parts.join(" > ")
+}
+
+/// Embeds every section piece of `articles` into `vectors`; returns the count.
+pub fn embed_articles(
+    encoder: &SentenceEncoder,
+    articles: &[Article],
+    vectors: &mut Vectors,
+) -> Result<usize, Error> {
+    let mut owners = Vec::new();
+    let mut texts = Vec::new();
+    for article in articles {
+        for section in &article.sections {
+            let context = section_context(article, section);
+            for chunk in chunk_text(encoder, &context, &section.text)? {
+                owners.push(RowOwner {
+                    file_key: article.source.key(),
+                    article_id: article.id.clone(),
+                    section: section.ordinal as u32,
+                    chunk: chunk.index as u32,
+                });
+                texts.push(chunk.text);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return Ok(0);
+    }
+    let progress = Progress::new(texts.len() as u64, encoder.id());
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let embedded = encoder.encode_with_progress(&refs, &mut |n| progress.advance(n as u64))?;
+    progress.finish();
+    for (owner, vector) in owners.into_iter().zip(embedded) {
+        vectors.push(owner, &vector);
+    }
+    Ok(texts.len())
+}
+
+/// A progress bar on a terminal, a log line every tenth otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: u64,
+    done: std::cell::Cell<u64>,
+    logged_tenths: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    fn new(total: u64, model: &str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            let style = indicatif::ProgressStyle::with_template(
+                "embedding {bar:30} {pos}/{len} pieces, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        tracing::info!("embedding {total} section pieces with {model}");
+        Progress {
+            bar,
+            total,
+            done: Default::default(),
+            logged_tenths: Default::default(),
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.done.set(self.done.get() + n);
+        match &self.bar {
+            Some(bar) => bar.inc(n),
+            None => {
+                let tenths = self.done.get() * 10 / self.total.max(1);
+                if tenths > self.logged_tenths.get() {
+                    self.logged_tenths.set(tenths);
+                    tracing::info!("embedded {}/{} pieces", self.done.get(), self.total);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Manifest {
     pub roots: Vec<String>,
     /// Indexed files by [`crate::model::SourceRef::key`].
     pub files: BTreeMap<String, FileEntry>,
+    /// The embedding model of the generation's vectors, if it has any.
+    #[serde(default)]
+    pub model_id: Option<String>,
 }
 
 /// One indexed file.

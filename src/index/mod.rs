@@ -5,11 +5,12 @@ pub mod datadir;
 pub mod indexer;
 pub mod manifest;
 pub mod text;
+pub mod vectors;
 
 use std::path::{Path, PathBuf};
 
 pub use datadir::DataDir;
-pub use indexer::{IndexOptions, IndexReport, run};
+pub use indexer::{IndexOptions, IndexReport, build, run};
 pub use manifest::Manifest;
 
 /// Errors of the index layer.
@@ -28,6 +29,12 @@ pub enum Error {
     Corrupt(String),
     #[error("no index in {0}: run `eoskb index` first")]
     NoIndex(PathBuf),
+    #[error(
+        "the index holds vectors of model `{indexed}`, not `{requested}`: pass --reembed to re-embed every section with the new model"
+    )]
+    ModelChanged { indexed: String, requested: String },
+    #[error("embedding: {0}")]
+    Embed(#[from] crate::embed::EmbedError),
 }
 
 impl Error {

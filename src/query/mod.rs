@@ -2,22 +2,32 @@
 //! Knows nothing of HTTP; the CLI and the server are two faces over these functions.
 
 pub mod docs;
+pub mod hybrid;
 pub mod keyword;
+pub mod request;
+pub mod search;
+pub mod semantic;
 pub mod stats;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use tantivy::collector::FacetCollector;
+use tantivy::collector::{DocSetCollector, FacetCollector};
 use tantivy::query::AllQuery;
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument};
 
+use crate::embed::{EmbedError, SETUP_HINT, SentenceEncoder};
 use crate::index::text::TextIndex;
+use crate::index::vectors::Vectors;
 use crate::index::{self, DataDir, Manifest};
 use crate::model::{FACETS, Facet};
 
 pub use docs::{ArticleView, get_article};
-pub use keyword::{Hit, SearchRequest, SearchResponse, search};
+pub use hybrid::Fusion;
+pub use request::{Mode, SearchRequest};
+pub use search::{Explain, Hit, SearchResponse, search};
 pub use stats::{Stats, stats};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
@@ -40,6 +50,10 @@ pub enum Error {
     InvalidParameter { name: String, reason: String },
     #[error("no article with id `{0}`")]
     NotFound(String),
+    #[error("semantic search is unavailable: {0}")]
+    SemanticUnavailable(String),
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
     #[error(transparent)]
     Index(#[from] index::Error),
     #[error("full-text index: {0}")]
@@ -49,7 +63,10 @@ pub enum Error {
 impl Error {
     /// Whether the error is the caller's (bad request) rather than the engine's.
     pub fn is_client_error(&self) -> bool {
-        !matches!(self, Error::Index(_) | Error::Tantivy(_))
+        !matches!(
+            self,
+            Error::Index(_) | Error::Tantivy(_) | Error::Embed(_) | Error::SemanticUnavailable(_)
+        )
     }
 }
 
@@ -63,19 +80,35 @@ pub struct KnowledgeBase {
     pub(crate) sections: IndexReader,
     /// Every value each facet takes, to tell a typo from an empty result.
     pub(crate) facet_values: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Articles in a dense order: id and document address by index.
+    pub(crate) article_ids: Vec<String>,
+    pub(crate) article_docs: Vec<DocAddress>,
+    pub(crate) article_by_doc: HashMap<DocAddress, u32>,
+    /// Section-piece embeddings, and for each row its article's dense index.
+    pub(crate) vectors: Option<Vectors>,
+    pub(crate) row_article: Vec<Option<u32>>,
+    pub(crate) encoder: Option<Arc<SentenceEncoder>>,
+    pub(crate) fusion: Fusion,
 }
 
 impl KnowledgeBase {
-    /// Opens the live generation of a data directory.
-    pub fn open(data: &DataDir) -> Result<KnowledgeBase, Error> {
+    /// Opens the live generation of a data directory; `encoder` embeds questions
+    /// for semantic search (without it, keyword search still works).
+    pub fn open(
+        data: &DataDir,
+        encoder: Option<Arc<SentenceEncoder>>,
+    ) -> Result<KnowledgeBase, Error> {
         let generation = data
             .current()?
             .ok_or_else(|| index::Error::NoIndex(data.root().to_path_buf()))?;
-        Self::open_generation(&generation)
+        Self::open_generation(&generation, encoder)
     }
 
     /// Opens one generation folder.
-    pub fn open_generation(generation: &Path) -> Result<KnowledgeBase, Error> {
+    pub fn open_generation(
+        generation: &Path,
+        encoder: Option<Arc<SentenceEncoder>>,
+    ) -> Result<KnowledgeBase, Error> {
         let manifest = Manifest::load(generation)?;
         let text = TextIndex::open(&generation.join("text"))?;
         let reader = |index: &tantivy::Index| {
@@ -86,6 +119,7 @@ impl KnowledgeBase {
         };
         let articles: IndexReader = reader(&text.articles)?;
         let sections: IndexReader = reader(&text.sections)?;
+        let vectors = Vectors::load(generation)?;
         let mut kb = KnowledgeBase {
             generation: generation.to_path_buf(),
             manifest,
@@ -93,9 +127,86 @@ impl KnowledgeBase {
             articles,
             sections,
             facet_values: BTreeMap::new(),
+            article_ids: Vec::new(),
+            article_docs: Vec::new(),
+            article_by_doc: HashMap::new(),
+            vectors,
+            row_article: Vec::new(),
+            encoder,
+            fusion: Fusion::default(),
         };
         kb.facet_values = kb.collect_facet_values()?;
+        kb.map_articles()?;
         Ok(kb)
+    }
+
+    /// Uses another fusion for hybrid search (evaluation, tuning).
+    pub fn set_fusion(&mut self, fusion: Fusion) {
+        self.fusion = fusion;
+    }
+
+    /// The encoder and vectors, or why semantic search cannot run.
+    pub fn semantic_ready(&self) -> Result<(&SentenceEncoder, &Vectors), Error> {
+        let encoder = self.encoder.as_deref().ok_or_else(|| {
+            Error::SemanticUnavailable(format!("no embedding model is loaded; {SETUP_HINT}"))
+        })?;
+        let vectors = self.vectors.as_ref().ok_or_else(|| {
+            Error::SemanticUnavailable(
+                "the index has no vectors: run `eoskb index` with the model installed".into(),
+            )
+        })?;
+        if vectors.model_id != encoder.id() {
+            return Err(Error::SemanticUnavailable(format!(
+                "the index was embedded with `{}` but the loaded model is `{}`; run `eoskb index --reembed` or pass the matching --model",
+                vectors.model_id,
+                encoder.id()
+            )));
+        }
+        Ok((encoder, vectors))
+    }
+
+    /// Whether semantic and hybrid search can run, and if not, why.
+    pub fn semantic_status(&self) -> Result<(), String> {
+        self.semantic_ready().map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// The id of the article stored at `doc`.
+    pub fn article_id(&self, doc: DocAddress) -> Option<&str> {
+        self.article_by_doc
+            .get(&doc)
+            .map(|&i| self.article_ids[i as usize].as_str())
+    }
+
+    /// Builds the dense article order and maps vector rows onto it.
+    fn map_articles(&mut self) -> Result<(), Error> {
+        let searcher = self.articles.searcher();
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&AllQuery, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        docs.sort();
+        let mut index_of_id: HashMap<String, u32> = HashMap::new();
+        for doc in docs {
+            let document: TantivyDocument = searcher.doc(doc)?;
+            let id = document
+                .get_first(self.text.article_fields.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let i = self.article_ids.len() as u32;
+            index_of_id.insert(id.clone(), i);
+            self.article_by_doc.insert(doc, i);
+            self.article_ids.push(id);
+            self.article_docs.push(doc);
+        }
+        if let Some(vectors) = &self.vectors {
+            self.row_article = vectors
+                .owners
+                .iter()
+                .map(|o| index_of_id.get(&o.article_id).copied())
+                .collect();
+        }
+        Ok(())
     }
 
     /// The generation folder this snapshot reads.

@@ -67,15 +67,22 @@ pub async fn stats(State(state): State<AppState>) -> Response {
     }
 }
 
-/// 200 when an index is being served; 503 (still JSON) when there is none yet.
+/// 200 when an index is being served (`degraded` when semantic search is off, with
+/// the reason); 503 (still JSON) when there is no index yet.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.snapshot() {
-        Some(kb) => Json(json!({
-            "status": "ok",
-            "generation": kb.generation().file_name().map(|n| n.to_string_lossy().into_owned()),
-            "articles": kb.manifest().articles(),
-        }))
-        .into_response(),
+        Some(kb) => {
+            let semantic = kb.semantic_status();
+            Json(json!({
+                "status": if semantic.is_ok() { "ok" } else { "degraded" },
+                "generation": kb.generation().file_name().map(|n| n.to_string_lossy().into_owned()),
+                "articles": kb.manifest().articles(),
+                "keyword": "ok",
+                "semantic": semantic.as_ref().map_or("unavailable", |_| "ok"),
+                "reason": semantic.err(),
+            }))
+            .into_response()
+        }
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"status": "no_index", "message": "run `eoskb index` first"})),

@@ -44,10 +44,13 @@ impl From<query::Error> for ApiError {
             E::UnknownFacetValue { .. } => (StatusCode::BAD_REQUEST, "unknown_facet_value"),
             E::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            E::SemanticUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "semantic_unavailable"),
             E::Index(crate::index::Error::NoIndex(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_index")
             }
-            E::Index(_) | E::Tantivy(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            E::Index(_) | E::Tantivy(_) | E::Embed(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         };
         if status.is_server_error() {
             tracing::error!("request failed: {e}");

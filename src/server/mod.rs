@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::KnowledgeBase;
 
@@ -31,15 +32,18 @@ const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
 pub struct AppState {
     data: DataDir,
     live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
+    /// Loaded once at start-up and shared by every generation served.
+    encoder: Option<Arc<SentenceEncoder>>,
 }
 
 impl AppState {
     /// Opens the live generation if there is one; a server without an index still
     /// starts, answers 503, and picks the index up once it is built.
-    pub fn new(data: DataDir) -> Self {
+    pub fn new(data: DataDir, encoder: Option<Arc<SentenceEncoder>>) -> Self {
         let state = AppState {
             data,
             live: Arc::new(RwLock::new(None)),
+            encoder,
         };
         state.reload_if_changed();
         state
@@ -68,7 +72,7 @@ impl AppState {
         if served.as_ref() == Some(&current) {
             return;
         }
-        match KnowledgeBase::open_generation(&current) {
+        match KnowledgeBase::open_generation(&current, self.encoder.clone()) {
             Ok(kb) => {
                 tracing::info!("serving {}", current.display());
                 let mut guard = match self.live.write() {
@@ -138,9 +142,13 @@ pub async fn serve(
 }
 
 /// Binds `addr` and serves until Ctrl-C.
-pub async fn run(addr: SocketAddr, data: DataDir) -> std::io::Result<()> {
+pub async fn run(
+    addr: SocketAddr,
+    data: DataDir,
+    encoder: Option<Arc<SentenceEncoder>>,
+) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
-    let state = AppState::new(data);
+    let state = AppState::new(data, encoder);
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

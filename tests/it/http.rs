@@ -14,7 +14,7 @@ async fn start(data: DataDir) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(data);
+    let state = AppState::new(data, None);
     tokio::spawn(server::serve(listener, state, async {
         let _ = stopped.await;
     }));
@@ -38,9 +38,8 @@ async fn api_answers_and_rejects_bad_input_with_json() {
 
     let (status, health) = get(&base, "/healthz").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(health["status"], "ok");
 
-    let (status, body) = get(&base, "/api/search?q=doi%20landing&limit=5").await;
+    let (status, body) = get(&base, "/api/search?q=doi%20landing&limit=5&mode=keyword").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let hit = &body["hits"][0];
     assert_eq!(hit["id"], "doi-beamtime");
@@ -54,7 +53,7 @@ async fn api_answers_and_rejects_bad_input_with_json() {
     assert!(body["took_ms"].is_number());
     assert!(body["facets"]["kind"]["guide"].as_u64().unwrap() >= 1);
 
-    let (status, filtered) = get(&base, "/api/search?q=data&fair=F1&tag=doi").await;
+    let (status, filtered) = get(&base, "/api/search?q=data&fair=F1&tag=doi&mode=keyword").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(filtered["total"], 1);
 
@@ -65,6 +64,7 @@ async fn api_answers_and_rejects_bad_input_with_json() {
         (&format!("/api/search?q={long}")[..], "query_too_long"),
         ("/api/search?q=title:(doi", "query_syntax"),
         ("/api/search?q=doi&kind=nonsense", "unknown_facet_value"),
+        ("/api/search?q=doi&mode=fuzzy", "invalid_parameter"),
         ("/api/search?q=doi&limit=-1", "invalid_parameter"),
         ("/api/search?q=doi&offset=-5", "invalid_parameter"),
         ("/api/search?q=doi&limit=ten", "invalid_parameter"),
@@ -75,9 +75,24 @@ async fn api_answers_and_rejects_bad_input_with_json() {
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
 
-    let (status, capped) = get(&base, "/api/search?q=data&limit=100000").await;
+    let (status, capped) = get(&base, "/api/search?q=data&limit=100000&mode=keyword").await;
     assert_eq!(status, StatusCode::OK);
     assert!(capped["hits"].as_array().unwrap().len() <= 100);
+
+    // Without a model, the default (hybrid) and semantic modes say what to install;
+    // keyword search keeps working and health says the service is degraded.
+    for path in ["/api/search?q=doi", "/api/search?q=doi&mode=semantic"] {
+        let (status, body) = get(&base, path).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
+        assert_eq!(body["error"], "semantic_unavailable");
+        assert!(
+            body["message"].as_str().unwrap().contains("make setup"),
+            "{body}"
+        );
+    }
+    assert_eq!(health["status"], "degraded");
+    assert_eq!(health["keyword"], "ok");
+    assert!(health["reason"].as_str().unwrap().contains("model"));
 
     let (status, doc) = get(&base, "/api/docs/doi-beamtime").await;
     assert_eq!(status, StatusCode::OK);
@@ -134,7 +149,7 @@ async fn server_without_index_is_degraded_then_picks_up_new_generations() {
     let data = DataDir::new(tmp.path().join("data"));
     let (base, _stop) = start(data.clone()).await;
 
-    let (status, body) = get(&base, "/api/search?q=doi").await;
+    let (status, body) = get(&base, "/api/search?q=doi&mode=keyword").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body["message"].as_str().unwrap().contains("eoskb index"));
     assert_eq!(
@@ -148,7 +163,7 @@ async fn server_without_index_is_degraded_then_picks_up_new_generations() {
         move || index(&data, &[content])
     };
     tokio::task::spawn_blocking(indexer.clone()).await.unwrap();
-    wait_for(&base, "/api/search?q=doi", |b| b["total"] == 1).await;
+    wait_for(&base, "/api/search?q=doi&mode=keyword", |b| b["total"] == 1).await;
 
     std::fs::write(
         content.join("fresh.md"),
@@ -156,7 +171,10 @@ async fn server_without_index_is_degraded_then_picks_up_new_generations() {
     )
     .unwrap();
     tokio::task::spawn_blocking(indexer).await.unwrap();
-    wait_for(&base, "/api/search?q=alignment", |b| b["total"] == 1).await;
+    wait_for(&base, "/api/search?q=alignment&mode=keyword", |b| {
+        b["total"] == 1
+    })
+    .await;
 }
 
 async fn wait_for(base: &str, path: &str, ready: impl Fn(&Value) -> bool) {

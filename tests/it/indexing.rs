@@ -3,7 +3,7 @@
 
 use eoskb::index::{self, DataDir, IndexOptions};
 use eoskb::ingest::Severity;
-use eoskb::query::{self, SearchRequest};
+use eoskb::query::{self, Mode, SearchRequest};
 
 use crate::support::{fixture_content, index, open};
 
@@ -11,8 +11,10 @@ fn ids(response: &query::SearchResponse) -> Vec<&str> {
     response.hits.iter().map(|h| h.id.as_str()).collect()
 }
 
+/// A keyword search (these tests run without an embedding model).
 fn search(kb: &query::KnowledgeBase, params: &[(&str, &str)]) -> query::SearchResponse {
-    let request = SearchRequest::from_params(params.iter().copied()).unwrap();
+    let mut request = SearchRequest::from_params(params.iter().copied()).unwrap();
+    request.mode = Mode::Keyword;
     query::search(kb, &request).unwrap()
 }
 
@@ -126,7 +128,9 @@ fn ranking_snippets_sections_and_facets() {
     );
     assert_eq!(either.total, 2, "values of one filter are alternatives");
 
-    let request = SearchRequest::from_params([("q", "data"), ("kind", "novel")]).unwrap();
+    let request =
+        SearchRequest::from_params([("q", "data"), ("kind", "novel"), ("mode", "keyword")])
+            .unwrap();
     let err = query::search(&kb, &request).unwrap_err();
     assert!(
         matches!(err, query::Error::UnknownFacetValue { .. }),
@@ -141,7 +145,15 @@ fn query_errors_are_reported_not_panicked() {
     let data = DataDir::new(tmp.path().join("data"));
     index(&data, &[fixture_content(tmp.path())]);
     let kb = open(&data);
-    let run = |q: &str| query::search(&kb, &SearchRequest::new(q));
+    let run = |q: &str| {
+        query::search(
+            &kb,
+            &SearchRequest {
+                mode: Mode::Keyword,
+                ..SearchRequest::new(q)
+            },
+        )
+    };
     assert!(matches!(run("   "), Err(query::Error::EmptyQuery)));
     assert!(matches!(
         run(&"x".repeat(10_000)),
@@ -249,9 +261,9 @@ fn bad_files_are_reported_and_skipped_and_strict_publishes_nothing() {
     let strict = index::run(
         &data,
         &IndexOptions {
-            content: vec![content.clone()],
             strict: true,
             full: false,
+            ..IndexOptions::new(vec![content.clone()])
         },
     )
     .unwrap();
@@ -340,9 +352,9 @@ fn an_interrupted_run_leaves_the_last_good_index_serving() {
     let refused = index::run(
         &data,
         &IndexOptions {
-            content: vec![content.clone()],
             strict: false,
             full: false,
+            ..IndexOptions::new(vec![content.clone()])
         },
     );
     assert!(matches!(refused, Err(index::Error::Locked(_))));
@@ -393,12 +405,45 @@ fn natural_language_queries_parse() {
     index(&data, &[fixture_content(tmp.path())]);
     let kb = open(&data);
     for q in [
-        "what's a DOI?", "C++ code", "A1.1", "F1/F2", "3-year embargo", "doi: 10.5281/zenodo.123",
-        "NeXus & HDF5", "x-ray", "RDMkit - data stewardship", "embargo -", "50% off", "#tag", "@user",
-        "<b>doi</b>", "a ~ b", "doi^2", "how do I cite a dataset from my beamtime?", "data!", "{doi}", "[doi]",
-        "doi*", "*", "a || b", "a && b", "doi -embargo", "+doi", "\"data policy\"", "'single quoted'", "AND", "OR doi", "NOT",
+        "what's a DOI?",
+        "C++ code",
+        "A1.1",
+        "F1/F2",
+        "3-year embargo",
+        "doi: 10.5281/zenodo.123",
+        "NeXus & HDF5",
+        "x-ray",
+        "RDMkit - data stewardship",
+        "embargo -",
+        "50% off",
+        "#tag",
+        "@user",
+        "<b>doi</b>",
+        "a ~ b",
+        "doi^2",
+        "how do I cite a dataset from my beamtime?",
+        "data!",
+        "{doi}",
+        "[doi]",
+        "doi*",
+        "*",
+        "a || b",
+        "a && b",
+        "doi -embargo",
+        "+doi",
+        "\"data policy\"",
+        "'single quoted'",
+        "AND",
+        "OR doi",
+        "NOT",
     ] {
-        let result = query::search(&kb, &SearchRequest::new(q));
+        let result = query::search(
+            &kb,
+            &SearchRequest {
+                mode: Mode::Keyword,
+                ..SearchRequest::new(q)
+            },
+        );
         assert!(result.is_ok(), "`{q}`: {:?}", result.err());
     }
 }

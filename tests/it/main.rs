@@ -3,4 +3,5 @@
 mod http;
 mod indexing;
 mod rdmkit;
+mod semantic;
 mod support;

@@ -1,7 +1,7 @@
 //! The whole RDMkit corpus from the shared data folder.
 
 use eoskb::index::DataDir;
-use eoskb::query::{self, SearchRequest};
+use eoskb::query::{self, Mode, SearchRequest};
 
 use crate::support::{index, open, shared_dir};
 
@@ -25,7 +25,10 @@ fn every_rdmkit_page_is_indexed_and_real_queries_find_their_page() {
     assert_eq!(query::stats(&kb).articles, markdown_files);
 
     let top = |q: &str, n: usize| -> Vec<String> {
-        let mut request = SearchRequest::new(q);
+        let mut request = SearchRequest {
+            mode: Mode::Keyword,
+            ..SearchRequest::new(q)
+        };
         request.limit = n;
         query::search(&kb, &request)
             .unwrap()
@@ -59,7 +62,10 @@ fn every_rdmkit_page_is_indexed_and_real_queries_find_their_page() {
         &kb,
         &SearchRequest {
             limit: 100,
-            ..SearchRequest::new("tool data")
+            ..SearchRequest {
+                mode: Mode::Keyword,
+                ..SearchRequest::new("tool data")
+            }
         },
     )
     .unwrap();

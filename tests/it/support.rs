@@ -44,14 +44,57 @@ pub fn index(data: &DataDir, content: &[PathBuf]) -> IndexReport {
     index::run(
         data,
         &IndexOptions {
-            content: content.to_vec(),
             strict: false,
             full: false,
+            ..IndexOptions::new(content.to_vec())
         },
     )
     .expect("index run")
 }
 
 pub fn open(data: &DataDir) -> KnowledgeBase {
-    KnowledgeBase::open(data).expect("open knowledge base")
+    KnowledgeBase::open(data, None).expect("open knowledge base")
+}
+
+/// The default model installed by `make setup`, or `None` with the reason printed.
+/// In CI (`CI` set) a missing model is a failure, not a skip: `make test` installs it.
+pub fn encoder() -> Option<std::sync::Arc<eoskb::embed::SentenceEncoder>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(eoskb::embed::DEFAULT_MODEL_DIR);
+    if !dir.join("model.safetensors").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing in CI: `make test` installs it first",
+            dir.display()
+        );
+        eprintln!("SKIPPED: no model at {} (run `make setup`)", dir.display());
+        return None;
+    }
+    static ENCODER: std::sync::OnceLock<std::sync::Arc<eoskb::embed::SentenceEncoder>> =
+        std::sync::OnceLock::new();
+    Some(
+        ENCODER
+            .get_or_init(|| {
+                std::sync::Arc::new(eoskb::embed::SentenceEncoder::load(&dir).expect("load model"))
+            })
+            .clone(),
+    )
+}
+
+pub fn index_with(
+    data: &DataDir,
+    content: &[PathBuf],
+    encoder: &std::sync::Arc<eoskb::embed::SentenceEncoder>,
+) -> IndexReport {
+    index::run(
+        data,
+        &IndexOptions::new(content.to_vec()).with_encoder(Some(encoder.clone())),
+    )
+    .expect("index run")
+}
+
+pub fn open_with(
+    data: &DataDir,
+    encoder: &std::sync::Arc<eoskb::embed::SentenceEncoder>,
+) -> KnowledgeBase {
+    KnowledgeBase::open(data, Some(encoder.clone())).expect("open knowledge base")
 }

@@ -1,0 +1,192 @@
+//! The vector store: one L2-normalised embedding per section piece, in a
+//! contiguous row-major f32 matrix, with the rows' owners beside it.
+//!
+//! On disk, per generation: `vectors.f32` (little-endian floats) and
+//! `vectors.json` (model id, dimension, row owners).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Error;
+
+const DATA_FILE: &str = "vectors.f32";
+const META_FILE: &str = "vectors.json";
+
+/// Who a row belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowOwner {
+    /// The source file's key, to drop its rows when it changes.
+    pub file_key: String,
+    pub article_id: String,
+    /// Section ordinal within the article.
+    pub section: u32,
+    /// Piece of the section (long sections are split).
+    pub chunk: u32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Meta {
+    model_id: String,
+    dim: usize,
+    rows: Vec<RowOwner>,
+}
+
+/// Embeddings of every indexed section piece.
+#[derive(Debug, Clone, Default)]
+pub struct Vectors {
+    pub model_id: String,
+    pub dim: usize,
+    pub owners: Vec<RowOwner>,
+    /// `owners.len() * dim` floats.
+    pub data: Vec<f32>,
+}
+
+impl Vectors {
+    pub fn new(model_id: &str, dim: usize) -> Self {
+        Vectors {
+            model_id: model_id.to_string(),
+            dim,
+            owners: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.owners.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty()
+    }
+
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    pub fn push(&mut self, owner: RowOwner, vector: &[f32]) {
+        debug_assert_eq!(vector.len(), self.dim);
+        self.owners.push(owner);
+        self.data.extend_from_slice(vector);
+    }
+
+    /// Keeps only the rows whose file satisfies `keep`.
+    pub fn retain_files(&mut self, keep: impl Fn(&str) -> bool) {
+        let mut kept = Vectors::new(&self.model_id, self.dim);
+        for (i, owner) in self.owners.iter().enumerate() {
+            if keep(&owner.file_key) {
+                kept.push(owner.clone(), self.row(i));
+            }
+        }
+        *self = kept;
+    }
+
+    /// Dot product of `query` with every row (cosine similarity for normalised
+    /// vectors). A plain loop over contiguous rows: the compiler vectorises it.
+    pub fn similarities(&self, query: &[f32]) -> Vec<f32> {
+        if query.len() != self.dim || self.dim == 0 {
+            return vec![0.0; self.len()];
+        }
+        self.data
+            .chunks_exact(self.dim)
+            .map(|row| dot(row, query))
+            .collect()
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<(), Error> {
+        let meta = Meta {
+            model_id: self.model_id.clone(),
+            dim: self.dim,
+            rows: self.owners.clone(),
+        };
+        let meta_path = dir.join(META_FILE);
+        let text =
+            serde_json::to_string(&meta).map_err(|e| Error::Corrupt(format!("vectors: {e}")))?;
+        std::fs::write(&meta_path, text).map_err(|e| Error::io(&meta_path, e))?;
+        let bytes: Vec<u8> = self.data.iter().flat_map(|x| x.to_le_bytes()).collect();
+        let data_path = dir.join(DATA_FILE);
+        std::fs::write(&data_path, bytes).map_err(|e| Error::io(&data_path, e))
+    }
+
+    /// Loads the vectors of a generation, or `None` if it has none.
+    pub fn load(dir: &Path) -> Result<Option<Vectors>, Error> {
+        let meta_path = dir.join(META_FILE);
+        if !meta_path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
+        let meta: Meta = serde_json::from_str(&text)
+            .map_err(|e| Error::Corrupt(format!("{}: {e}", meta_path.display())))?;
+        let data_path = dir.join(DATA_FILE);
+        let bytes = std::fs::read(&data_path).map_err(|e| Error::io(&data_path, e))?;
+        if bytes.len() != meta.rows.len() * meta.dim * 4 {
+            return Err(Error::Corrupt(format!(
+                "{}: {} bytes for {} rows of {} floats",
+                data_path.display(),
+                bytes.len(),
+                meta.rows.len(),
+                meta.dim
+            )));
+        }
+        let data = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Ok(Some(Vectors {
+            model_id: meta.model_id,
+            dim: meta.dim,
+            owners: meta.rows,
+            data,
+        }))
+    }
+}
+
+/// Dot product in eight independent lanes, which lets the compiler use SIMD
+/// without reassociating a single running sum.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let chunks = a.len() / 8;
+    for i in 0..chunks {
+        for l in 0..8 {
+            lanes[l] += a[i * 8 + l] * b[i * 8 + l];
+        }
+    }
+    let mut sum: f32 = lanes.iter().sum();
+    for i in chunks * 8..a.len() {
+        sum += a[i] * b[i];
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_retain() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vectors::new("m", 3);
+        let owner = |f: &str, s| RowOwner {
+            file_key: f.into(),
+            article_id: f.into(),
+            section: s,
+            chunk: 0,
+        };
+        v.push(owner("a", 0), &[1.0, 0.0, 0.0]);
+        v.push(owner("b", 0), &[0.0, 1.0, 0.0]);
+        v.save(dir.path()).unwrap();
+        let mut loaded = Vectors::load(dir.path()).unwrap().unwrap();
+        assert_eq!(loaded.similarities(&[0.0, 1.0, 0.0]), vec![0.0, 1.0]);
+        loaded.retain_files(|f| f != "a");
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(loaded.row(0), &[0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn dot_matches_naive() {
+        let a: Vec<f32> = (0..19).map(|i| i as f32 * 0.5).collect();
+        let b: Vec<f32> = (0..19).map(|i| 1.0 - i as f32 * 0.1).collect();
+        let naive: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert!((dot(&a, &b) - naive).abs() < 1e-4);
+    }
+}

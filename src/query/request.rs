@@ -1,0 +1,164 @@
+//! A search request: parameters, validation and limits, shared by the CLI and HTTP.
+
+use std::collections::BTreeMap;
+
+use super::Error;
+use crate::model::{FACETS, Facet};
+
+/// Longest query accepted, in characters. Longer text is a paste, not a query.
+pub const MAX_QUERY_CHARS: usize = 1000;
+/// Most hits per page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest page start; deep paging is for crawlers, not people.
+pub const MAX_OFFSET: usize = 10_000;
+const DEFAULT_LIMIT: usize = 10;
+
+/// How results are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// BM25 over words.
+    Keyword,
+    /// Nearest sections by sentence embedding.
+    Semantic,
+    /// Both, fused.
+    #[default]
+    Hybrid,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "keyword" => Ok(Mode::Keyword),
+            "semantic" => Ok(Mode::Semantic),
+            "hybrid" => Ok(Mode::Hybrid),
+            other => Err(format!(
+                "`{other}` is not a mode: use keyword, semantic or hybrid"
+            )),
+        }
+    }
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Keyword => "keyword",
+            Mode::Semantic => "semantic",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// A validated search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    /// Per facet, the accepted values (any of them matches).
+    pub filters: Vec<(Facet, Vec<String>)>,
+    pub mode: Mode,
+    /// Attach each hit's ranks and scores per method.
+    pub explain: bool,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            filters: Vec::new(),
+            mode: Mode::default(),
+            explain: false,
+        }
+    }
+
+    /// Builds a request from URL parameters (`q`, `limit`, `offset`, `mode`,
+    /// `explain`, and the facet filters `kind`, `audience`, `fair`, `tag`,
+    /// `project`, `term`, repeatable).
+    /// Unknown parameters are ignored.
+    pub fn from_params<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<SearchRequest, Error> {
+        let mut request = SearchRequest::new("");
+        let mut filters: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for (name, value) in params {
+            match name {
+                "q" | "query" => request.query = value.to_string(),
+                "limit" => request.limit = number(name, value)?.min(MAX_LIMIT as i64) as usize,
+                "offset" => {
+                    let offset = number(name, value)?;
+                    if offset > MAX_OFFSET as i64 {
+                        return Err(Error::InvalidParameter {
+                            name: name.into(),
+                            reason: format!("must be at most {MAX_OFFSET}"),
+                        });
+                    }
+                    request.offset = offset as usize;
+                }
+                "mode" => {
+                    request.mode = value.parse().map_err(|reason| Error::InvalidParameter {
+                        name: name.into(),
+                        reason,
+                    })?
+                }
+                "explain" => request.explain = matches!(value, "" | "1" | "true" | "yes"),
+                _ => {
+                    if let Some(i) = FACETS.iter().position(|f| f.param() == name) {
+                        if value.trim().is_empty() {
+                            continue;
+                        }
+                        filters.entry(i).or_default().push(value.trim().to_string());
+                    }
+                }
+            }
+        }
+        request.filters = filters.into_iter().map(|(i, v)| (FACETS[i], v)).collect();
+        Ok(request)
+    }
+}
+
+fn number(name: &str, value: &str) -> Result<i64, Error> {
+    let n: i64 = value.trim().parse().map_err(|_| Error::InvalidParameter {
+        name: name.into(),
+        reason: format!("`{value}` is not a whole number"),
+    })?;
+    if n < 0 {
+        return Err(Error::InvalidParameter {
+            name: name.into(),
+            reason: "must not be negative".into(),
+        });
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_validated() {
+        let r =
+            SearchRequest::from_params([("q", "x"), ("limit", "500"), ("tag", "a"), ("tag", "b")])
+                .unwrap();
+        assert_eq!(r.limit, MAX_LIMIT);
+        assert_eq!(
+            r.filters,
+            vec![(Facet::Tags, vec!["a".to_string(), "b".to_string()])]
+        );
+        assert!(SearchRequest::from_params([("limit", "-1")]).is_err());
+        assert!(SearchRequest::from_params([("offset", "x")]).is_err());
+        assert!(SearchRequest::from_params([("offset", "100000")]).is_err());
+    }
+
+    #[test]
+    fn modes_parse() {
+        let r = SearchRequest::from_params([("q", "x"), ("mode", "Semantic"), ("explain", "true")])
+            .unwrap();
+        assert_eq!((r.mode, r.explain), (Mode::Semantic, true));
+        assert_eq!(SearchRequest::new("x").mode, Mode::Hybrid);
+        assert!(SearchRequest::from_params([("mode", "fuzzy")]).is_err());
+    }
+}

@@ -1,0 +1,376 @@
+//! The search entry point: validates a request, retrieves with the requested
+//! mode (keyword, semantic, or both fused), counts facets over the whole result
+//! set, and builds hits with their best section and snippet.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::hybrid::{Fused, fuse};
+use super::keyword::{
+    keyword_matches, parse_article_query, parse_section_query, resolve_filters, with_filters,
+};
+use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
+use super::semantic::semantic_matches;
+use super::{Error, KnowledgeBase, facet_counts};
+use crate::index::text::Card;
+use crate::model::FACETS;
+
+/// How many candidates each method contributes to fusion (and semantic results
+/// hold at most): deep enough for Recall@100.
+pub const CANDIDATES: usize = 100;
+const SNIPPET_CHARS: usize = 220;
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// Articles matching, over all pages.
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    pub mode: Mode,
+    /// Per facet, value → number of matching articles (over all matches).
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// Source file relative to its content folder.
+    pub path: String,
+    /// The content folder the file came from.
+    pub source: String,
+    /// Where a person reads it.
+    pub url: String,
+    pub kind: Option<String>,
+    pub summary: String,
+    pub score: f32,
+    /// Best passage, HTML-escaped, matches wrapped in `<mark>`.
+    pub snippet: String,
+    pub section: SectionRef,
+    /// Why it ranks here (with `explain=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// Ranks (1-based) and scores of a hit per method, and the fused score.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Explain {
+    pub keyword_rank: Option<usize>,
+    pub keyword_score: Option<f32>,
+    pub semantic_rank: Option<usize>,
+    pub semantic_similarity: Option<f32>,
+    pub fused_score: Option<f32>,
+}
+
+/// The section a hit points into.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SectionRef {
+    pub heading: String,
+    pub anchor: String,
+}
+
+/// A ranked article before it becomes a hit.
+struct Ranked {
+    doc: DocAddress,
+    score: f32,
+    explain: Explain,
+    /// Section ordinal the semantic side liked best.
+    semantic_section: Option<u32>,
+}
+
+/// Runs a search in the request's mode.
+pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchResponse, Error> {
+    let started = Instant::now();
+    let text = validated_text(request)?;
+    let (ranked, total, facets) = retrieve(kb, request, text)?;
+    let mut hits = hits(kb, text, &ranked)?;
+    if !request.explain {
+        hits.iter_mut().for_each(|h| h.explain = None);
+    }
+    Ok(SearchResponse {
+        total,
+        took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        hits,
+        mode: request.mode,
+        facets,
+    })
+}
+
+/// The ranked article ids and scores of a page, without building hits (for
+/// evaluation, where snippets would only cost time).
+pub fn ranked_ids(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+) -> Result<Vec<(String, f32)>, Error> {
+    let text = validated_text(request)?;
+    let (ranked, _, _) = retrieve(kb, request, text)?;
+    Ok(ranked
+        .iter()
+        .filter_map(|r| kb.article_id(r.doc).map(|id| (id.to_string(), r.score)))
+        .collect())
+}
+
+fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
+    let text = request.query.trim();
+    if text.is_empty() {
+        return Err(Error::EmptyQuery);
+    }
+    let len = text.chars().count();
+    if len > MAX_QUERY_CHARS {
+        return Err(Error::QueryTooLong {
+            len,
+            max: MAX_QUERY_CHARS,
+        });
+    }
+    Ok(text)
+}
+
+type Facets = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// The page of ranked articles, the total, and facet counts over all results.
+fn retrieve(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    text: &str,
+) -> Result<(Vec<Ranked>, usize, Facets), Error> {
+    let filters = resolve_filters(kb, &request.filters)?;
+    let keyword_query = with_filters(kb, parse_article_query(kb, text)?, &filters);
+    let page_end = request.offset + request.limit;
+
+    let (ranked, total, facets): (Vec<Ranked>, usize, Facets) = match request.mode {
+        Mode::Keyword => {
+            let matches = keyword_matches(kb, &*keyword_query, request.limit, request.offset)?;
+            let ranked = matches
+                .top
+                .iter()
+                .enumerate()
+                .map(|(i, (score, doc))| Ranked {
+                    doc: *doc,
+                    score: *score,
+                    explain: Explain {
+                        keyword_rank: Some(request.offset + i + 1),
+                        keyword_score: Some(*score),
+                        ..Explain::default()
+                    },
+                    semantic_section: None,
+                })
+                .collect();
+            (ranked, matches.total, matches.facets)
+        }
+        Mode::Semantic | Mode::Hybrid => {
+            kb.semantic_ready()?;
+            let depth = CANDIDATES.max(page_end);
+            let filter = (!filters.is_empty())
+                .then(|| with_filters(kb, Box::new(tantivy::query::AllQuery), &filters));
+            let semantic = semantic_matches(kb, text, filter.as_deref(), depth)?;
+            let keyword = if request.mode == Mode::Hybrid {
+                keyword_matches(kb, &*keyword_query, depth, 0)?.top
+            } else {
+                Vec::new()
+            };
+            let fused: Vec<Fused> = fuse(&keyword, &semantic, kb.fusion);
+            let all: Vec<DocAddress> = fused.iter().map(|f| f.doc).collect();
+            let facets = facets_of(kb, &all)?;
+            let total = fused.len();
+            let ranked = fused
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|f| Ranked {
+                    doc: f.doc,
+                    score: f.score,
+                    semantic_section: f.semantic_section,
+                    explain: Explain {
+                        keyword_rank: f.keyword_rank,
+                        keyword_score: f.keyword_score,
+                        semantic_rank: f.semantic_rank,
+                        semantic_similarity: f.similarity,
+                        fused_score: (request.mode == Mode::Hybrid).then_some(f.score),
+                    },
+                })
+                .collect();
+            (ranked, total, facets)
+        }
+    };
+    Ok((ranked, total, facets))
+}
+
+/// Facet counts over a set of articles.
+fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> Result<Facets, Error> {
+    let searcher = kb.articles.searcher();
+    let ids: Vec<Term> = docs
+        .iter()
+        .filter_map(|d| kb.article_id(*d))
+        .map(|id| Term::from_field_text(kb.text.article_fields.id, id))
+        .collect();
+    let query = TermSetQuery::new(ids);
+    FACETS
+        .iter()
+        .map(|facet| {
+            Ok((
+                facet.name().to_string(),
+                facet_counts(&searcher, &query, *facet)?,
+            ))
+        })
+        .collect()
+}
+
+fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, Error> {
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let searcher = kb.articles.searcher();
+    let section_query = parse_section_query(kb, text);
+    let section_searcher = kb.sections.searcher();
+    let sf = kb.text.section_fields;
+    let mut snippets = SnippetGenerator::create(&section_searcher, &*section_query, sf.body)?;
+    snippets.set_max_num_chars(SNIPPET_CHARS);
+
+    ranked
+        .iter()
+        .map(|r| {
+            let document: TantivyDocument = searcher.doc(r.doc)?;
+            let card: Card = document
+                .get_first(kb.text.article_fields.card)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str(s).ok())
+                .ok_or_else(|| tantivy::TantivyError::InternalError("hit without card".into()))?;
+            let section = best_section(
+                kb,
+                &section_searcher,
+                &*section_query,
+                &card.id,
+                r.semantic_section,
+            )?;
+            let (heading, anchor, snippet) = match section {
+                Some(doc) => {
+                    let field = |f| {
+                        doc.get_first(f)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    let mut snippet = snippets.snippet_from_doc(&doc);
+                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    let html = if snippet.fragment().trim().is_empty() {
+                        escape_html(&leading_text(&field(sf.body), SNIPPET_CHARS))
+                    } else {
+                        snippet.to_html()
+                    };
+                    (field(sf.heading), field(sf.anchor), html)
+                }
+                None => (
+                    card.title.clone(),
+                    String::new(),
+                    escape_html(&card.summary),
+                ),
+            };
+            let url = format!("/docs/{}", card.id);
+            Ok(Hit {
+                id: card.id,
+                title: card.title,
+                path: card.path,
+                source: card.root,
+                url,
+                kind: card.kind,
+                summary: card.summary,
+                score: r.score,
+                snippet,
+                section: SectionRef { heading, anchor },
+                explain: Some(r.explain.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The article's section that best matches, or its first section.
+/// The section to show: the one the words match best, else the one the semantic
+/// side ranked best, else the first.
+fn best_section(
+    kb: &KnowledgeBase,
+    searcher: &Searcher,
+    query: &dyn Query,
+    article_id: &str,
+    semantic_section: Option<u32>,
+) -> Result<Option<TantivyDocument>, Error> {
+    let sf = kb.text.section_fields;
+    let in_article = || -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(sf.article_id, article_id),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let matching = BooleanQuery::new(vec![
+        (Occur::Must, query.box_clone()),
+        (Occur::Must, in_article()),
+    ]);
+    let best = searcher.search(&matching, &TopDocs::with_limit(1).order_by_score())?;
+    let address = match best.first() {
+        Some((_, address)) => Some(*address),
+        None => {
+            let first = BooleanQuery::new(vec![
+                (Occur::Must, in_article()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(sf.ordinal, u64::from(semantic_section.unwrap_or(0))),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]);
+            let found = searcher.search(&first, &TopDocs::with_limit(1).order_by_score())?;
+            found.first().map(|(_, a)| *a)
+        }
+    };
+    Ok(match address {
+        Some(a) => Some(searcher.doc(a)?),
+        None => None,
+    })
+}
+
+/// The first `max` characters of a text, cut at a word boundary.
+pub(crate) fn leading_text(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => format!("{}…", cut[..i].trim_end()),
+        _ => format!("{cut}…"),
+    }
+}
+
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_text_cuts_at_words() {
+        assert_eq!(leading_text("alpha beta gamma", 12), "alpha beta…");
+        assert_eq!(leading_text("short", 12), "short");
+    }
+}
