@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::Config;
+
+use super::bert::Bert;
 use serde::Deserialize;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
@@ -55,7 +57,7 @@ struct Module {
 
 /// A loaded sentence encoder. Thread-safe; share it behind an `Arc`.
 pub struct SentenceEncoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
     /// The same vocabulary without truncation or padding, for measuring texts.
     counter: Tokenizer,
@@ -183,7 +185,7 @@ impl SentenceEncoder {
             path: weights.clone(),
             reason: e.to_string(),
         })?;
-        let model = BertModel::load(vb, &config).map_err(|e| EmbedError::InvalidFile {
+        let model = Bert::load(vb, &config).map_err(|e| EmbedError::InvalidFile {
             path: weights.clone(),
             reason: format!("weights do not match config.json: {e}"),
         })?;
@@ -285,7 +287,7 @@ impl SentenceEncoder {
         let ids = Tensor::from_vec(ids, shape, &self.device)?;
         let types = Tensor::from_vec(types, shape, &self.device)?;
         let mask = Tensor::from_vec(mask, shape, &self.device)?;
-        let hidden = self.model.forward(&ids, &types, Some(&mask))?;
+        let hidden = self.model.forward(&ids, &types, &mask)?;
         let pooled = match self.pooling {
             Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
             Pooling::Mean => {

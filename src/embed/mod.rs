@@ -2,8 +2,10 @@
 //! the CPU, and the splitting of long texts into pieces the model can read whole.
 //! Knows nothing of indexes; `index` and `query` call it.
 
+mod bert;
 mod chunk;
 mod encoder;
+mod ops;
 
 pub use chunk::{Chunk, chunk_text};
 pub use encoder::{EmbedError, SentenceEncoder};

@@ -10,7 +10,7 @@ use super::Error;
 
 /// Bumped whenever the index layout or analysis changes; a mismatch forces a full
 /// rebuild instead of mixing old and new documents.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "manifest.json";
 

@@ -56,6 +56,9 @@ pub struct ArticleFields {
     pub summary: Field,
     pub headings: Field,
     pub body: Field,
+    /// Title, summary, headings and body as one text: BM25 over one bag of words
+    /// ranks better than a sum of per-field scores (measured on BEIR SciFact).
+    pub all: Field,
     /// The whole article as JSON, for `/api/docs`.
     pub json: Field,
     /// The few fields a search hit shows, as JSON (cheaper than the whole article).
@@ -77,6 +80,7 @@ impl ArticleFields {
         let summary = s.add_text_field("summary", text_field(false));
         let headings = s.add_text_field("headings", text_field(false));
         let body = s.add_text_field("body", text_field(false));
+        let all = s.add_text_field("all", text_field(false));
         let json = s.add_text_field("json", STORED);
         let card = s.add_text_field("card", STORED);
         let facets = FACETS.map(|f| s.add_facet_field(f.name(), FacetOptions::default()));
@@ -87,6 +91,7 @@ impl ArticleFields {
             summary,
             headings,
             body,
+            all,
             json,
             card,
             facets,
@@ -106,6 +111,7 @@ impl ArticleFields {
             summary: schema.get_field("summary")?,
             headings: schema.get_field("headings")?,
             body: schema.get_field("body")?,
+            all: schema.get_field("all")?,
             json: schema.get_field("json")?,
             card: schema.get_field("card")?,
             facets: facets
@@ -243,6 +249,13 @@ impl TextWriter<'_> {
             .map(|s| s.heading.as_str())
             .collect();
         let body: Vec<&str> = article.sections.iter().map(|s| s.text.as_str()).collect();
+        let all = [
+            article.title.as_str(),
+            &article.summary,
+            &headings.join("\n"),
+            &body.join("\n"),
+        ]
+        .join("\n");
         let mut document = doc!(
             f.id => article.id.as_str(),
             f.file_key => key.as_str(),
@@ -250,6 +263,7 @@ impl TextWriter<'_> {
             f.summary => article.summary.as_str(),
             f.headings => headings.join("\n"),
             f.body => body.join("\n"),
+            f.all => all,
             f.json => json,
             f.card => card,
         );

