@@ -9,17 +9,24 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eoskb::index::{self, DataDir, IndexOptions};
 
 fn indexing(c: &mut Criterion) {
-    let Some(corpus) = common::corpus("rdmkit") else { return };
+    let Some(corpus) = common::corpus("rdmkit") else {
+        return;
+    };
     let options = |full| IndexOptions {
         content: vec![corpus.clone()],
         strict: false,
         full,
+        ..Default::default()
     };
     let probe = tempfile::tempdir().unwrap();
-    let articles = index::run(&DataDir::new(probe.path()), &options(true)).unwrap().articles;
+    let articles = index::run(&DataDir::new(probe.path()), &options(true))
+        .unwrap()
+        .articles;
 
     let mut group = c.benchmark_group("index_rdmkit");
-    group.sample_size(20).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(articles as u64));
     group.bench_function("full", |b| {
         b.iter_batched(

@@ -13,19 +13,39 @@ use eoskb::query::{self, KnowledgeBase, SearchRequest};
 fn queries(kb: &KnowledgeBase) -> Vec<String> {
     // Headings of every section, found through the API itself.
     let mut seen = std::collections::BTreeSet::new();
-    let response = query::search(kb, &SearchRequest { limit: 100, ..SearchRequest::new("*") }).unwrap();
+    let response = query::search(
+        kb,
+        &SearchRequest {
+            limit: 100,
+            ..SearchRequest::new("*")
+        },
+    )
+    .unwrap();
     let mut out = Vec::new();
     let mut offset = 0;
     let mut ids: Vec<String> = response.hits.iter().map(|h| h.id.clone()).collect();
     while ids.len() < response.total {
         offset += 100;
-        let page = query::search(kb, &SearchRequest { limit: 100, offset, ..SearchRequest::new("*") }).unwrap();
+        let page = query::search(
+            kb,
+            &SearchRequest {
+                limit: 100,
+                offset,
+                ..SearchRequest::new("*")
+            },
+        )
+        .unwrap();
         ids.extend(page.hits.into_iter().map(|h| h.id));
     }
     for id in ids {
         let article = query::get_article(kb, &id).unwrap().article;
-        for text in std::iter::once(article.title).chain(article.sections.into_iter().map(|s| s.heading)) {
-            let q = text.to_lowercase().replace(['(', ')', '"', ':', '[', ']', '{', '}', '^', '~', '*', '!'], " ");
+        for text in
+            std::iter::once(article.title).chain(article.sections.into_iter().map(|s| s.heading))
+        {
+            let q = text.to_lowercase().replace(
+                ['(', ')', '"', ':', '[', ']', '{', '}', '^', '~', '*', '!'],
+                " ",
+            );
             if q.split_whitespace().count() >= 1 && seen.insert(q.clone()) {
                 out.push(q);
             }
@@ -39,10 +59,21 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn keyword(c: &mut Criterion) {
-    let Some(corpus) = common::corpus("rdmkit") else { return };
+    let Some(corpus) = common::corpus("rdmkit") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::new(dir.path());
-    index::run(&data, &IndexOptions { content: vec![corpus], strict: false, full: false }).unwrap();
+    index::run(
+        &data,
+        &IndexOptions {
+            content: vec![corpus],
+            strict: false,
+            full: false,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let kb = KnowledgeBase::open(&data).unwrap();
     let queries = queries(&kb);
     assert!(queries.len() >= 200, "only {} queries", queries.len());
@@ -54,7 +85,11 @@ fn keyword(c: &mut Criterion) {
             let started = Instant::now();
             let response = query::search(&kb, &request);
             times.push(started.elapsed());
-            assert!(response.is_ok(), "{q}: {response:?}", response = response.err());
+            assert!(
+                response.is_ok(),
+                "{q}: {response:?}",
+                response = response.err()
+            );
         }
     }
     times.sort();

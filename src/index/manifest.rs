@@ -7,10 +7,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use crate::model::OntologyInfo;
 
 /// Bumped whenever the index layout or analysis changes; a mismatch forces a full
 /// rebuild instead of mixing old and new documents.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "manifest.json";
 
@@ -24,6 +25,31 @@ pub struct Manifest {
     pub roots: Vec<String>,
     /// Indexed files by [`crate::model::SourceRef::key`].
     pub files: BTreeMap<String, FileEntry>,
+    /// Ontology paths, in the order given.
+    #[serde(default)]
+    pub ontology_roots: Vec<String>,
+    /// Loaded ontology files by [`crate::ingest::ontology::OntologyFile::key`].
+    #[serde(default)]
+    pub ontologies: BTreeMap<String, OntologyEntry>,
+    /// The base IRI and prefixes the content graph was written with; when they
+    /// change, the next run rebuilds everything.
+    #[serde(default)]
+    pub graph_config: GraphConfig,
+}
+
+/// The configuration that shapes the stored RDF.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct GraphConfig {
+    pub base_iri: String,
+    pub prefixes: BTreeMap<String, String>,
+}
+
+/// One loaded ontology file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OntologyEntry {
+    /// SHA-256 of the file's bytes.
+    pub hash: String,
+    pub info: OntologyInfo,
 }
 
 /// One indexed file.

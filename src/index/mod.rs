@@ -1,14 +1,19 @@
 //! Index: turns model values into the stores in the data directory. Knows nothing
 //! of HTTP; reads nothing but content it is handed and its own data directory.
 
+pub mod content_graph;
 pub mod datadir;
+pub mod graph;
 pub mod indexer;
 pub mod manifest;
+pub mod ontology_run;
+pub mod terms;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
 pub use datadir::DataDir;
+pub use graph::GraphStore;
 pub use indexer::{IndexOptions, IndexReport, run};
 pub use manifest::Manifest;
 
@@ -26,6 +31,8 @@ pub enum Error {
     Locked(PathBuf),
     #[error("data directory is damaged: {0}")]
     Corrupt(String),
+    #[error("graph store: {0}")]
+    Graph(String),
     #[error("no index in {0}: run `eoskb index` first")]
     NoIndex(PathBuf),
 }

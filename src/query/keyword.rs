@@ -244,7 +244,9 @@ fn normalise_query(text: &str, fields: &[&str]) -> String {
             c if c.is_alphanumeric() || c == '_' || c == '.' => true,
             '"' | '(' | ')' => true,
             ':' => fields.contains(&word.as_str()) && next.is_some_and(|n| !n.is_whitespace()),
-            '+' | '-' if at_word_start => next.is_some_and(|n| n.is_alphanumeric() || n == '"' || n == '('),
+            '+' | '-' if at_word_start => {
+                next.is_some_and(|n| n.is_alphanumeric() || n == '"' || n == '(')
+            }
             // Inside a word (x-ray, 3-year) a hyphen joins; the analyser splits it.
             '-' => next.is_some_and(char::is_alphanumeric),
             '*' => at_word_start && next.is_none_or(char::is_whitespace),
@@ -268,8 +270,14 @@ fn normalise_query(text: &str, fields: &[&str]) -> String {
             quotes += w.matches('"').count();
             let inside_phrase = quotes % 2 == 1;
             let operator = matches!(*w, "AND" | "OR" | "NOT" | "IN" | "TO");
-            let dangling = i == 0 && *w != "NOT" || i == last || (operator && matches!(words.get(i + 1), Some(&"AND" | &"OR")));
-            if operator && (dangling || inside_phrase) { w.to_lowercase() } else { (*w).to_string() }
+            let dangling = i == 0 && *w != "NOT"
+                || i == last
+                || (operator && matches!(words.get(i + 1), Some(&"AND" | &"OR")));
+            if operator && (dangling || inside_phrase) {
+                w.to_lowercase()
+            } else {
+                (*w).to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -472,7 +480,10 @@ mod tests {
         assert_eq!(n("doi:10.5281/zenodo"), "doi 10.5281 zenodo");
         assert_eq!(n("PaNET:PaNET01188"), "PaNET PaNET01188");
         assert_eq!(n("what's a DOI?"), "what s a DOI");
-        assert_eq!(n("RDMkit - data -embargo +doi x-ray"), "RDMkit data -embargo +doi x-ray");
+        assert_eq!(
+            n("RDMkit - data -embargo +doi x-ray"),
+            "RDMkit data -embargo +doi x-ray"
+        );
         assert_eq!(n("doi OR citation"), "doi OR citation");
         assert_eq!(n("OR doi AND"), "or doi and");
         assert_eq!(n("\"open AND closed\" *"), "\"open and closed\" *");

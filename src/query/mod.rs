@@ -3,7 +3,10 @@
 
 pub mod docs;
 pub mod keyword;
+pub mod ontologies;
+pub mod sparql;
 pub mod stats;
+pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,13 +15,18 @@ use tantivy::collector::FacetCollector;
 use tantivy::query::AllQuery;
 use tantivy::{IndexReader, ReloadPolicy};
 
+use crate::config::PrefixMap;
+use crate::index::terms::TermIndex;
 use crate::index::text::TextIndex;
-use crate::index::{self, DataDir, Manifest};
+use crate::index::{self, DataDir, GraphStore, Manifest};
 use crate::model::{FACETS, Facet};
 
 pub use docs::{ArticleView, get_article};
 pub use keyword::{Hit, SearchRequest, SearchResponse, search};
+pub use ontologies::list_ontologies;
+pub use sparql::{SparqlRequest, SparqlResponse};
 pub use stats::{Stats, stats};
+pub use terms::{TermDetails, TermSearch, TermSearchResponse, lookup_term, search_terms};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
 /// the caller's mistakes (HTTP 400); `NotFound` is 404; the rest are ours.
@@ -40,6 +48,24 @@ pub enum Error {
     InvalidParameter { name: String, reason: String },
     #[error("no article with id `{0}`")]
     NotFound(String),
+    #[error("no term with IRI <{0}>")]
+    TermNotFound(String),
+    #[error("the query is {len} bytes long; the limit is {max}")]
+    QueryTooLarge { len: usize, max: usize },
+    #[error("SPARQL syntax error: {0}")]
+    SparqlSyntax(String),
+    #[error("{0}")]
+    ReadOnly(String),
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
+    #[error("the query ran longer than the {}s limit and was stopped; narrow it or add LIMIT", .0.as_secs_f64())]
+    SparqlTimeout(std::time::Duration),
+    #[error(
+        "the result has more than {0} rows, the endpoint's limit; add LIMIT (and OFFSET to page)"
+    )]
+    TooManyResults(usize),
+    #[error("SPARQL evaluation failed: {0}")]
+    SparqlEvaluation(String),
     #[error(transparent)]
     Index(#[from] index::Error),
     #[error("full-text index: {0}")]
@@ -49,7 +75,10 @@ pub enum Error {
 impl Error {
     /// Whether the error is the caller's (bad request) rather than the engine's.
     pub fn is_client_error(&self) -> bool {
-        !matches!(self, Error::Index(_) | Error::Tantivy(_))
+        !matches!(
+            self,
+            Error::Index(_) | Error::Tantivy(_) | Error::SparqlEvaluation(_)
+        )
     }
 }
 
@@ -63,6 +92,18 @@ pub struct KnowledgeBase {
     pub(crate) sections: IndexReader,
     /// Every value each facet takes, to tell a typo from an empty result.
     pub(crate) facet_values: BTreeMap<&'static str, BTreeSet<String>>,
+    /// The RDF dataset: ontology graphs and the content graph.
+    pub(crate) graph: GraphStore,
+    /// The term index; `None` in generations written before it existed.
+    pub(crate) terms: Option<Terms>,
+    /// The prefixes the generation was written with.
+    pub(crate) prefixes: PrefixMap,
+}
+
+/// An open term index.
+pub(crate) struct Terms {
+    pub(crate) index: TermIndex,
+    pub(crate) reader: IndexReader,
 }
 
 impl KnowledgeBase {
@@ -86,6 +127,18 @@ impl KnowledgeBase {
         };
         let articles: IndexReader = reader(&text.articles)?;
         let sections: IndexReader = reader(&text.sections)?;
+        let graph = GraphStore::open(generation)?;
+        let terms_dir = generation.join("terms");
+        let terms = if terms_dir.join("meta.json").exists() {
+            let index = TermIndex::open(&terms_dir)?;
+            let reader = reader(&index.index)?;
+            Some(Terms { index, reader })
+        } else {
+            None
+        };
+        let prefixes = PrefixMap {
+            map: manifest.graph_config.prefixes.clone(),
+        };
         let mut kb = KnowledgeBase {
             generation: generation.to_path_buf(),
             manifest,
@@ -93,6 +146,9 @@ impl KnowledgeBase {
             articles,
             sections,
             facet_values: BTreeMap::new(),
+            graph,
+            terms,
+            prefixes,
         };
         kb.facet_values = kb.collect_facet_values()?;
         Ok(kb)
@@ -105,6 +161,16 @@ impl KnowledgeBase {
 
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// The RDF store, for in-process SPARQL.
+    pub fn graph(&self) -> &GraphStore {
+        &self.graph
+    }
+
+    /// IRI of the graph holding the articles.
+    pub fn content_graph(&self) -> String {
+        format!("{}graph/content", self.manifest.graph_config.base_iri)
     }
 
     fn collect_facet_values(&self) -> Result<BTreeMap<&'static str, BTreeSet<String>>, Error> {

@@ -44,6 +44,14 @@ impl From<query::Error> for ApiError {
             E::UnknownFacetValue { .. } => (StatusCode::BAD_REQUEST, "unknown_facet_value"),
             E::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            E::TermNotFound(_) => (StatusCode::NOT_FOUND, "term_not_found"),
+            E::QueryTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "query_too_large"),
+            E::SparqlSyntax(_) => (StatusCode::BAD_REQUEST, "sparql_syntax"),
+            E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),
+            E::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
+            E::SparqlTimeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
+            E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
             E::Index(crate::index::Error::NoIndex(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_index")
             }

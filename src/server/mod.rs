@@ -4,6 +4,8 @@
 
 mod api;
 mod error;
+mod sparql;
+mod terms;
 mod ui;
 
 use std::net::SocketAddr;
@@ -20,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::config::SparqlConfig;
 use crate::index::DataDir;
 use crate::query::KnowledgeBase;
 
@@ -31,6 +34,8 @@ const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
 pub struct AppState {
     data: DataDir,
     live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
+    /// Limits of the SPARQL endpoint.
+    sparql: SparqlConfig,
 }
 
 impl AppState {
@@ -40,9 +45,16 @@ impl AppState {
         let state = AppState {
             data,
             live: Arc::new(RwLock::new(None)),
+            sparql: SparqlConfig::default(),
         };
         state.reload_if_changed();
         state
+    }
+
+    /// Uses `sparql` as the SPARQL endpoint's limits.
+    pub fn with_sparql(mut self, sparql: SparqlConfig) -> Self {
+        self.sparql = sparql;
+        self
     }
 
     /// The snapshot to answer from (readers never see a half-swapped state).
@@ -91,14 +103,20 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(api::search))
         .route("/docs/{*id}", get(api::doc))
         .route("/stats", get(api::stats))
+        .route("/terms", get(terms::search))
+        .route("/terms/lookup", get(terms::lookup))
+        .route("/ontologies", get(terms::ontologies))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(ui::index))
         .route("/docs/{*id}", get(ui::doc))
         .route("/assets/style.css", get(ui::style))
         .route("/healthz", get(api::healthz))
+        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
         .nest("/api", api)
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // Above the SPARQL query limit, so that an over-long query gets the
+        // endpoint's own JSON 413 rather than a bare one.
+        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -138,9 +156,9 @@ pub async fn serve(
 }
 
 /// Binds `addr` and serves until Ctrl-C.
-pub async fn run(addr: SocketAddr, data: DataDir) -> std::io::Result<()> {
+pub async fn run(addr: SocketAddr, data: DataDir, sparql: SparqlConfig) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
-    let state = AppState::new(data);
+    let state = AppState::new(data).with_sparql(sparql);
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

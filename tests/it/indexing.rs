@@ -252,6 +252,7 @@ fn bad_files_are_reported_and_skipped_and_strict_publishes_nothing() {
             content: vec![content.clone()],
             strict: true,
             full: false,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -343,6 +344,7 @@ fn an_interrupted_run_leaves_the_last_good_index_serving() {
             content: vec![content.clone()],
             strict: false,
             full: false,
+            ..Default::default()
         },
     );
     assert!(matches!(refused, Err(index::Error::Locked(_))));
@@ -393,10 +395,37 @@ fn natural_language_queries_parse() {
     index(&data, &[fixture_content(tmp.path())]);
     let kb = open(&data);
     for q in [
-        "what's a DOI?", "C++ code", "A1.1", "F1/F2", "3-year embargo", "doi: 10.5281/zenodo.123",
-        "NeXus & HDF5", "x-ray", "RDMkit - data stewardship", "embargo -", "50% off", "#tag", "@user",
-        "<b>doi</b>", "a ~ b", "doi^2", "how do I cite a dataset from my beamtime?", "data!", "{doi}", "[doi]",
-        "doi*", "*", "a || b", "a && b", "doi -embargo", "+doi", "\"data policy\"", "'single quoted'", "AND", "OR doi", "NOT",
+        "what's a DOI?",
+        "C++ code",
+        "A1.1",
+        "F1/F2",
+        "3-year embargo",
+        "doi: 10.5281/zenodo.123",
+        "NeXus & HDF5",
+        "x-ray",
+        "RDMkit - data stewardship",
+        "embargo -",
+        "50% off",
+        "#tag",
+        "@user",
+        "<b>doi</b>",
+        "a ~ b",
+        "doi^2",
+        "how do I cite a dataset from my beamtime?",
+        "data!",
+        "{doi}",
+        "[doi]",
+        "doi*",
+        "*",
+        "a || b",
+        "a && b",
+        "doi -embargo",
+        "+doi",
+        "\"data policy\"",
+        "'single quoted'",
+        "AND",
+        "OR doi",
+        "NOT",
     ] {
         let result = query::search(&kb, &SearchRequest::new(q));
         assert!(result.is_ok(), "`{q}`: {:?}", result.err());

@@ -47,6 +47,7 @@ pub fn index(data: &DataDir, content: &[PathBuf]) -> IndexReport {
             content: content.to_vec(),
             strict: false,
             full: false,
+            ..Default::default()
         },
     )
     .expect("index run")
