@@ -263,8 +263,49 @@ pub fn execute(
         return Err(Error::EmptyQuery);
     }
     let token = CancellationToken::new();
+    let timeout = settings.timeout();
+    let started = Instant::now();
+    // oxigraph checks the token only when it reads quads, and some joins drain
+    // their (cancelled) inputs before giving up, so evaluation runs on its own
+    // thread: the caller gets the timeout error at the deadline whatever the
+    // evaluator is doing, and the cancelled thread winds down by itself.
+    let (send, receive) = mpsc::channel();
+    let worker = {
+        let store = kb.graph.store().clone();
+        let settings = settings.clone();
+        let request = request.clone();
+        let token = token.clone();
+        move || {
+            let result = prepare(&store, &settings, &request, token)
+                .and_then(|bound| evaluate(bound, &settings, &request, started, timeout));
+            let _ = send.send(result);
+        }
+    };
+    std::thread::Builder::new()
+        .name("sparql".into())
+        .spawn(worker)
+        .map_err(|e| Error::SparqlEvaluation(format!("cannot start the query thread: {e}")))?;
+    match receive.recv_timeout(timeout) {
+        Ok(Err(Error::SparqlEvaluation(_))) if token.is_cancelled() => {
+            Err(Error::SparqlTimeout(timeout))
+        }
+        Ok(result) => result,
+        Err(_) => {
+            token.cancel();
+            Err(Error::SparqlTimeout(timeout))
+        }
+    }
+}
+
+/// Parses the query and binds it to the store with the request's dataset.
+fn prepare(
+    store: &oxigraph::store::Store,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+    token: CancellationToken,
+) -> Result<oxigraph::sparql::BoundPreparedSparqlQuery<'static>, Error> {
     let mut prepared = match SparqlEvaluator::new()
-        .with_cancellation_token(token.clone())
+        .with_cancellation_token(token)
         .parse_query(&request.query)
     {
         Ok(p) => p,
@@ -294,34 +335,7 @@ pub fn execute(
             .collect::<Result<Vec<_>, _>>()?;
         dataset.set_available_named_graphs(graphs);
     }
-
-    let timeout = settings.timeout();
-    let started = Instant::now();
-    // The watchdog cancels the evaluation at the deadline; finishing first drops
-    // the sender, which wakes it up early.
-    let (done, finished) = mpsc::channel::<()>();
-    let watchdog_token = token.clone();
-    let watchdog = std::thread::spawn(move || {
-        if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(timeout) {
-            watchdog_token.cancel();
-        }
-    });
-    let result = evaluate(
-        prepared.on_store(kb.graph.store()),
-        settings,
-        request,
-        started,
-        timeout,
-    );
-    drop(done);
-    let _ = watchdog.join();
-    result.map_err(|e| match e {
-        Error::SparqlEvaluation(m) if token.is_cancelled() || started.elapsed() >= timeout => {
-            let _ = m;
-            Error::SparqlTimeout(timeout)
-        }
-        other => other,
-    })
+    Ok(prepared.on_store(store))
 }
 
 fn evaluation_error(e: QueryEvaluationError) -> Error {

@@ -2,5 +2,7 @@
 
 mod http;
 mod indexing;
+mod ontology;
 mod rdmkit;
+mod sparql_http;
 mod support;
