@@ -8,7 +8,7 @@ use std::path::Path;
 
 use oxigraph::model::{GraphNameRef, NamedNodeRef, Term};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -126,6 +126,8 @@ fn term_type(class: &str) -> Option<&'static str> {
 struct Draft {
     types: BTreeSet<&'static str>,
     labels: BTreeSet<LangText>,
+    /// `skos:prefLabel` values: the label to show when there are several.
+    pref_labels: BTreeSet<LangText>,
     synonyms: BTreeSet<Synonym>,
     definitions: BTreeSet<LangText>,
     parents: BTreeSet<String>,
@@ -177,7 +179,14 @@ pub fn extract(
                         draft.types.insert(t);
                     }
                 }
-                Role::Label => draft.labels.extend(lang_text(&quad.object)),
+                Role::Label => {
+                    if let Some(t) = lang_text(&quad.object) {
+                        if curie == "skos:prefLabel" {
+                            draft.pref_labels.insert(t.clone());
+                        }
+                        draft.labels.insert(t);
+                    }
+                }
                 Role::Synonym => {
                     if let Some(t) = lang_text(&quad.object) {
                         draft.synonyms.insert(Synonym {
@@ -239,6 +248,7 @@ pub fn extract(
         for (_, d) in parts {
             merged.types.extend(d.types);
             merged.labels.extend(d.labels);
+            merged.pref_labels.extend(d.pref_labels);
             merged.synonyms.extend(d.synonyms);
             merged.definitions.extend(d.definitions);
             merged.parents.extend(d.parents);
@@ -246,7 +256,8 @@ pub fn extract(
             merged.mappings.extend(d.mappings);
         }
         let labels: Vec<LangText> = merged.labels.into_iter().collect();
-        let label = preferred(&labels);
+        let pref: Vec<LangText> = merged.pref_labels.into_iter().collect();
+        let label = preferred(&pref).or_else(|| preferred(&labels));
         terms.push(OntologyTerm {
             curie: prefixes.compact(&iri),
             iri,
@@ -313,7 +324,12 @@ pub struct TermFields {
     pub deprecated: Field,
     /// The whole term as JSON.
     pub json: Field,
+    /// Characters in the shortest label: among equal scores, shorter names first.
+    pub name_len: Field,
 }
+
+/// Name of the fast field holding [`TermFields::name_len`].
+pub const NAME_LEN: &str = "name_len";
 
 impl TermFields {
     fn schema() -> Schema {
@@ -332,6 +348,7 @@ impl TermFields {
         s.add_text_field("kind", STRING);
         s.add_text_field("deprecated", STRING);
         s.add_text_field("json", STORED);
+        s.add_u64_field(NAME_LEN, FAST);
         s.build()
     }
 
@@ -346,6 +363,7 @@ impl TermFields {
             kind: schema.get_field("kind")?,
             deprecated: schema.get_field("deprecated")?,
             json: schema.get_field("json")?,
+            name_len: schema.get_field(NAME_LEN)?,
         })
     }
 }
@@ -385,6 +403,13 @@ impl TermIndex {
                 f.deprecated => if term.deprecated { "true" } else { "false" },
                 f.json => json,
             );
+            let shortest = term
+                .labels
+                .iter()
+                .map(|l| l.value.chars().count())
+                .min()
+                .unwrap_or(255);
+            d.add_u64(f.name_len, shortest as u64);
             for label in &term.labels {
                 d.add_text(f.label_exact, normalise_name(&label.value));
                 d.add_text(f.label_words, &label.value);

@@ -16,7 +16,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::{Error, KnowledgeBase};
-use crate::index::terms::{TermFields, local_name, name_analyzer, normalise_name};
+use crate::index::terms::{NAME_LEN, TermFields, local_name, name_analyzer, normalise_name};
 use crate::model::OntologyTerm;
 
 /// Most hits one page may ask for.
@@ -253,13 +253,20 @@ pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSear
             constant(term_query(f.deprecated, "false"), 100.0),
         ));
         let query = BooleanQuery::new(clauses);
-        let (top, matching) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(wanted.max(1) + seen.len()).order_by_score(),
-                DocSetCollector,
-            ),
-        )?;
+        let top_docs = TopDocs::with_limit(wanted.max(1) + seen.len()).tweak_score(
+            |segment: &tantivy::SegmentReader| {
+                let lengths = segment
+                    .fast_fields()
+                    .u64(NAME_LEN)
+                    .ok()
+                    .map(|c| c.first_or_default_col(255));
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let len = lengths.as_ref().map(|c| c.get_val(doc)).unwrap_or(255);
+                    score - len as f32 * 0.01
+                }
+            },
+        );
+        let (top, matching) = searcher.search(&query, &(top_docs, DocSetCollector))?;
         for (_, address) in top {
             if seen.insert(address) {
                 ranked.push(address);
