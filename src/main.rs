@@ -240,6 +240,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     stats.indexed_at,
                     stats.generation
                 );
+                if stats.triples > 0 {
+                    println!(
+                        "  {} ontologies, {} terms, {} triples in the RDF store",
+                        stats.ontologies, stats.terms, stats.triples
+                    );
+                }
                 for (root, s) in &stats.sources {
                     println!("  {root}: {} articles, {} sections", s.articles, s.sections);
                 }

@@ -64,6 +64,8 @@ pub enum Error {
         "the result has more than {0} rows, the endpoint's limit; add LIMIT (and OFFSET to page)"
     )]
     TooManyResults(usize),
+    #[error("{0} SPARQL queries are already running; try again shortly")]
+    SparqlBusy(usize),
     #[error("SPARQL evaluation failed: {0}")]
     SparqlEvaluation(String),
     #[error(transparent)]

@@ -4,6 +4,7 @@
 //! Results are serialised completely before anything is sent, so a client never
 //! receives a truncated answer that looks complete.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,32 @@ use crate::config::SparqlConfig;
 
 /// Longest query text accepted (the protocol layer answers 413 above it).
 pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
+
+/// Most evaluations running at once, timed-out ones still winding down included:
+/// without a bound, a client repeating an expensive query could pile up threads.
+pub const MAX_RUNNING: usize = 16;
+
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One slot of [`MAX_RUNNING`], released when the evaluation thread ends.
+struct Slot;
+
+impl Slot {
+    fn take() -> Option<Slot> {
+        RUNNING
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_RUNNING).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// A SPARQL protocol request, already taken apart by the caller.
 #[derive(Debug, Clone, Default)]
@@ -269,6 +296,7 @@ pub fn execute(
     // their (cancelled) inputs before giving up, so evaluation runs on its own
     // thread: the caller gets the timeout error at the deadline whatever the
     // evaluator is doing, and the cancelled thread winds down by itself.
+    let slot = Slot::take().ok_or(Error::SparqlBusy(MAX_RUNNING))?;
     let (send, receive) = mpsc::channel();
     let worker = {
         let store = kb.graph.store().clone();
@@ -276,6 +304,7 @@ pub fn execute(
         let request = request.clone();
         let token = token.clone();
         move || {
+            let _slot = slot;
             let result = prepare(&store, &settings, &request, token)
                 .and_then(|bound| evaluate(bound, &settings, &request, started, timeout));
             let _ = send.send(result);

@@ -50,6 +50,7 @@ impl From<query::Error> for ApiError {
             E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),
             E::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
             E::SparqlTimeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            E::SparqlBusy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
             E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
             E::Index(crate::index::Error::NoIndex(_)) => {
