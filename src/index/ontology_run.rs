@@ -295,7 +295,7 @@ fn describe(store: &GraphStore, mut info: OntologyInfo) -> Result<OntologyInfo, 
                OPTIONAL {{ <{iri}> owl:versionIRI ?version }} OPTIONAL {{ <{iri}> owl:versionInfo ?info }} \
                OPTIONAL {{ <{iri}> dcterms:title|dc:title|rdfs:label ?title }} \
                OPTIONAL {{ <{iri}> dcterms:license|cc:license|dc:license|schema:license|dcterms:rights|dc:rights ?license }} }} }} \
-             ORDER BY ?title LIMIT 1"
+             ORDER BY DESC(langMatches(lang(?title), \"en\")) DESC(lang(?title) = \"\") ?title LIMIT 1"
         );
         let row = select_first(store, &q)?;
         let text = |name: &str| {
