@@ -448,7 +448,7 @@ fn sparql_command(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<E
 fn terms_command(data: &DataDir, args: TermsArgs) -> Result<ExitCode> {
     let kb = KnowledgeBase::open(data)?;
     if args.iri.is_some() || args.curie.is_some() {
-        let iri = query::terms::resolve(&kb, args.iri.as_deref(), args.curie.as_deref())?;
+        let iri = query::term_lookup::resolve(&kb, args.iri.as_deref(), args.curie.as_deref())?;
         let details = query::lookup_term(&kb, &iri)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&details)?);
@@ -472,7 +472,7 @@ fn terms_command(data: &DataDir, args: TermsArgs) -> Result<ExitCode> {
         for s in &t.synonyms {
             println!("  synonym ({}): {}", s.kind, s.value);
         }
-        let show = |name: &str, list: &[query::terms::TermRef], total: usize| {
+        let show = |name: &str, list: &[query::term_lookup::TermRef], total: usize| {
             if total > 0 {
                 let names: Vec<String> = list
                     .iter()

@@ -6,6 +6,7 @@ pub mod keyword;
 pub mod ontologies;
 pub mod sparql;
 pub mod stats;
+pub mod term_lookup;
 pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,7 +27,8 @@ pub use keyword::{Hit, SearchRequest, SearchResponse, search};
 pub use ontologies::list_ontologies;
 pub use sparql::{SparqlRequest, SparqlResponse};
 pub use stats::{Stats, stats};
-pub use terms::{TermDetails, TermSearch, TermSearchResponse, lookup_term, search_terms};
+pub use term_lookup::{TermDetails, lookup_term};
+pub use terms::{TermSearch, TermSearchResponse, search_terms};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
 /// the caller's mistakes (HTTP 400); `NotFound` is 404; the rest are ours.
