@@ -17,14 +17,15 @@ build:
 	$(CARGO) build --release --locked
 
 index: build
-	$(EOSKB) index --content content
+	$(EOSKB) index --content content --ontology ontologies
 
 serve: build
 	$(EOSKB) serve --addr $(ADDR)
 
-## All tests (unit, integration on ../shared data when present)
+## All tests (unit, integration on ../shared data when present), then SPARQL
+## clients we did not write (SPARQLWrapper, rdflib, curl) against a running server
 test: setup
-	$(CARGO) test --locked
+	$(CARGO) test --locked && bash scripts/sparql-interop.sh
 
 ## Formatting and lints, as CI runs them
 lint:

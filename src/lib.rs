@@ -4,6 +4,7 @@
 //! writes them into the stores of a data directory, [`query`] answers from those
 //! stores, and [`server`] (like the CLI) is a thin face over [`query`].
 
+pub mod config;
 pub mod embed;
 pub mod eval;
 pub mod index;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::sync::Arc;
 
+use eoskb::config::Config;
 use eoskb::embed::{DEFAULT_MODEL_DIR, SentenceEncoder};
 use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
 use eoskb::model::FACETS;
@@ -29,6 +30,10 @@ struct Cli {
     /// Sentence-transformers model directory for semantic search [default: models/all-MiniLM-L6-v2]
     #[arg(long, global = true, env = "EOSKB_MODEL", value_name = "DIR")]
     model: Option<PathBuf>,
+    /// Configuration file (base IRI, CURIE prefixes, SPARQL limits); default
+    /// `eoskb.toml` in the working folder if it exists.
+    #[arg(long, global = true, env = "EOSKB_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// More log output (-v: debug, -vv: trace). `RUST_LOG` overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -54,6 +59,10 @@ enum Command {
     },
     /// Evaluate retrieval on a BEIR collection (nDCG@10, Recall@100, MRR@10).
     Eval(EvalArgs),
+    /// Run a read-only SPARQL query over the ontologies and articles.
+    Sparql(SparqlArgs),
+    /// Search ontology terms, or look one up by IRI or CURIE.
+    Terms(TermsArgs),
     /// Counts of what is indexed.
     Stats {
         /// Print the API's JSON.
@@ -73,6 +82,10 @@ struct ContentArgs {
 struct IndexArgs {
     #[command(flatten)]
     content: ContentArgs,
+    /// Ontology file or folder (RDF); repeat for several. Default: `ontologies`,
+    /// if it exists.
+    #[arg(long = "ontology", value_name = "PATH")]
+    ontology: Vec<PathBuf>,
     /// Exit non-zero and publish nothing if any file has an error.
     #[arg(long)]
     strict: bool,
@@ -92,6 +105,41 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "EOSKB_ADDR")]
     addr: SocketAddr,
+}
+
+#[derive(Args)]
+struct SparqlArgs {
+    /// The query; `-` reads it from standard input, `@FILE` from a file.
+    query: String,
+    /// Result format: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, rdfxml,
+    /// jsonld (CONSTRUCT/DESCRIBE); or a media type. Default: tsv or turtle.
+    #[arg(long)]
+    format: Option<String>,
+}
+
+#[derive(Args)]
+struct TermsArgs {
+    /// Words to search in labels and synonyms (prefixes and one typo allowed).
+    #[arg(required_unless_present_any = ["iri", "curie"])]
+    query: Option<String>,
+    /// Look up one term by IRI.
+    #[arg(long, conflicts_with = "curie")]
+    iri: Option<String>,
+    /// Look up one term by CURIE, e.g. PaNET:PaNET01188.
+    #[arg(long)]
+    curie: Option<String>,
+    /// Only terms of this ontology (graph IRI, file stem or folder name).
+    #[arg(long)]
+    ontology: Option<String>,
+    /// Only classes, properties or concepts.
+    #[arg(long = "type", value_parser = ["class", "property", "concept"])]
+    kind: Option<String>,
+    /// Hits to show (at most 100).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    limit: usize,
+    /// Print the API's JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -180,17 +228,20 @@ fn init_logging(verbose: u8) {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let data = DataDir::new(&cli.data);
+    let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Index(args) => {
             let encoder = load_encoder(cli.model.as_deref())?;
-            index_command(&data, args, encoder)
+            index_command(&data, args, config, encoder)
         }
         Command::Eval(args) => eval_command(args, cli.model.as_deref()),
+        Command::Sparql(args) => sparql_command(&data, args, &config),
+        Command::Terms(args) => terms_command(&data, args),
         Command::Serve(args) => {
             let encoder = load_encoder(cli.model.as_deref())?;
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
-                .block_on(eoskb::server::run(args.addr, data, encoder))
+                .block_on(eoskb::server::run(args.addr, data, encoder, config.sparql))
                 .with_context(|| format!("serving on {}", args.addr))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -236,6 +287,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     stats.indexed_at,
                     stats.generation
                 );
+                if stats.triples > 0 {
+                    println!(
+                        "  {} ontologies, {} terms, {} triples in the RDF store",
+                        stats.ontologies, stats.terms, stats.triples
+                    );
+                }
                 for (root, s) in &stats.sources {
                     println!("  {root}: {} articles, {} sections", s.articles, s.sections);
                 }
@@ -248,12 +305,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn index_command(
     data: &DataDir,
     args: IndexArgs,
+    config: Config,
     encoder: Option<Arc<SentenceEncoder>>,
 ) -> Result<ExitCode> {
+    let optional = args.ontology.is_empty();
+    let ontologies = if optional {
+        vec![PathBuf::from("ontologies")]
+    } else {
+        args.ontology
+    };
     let options = IndexOptions {
         strict: args.strict,
         full: args.full,
         reembed: args.reembed,
+        ontologies,
+        ontologies_optional: optional,
+        config,
         ..IndexOptions::new(args.content.content)
     }
     .with_encoder(encoder);
@@ -310,6 +377,14 @@ fn print_report(report: &IndexReport, data: &DataDir) {
             "embedded {} section pieces with {}",
             report.embedded,
             report.model.as_deref().unwrap_or("?")
+        );
+    }
+    if !report.ontologies_loaded.is_empty() || !report.ontologies_deleted.is_empty() {
+        println!(
+            "ontologies: {} loaded, {} deleted, {} in the store",
+            report.ontologies_loaded.len(),
+            report.ontologies_deleted.len(),
+            report.ontologies
         );
     }
     if report.published {
@@ -484,4 +559,120 @@ fn unescape(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&amp;", "&")
+}
+
+fn sparql_command(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<ExitCode> {
+    let query = match args.query.as_str() {
+        "-" => std::io::read_to_string(std::io::stdin()).context("reading the query")?,
+        q => match q.strip_prefix('@') {
+            Some(path) => {
+                std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?
+            }
+            None => q.to_string(),
+        },
+    };
+    let kb = KnowledgeBase::open(data, None)?;
+    // The terminal default is TSV for tables: readable and easy to pipe.
+    let accept = Some("text/tab-separated-values, text/turtle;q=0.9".to_string());
+    let request = query::SparqlRequest {
+        query,
+        format: args.format,
+        accept,
+        ..Default::default()
+    };
+    let answer = query::sparql::execute(&kb, &config.sparql, &request)?;
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&answer.body)?;
+    if !answer.body.ends_with(b"\n") {
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn terms_command(data: &DataDir, args: TermsArgs) -> Result<ExitCode> {
+    let kb = KnowledgeBase::open(data, None)?;
+    if args.iri.is_some() || args.curie.is_some() {
+        let iri = query::term_lookup::resolve(&kb, args.iri.as_deref(), args.curie.as_deref())?;
+        let details = query::lookup_term(&kb, &iri)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&details)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        let t = &details.term;
+        println!(
+            "{}  {}",
+            t.label.as_deref().unwrap_or("(no label)"),
+            t.curie.as_deref().unwrap_or(&t.iri)
+        );
+        println!(
+            "  iri: {}\n  ontology: {}{}",
+            t.iri,
+            t.ontology,
+            if t.deprecated { "  (deprecated)" } else { "" }
+        );
+        for d in &t.definitions {
+            println!("  definition: {}", d.value);
+        }
+        for s in &t.synonyms {
+            println!("  synonym ({}): {}", s.kind, s.value);
+        }
+        let show = |name: &str, list: &[query::term_lookup::TermRef], total: usize| {
+            if total > 0 {
+                let names: Vec<String> = list
+                    .iter()
+                    .map(|r| r.label.clone().or(r.curie.clone()).unwrap_or(r.iri.clone()))
+                    .collect();
+                println!("  {name} ({total}): {}", names.join("; "));
+            }
+        };
+        show("parents", &details.parents, details.parents.len());
+        show("children", &details.children.items, details.children.total);
+        show(
+            "ancestors",
+            &details.ancestors.items,
+            details.ancestors.total,
+        );
+        show(
+            "descendants",
+            &details.descendants.items,
+            details.descendants.total,
+        );
+        for m in &t.mappings {
+            println!("  {}: {}", m.relation, m.target);
+        }
+        for a in &details.articles {
+            println!("  article: {} ({})", a.title.as_deref().unwrap_or(""), a.id);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let request = query::TermSearch {
+        q: args.query.unwrap_or_default(),
+        ontology: args.ontology,
+        kind: args.kind,
+        limit: args.limit.min(query::terms::MAX_LIMIT),
+        offset: 0,
+    };
+    if request.q.trim().is_empty() {
+        anyhow::bail!("give words to search, or --iri/--curie");
+    }
+    let response = query::search_terms(&kb, &request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} of {} terms", response.hits.len(), response.total);
+    for hit in &response.hits {
+        println!(
+            "{}  {}{}\n    matched {} {} `{}`  ·  {}",
+            hit.curie.as_deref().unwrap_or(&hit.iri),
+            hit.label.as_deref().unwrap_or("(no label)"),
+            if hit.deprecated { "  (deprecated)" } else { "" },
+            hit.matched.how,
+            hit.matched.field,
+            hit.matched.value,
+            hit.ontology
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

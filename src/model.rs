@@ -151,3 +151,83 @@ impl Facet {
         }
     }
 }
+
+/// A text value with its language tag, if any.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LangText {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// An alternative name of a term and the property that states it
+/// (`skos:altLabel`, `oboInOwl:hasExactSynonym`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Synonym {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// The stating property as a CURIE, e.g. `skos:altLabel`.
+    pub kind: String,
+}
+
+/// A link from a term to an equivalent or related term elsewhere.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mapping {
+    /// The mapping property as a CURIE, e.g. `skos:exactMatch`.
+    pub relation: String,
+    /// The target IRI, or the cross-reference as written (`oboInOwl:hasDbXref`).
+    pub target: String,
+}
+
+/// An ontology term: an OWL class or property, or a SKOS concept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct OntologyTerm {
+    pub iri: String,
+    pub curie: Option<String>,
+    /// The preferred label (English or untagged first).
+    pub label: Option<String>,
+    pub labels: Vec<LangText>,
+    pub synonyms: Vec<Synonym>,
+    pub definitions: Vec<LangText>,
+    /// Named superclasses, super-properties and broader concepts.
+    pub parents: Vec<String>,
+    pub deprecated: bool,
+    pub mappings: Vec<Mapping>,
+    /// `class`, `property` and/or `concept` (punned IRIs have several).
+    pub types: Vec<String>,
+    /// Graph IRI of the defining ontology.
+    pub ontology: String,
+}
+
+/// Counts over one ontology's graph.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct OntologyCounts {
+    pub triples: usize,
+    /// IRIs typed `owl:Class` or `rdfs:Class`.
+    pub classes: usize,
+    /// IRIs typed `owl:ObjectProperty`, `owl:DatatypeProperty`, `owl:AnnotationProperty` or `rdf:Property`.
+    pub properties: usize,
+    /// IRIs typed `skos:Concept`.
+    pub concepts: usize,
+    /// Terms in the term index whose defining ontology this is.
+    pub terms: usize,
+}
+
+/// One loaded ontology file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct OntologyInfo {
+    /// The named graph holding the file: its ontology IRI, or a file-based IRI.
+    pub graph: String,
+    /// The `owl:Ontology` IRI, if the file declares one.
+    pub iri: Option<String>,
+    pub version_iri: Option<String>,
+    pub version_info: Option<String>,
+    pub title: Option<String>,
+    pub license: Option<String>,
+    /// The source file as given on the command line.
+    pub source: String,
+    /// The syntax it was parsed as.
+    pub format: String,
+    pub counts: OntologyCounts,
+}

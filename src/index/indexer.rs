@@ -9,15 +9,17 @@ use std::time::{Duration, Instant};
 
 use super::Error;
 use super::datadir::{DataDir, link_tree};
-use super::manifest::{self, FileEntry, Manifest, SCHEMA_VERSION};
+use super::manifest::{self, FileEntry, GraphConfig, Manifest, SCHEMA_VERSION};
+use super::ontology_run::{self, ArticleChanges};
 use super::text::TextIndex;
 use super::vectors::{RowOwner, Vectors};
+use crate::config::Config;
 use crate::embed::{SentenceEncoder, chunk_text};
 use crate::ingest::{self, ContentFile, Diagnostic, Severity};
 use crate::model::{Article, Section};
 
 /// What to index and how.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct IndexOptions {
     /// Content folders, in priority order for shared ids.
     pub content: Vec<PathBuf>,
@@ -29,6 +31,12 @@ pub struct IndexOptions {
     pub encoder: Option<Arc<SentenceEncoder>>,
     /// Re-embed everything with `encoder` even if the index used another model.
     pub reembed: bool,
+    /// Ontology files or folders.
+    pub ontologies: Vec<PathBuf>,
+    /// Whether a missing ontology path is fine (the default `ontologies/` folder).
+    pub ontologies_optional: bool,
+    /// Base IRI, prefixes (content graph).
+    pub config: Config,
 }
 
 impl IndexOptions {
@@ -36,10 +44,7 @@ impl IndexOptions {
     pub fn new(content: Vec<PathBuf>) -> Self {
         IndexOptions {
             content,
-            strict: false,
-            full: false,
-            encoder: None,
-            reembed: false,
+            ..IndexOptions::default()
         }
     }
 
@@ -57,6 +62,11 @@ pub struct IndexReport {
     pub changed: Vec<String>,
     pub deleted: Vec<String>,
     pub unchanged: usize,
+    /// Ontology files parsed by this run, and deleted since the last one.
+    pub ontologies_loaded: Vec<String>,
+    pub ontologies_deleted: Vec<String>,
+    /// Ontology files in the published generation.
+    pub ontologies: usize,
     pub articles: usize,
     pub sections: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -87,7 +97,10 @@ impl IndexReport {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// Files re-processed by this run.
@@ -127,10 +140,15 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             _ => full = true,
         }
     }
+    let graph_config = GraphConfig {
+        base_iri: options.config.base_iri.clone(),
+        prefixes: options.config.prefix_map().map,
+    };
+    // A new base IRI or prefix table changes every article's triples: rebuild.
     let base = match (&base_dir, full) {
         (Some(dir), false) => Manifest::load(dir)
             .ok()
-            .filter(|m| m.schema_version == SCHEMA_VERSION),
+            .filter(|m| m.schema_version == SCHEMA_VERSION && m.graph_config == graph_config),
         _ => None,
     };
     let mut report = IndexReport {
@@ -165,7 +183,24 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         roots: roots.clone(),
         files: Default::default(),
         model_id: None,
+        ontology_roots: options
+            .ontologies
+            .iter()
+            .map(|r| ingest::normalise_root(r))
+            .collect(),
+        ontologies: Default::default(),
+        graph_config,
     };
+    let plan = ontology_run::plan(
+        &options.ontologies,
+        options.ontologies_optional,
+        &previous,
+        &options.config,
+        &mut report.diagnostics,
+    );
+    report.ontologies_loaded = plan.parsed.iter().map(|(_, f, _, _)| f.display()).collect();
+    report.ontologies_deleted = plan.deleted.clone();
+    report.ontologies = plan.kept.len() + plan.parsed.len();
     let mut to_add: Vec<Article> = Vec::new();
     for (file, outcome) in outcomes {
         let key = key_of(&file);
@@ -218,6 +253,8 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         && to_add.is_empty()
         && removed.is_empty()
         && previous.roots == roots
+        && !plan.changed()
+        && previous.ontology_roots == next.ontology_roots
         && had_vectors == options.encoder.is_some();
     if nothing_changed {
         report.vectors = previous_vectors.map_or(0, |v| v.len());
@@ -253,15 +290,40 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     };
     next.model_id = vectors.as_ref().map(|v| v.model_id.clone());
 
+    // Content-graph triples go by article id: deleted files' ids, and the old id
+    // of every re-parsed file (its id may have changed).
+    let removed_ids: Vec<String> = removed
+        .iter()
+        .chain(
+            to_add
+                .iter()
+                .map(|a| &a.source)
+                .map(|s| s.key())
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .filter_map(|k| previous.files.get(k))
+        .map(|e| e.id.clone())
+        .collect();
     let generation = data.new_generation(&lock)?;
-    let written = write_generation(
-        &generation,
-        base.as_ref().and(base_dir.as_ref()),
-        &removed,
-        &to_add,
-        &next,
-    )
-    .and_then(|()| vectors.as_ref().map_or(Ok(()), |v| v.save(&generation)));
+    let base_generation = base.as_ref().and(base_dir.as_ref());
+    let written = write_generation(&generation, base_generation, &removed, &to_add, &next)
+        .and_then(|()| vectors.as_ref().map_or(Ok(()), |v| v.save(&generation)))
+        .and_then(|()| {
+            ontology_run::write(
+                &generation,
+                base_generation.map(|p| p.as_path()),
+                plan,
+                ArticleChanges {
+                    removed_ids,
+                    added: &to_add,
+                },
+                &options.config,
+                &mut next,
+                &mut report.diagnostics,
+            )?;
+            next.save(&generation)
+        });
     match written {
         Ok(()) => data.publish(&generation, &lock)?,
         Err(e) => {
@@ -362,9 +424,8 @@ pub fn build(
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         indexed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        roots: Vec::new(),
-        files: Default::default(),
         model_id: encoder.map(|e| e.id().to_string()),
+        ..Manifest::default()
     };
     for article in articles {
         manifest.files.insert(

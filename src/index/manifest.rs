@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
+use crate::model::OntologyInfo;
 
 /// Bumped whenever the index layout or analysis changes; a mismatch forces a full
 /// rebuild instead of mixing old and new documents.
@@ -27,6 +28,31 @@ pub struct Manifest {
     /// The embedding model of the generation's vectors, if it has any.
     #[serde(default)]
     pub model_id: Option<String>,
+    /// Ontology paths, in the order given.
+    #[serde(default)]
+    pub ontology_roots: Vec<String>,
+    /// Loaded ontology files by [`crate::ingest::ontology::OntologyFile::key`].
+    #[serde(default)]
+    pub ontologies: BTreeMap<String, OntologyEntry>,
+    /// The base IRI and prefixes the content graph was written with; when they
+    /// change, the next run rebuilds everything.
+    #[serde(default)]
+    pub graph_config: GraphConfig,
+}
+
+/// The configuration that shapes the stored RDF.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct GraphConfig {
+    pub base_iri: String,
+    pub prefixes: BTreeMap<String, String>,
+}
+
+/// One loaded ontology file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OntologyEntry {
+    /// SHA-256 of the file's bytes.
+    pub hash: String,
+    pub info: OntologyInfo,
 }
 
 /// One indexed file.

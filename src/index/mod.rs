@@ -1,15 +1,20 @@
 //! Index: turns model values into the stores in the data directory. Knows nothing
 //! of HTTP; reads nothing but content it is handed and its own data directory.
 
+pub mod content_graph;
 pub mod datadir;
+pub mod graph;
 pub mod indexer;
 pub mod manifest;
+pub mod ontology_run;
+pub mod terms;
 pub mod text;
 pub mod vectors;
 
 use std::path::{Path, PathBuf};
 
 pub use datadir::DataDir;
+pub use graph::GraphStore;
 pub use indexer::{IndexOptions, IndexReport, build, run};
 pub use manifest::Manifest;
 
@@ -27,6 +32,8 @@ pub enum Error {
     Locked(PathBuf),
     #[error("data directory is damaged: {0}")]
     Corrupt(String),
+    #[error("graph store: {0}")]
+    Graph(String),
     #[error("no index in {0}: run `eoskb index` first")]
     NoIndex(PathBuf),
     #[error(

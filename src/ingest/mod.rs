@@ -6,6 +6,7 @@
 pub mod directives;
 pub mod frontmatter;
 pub mod markdown;
+pub mod ontology;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use crate::model::{Article, SourceRef};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Information, e.g. a file skipped on purpose (a LICENSE beside an ontology).
+    Note,
     Warning,
     Error,
 }
@@ -25,6 +28,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -52,6 +56,13 @@ impl Diagnostic {
             column: None,
             severity: Severity::Error,
             message: message.into(),
+        }
+    }
+
+    pub fn note(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, line, message)
         }
     }
 

@@ -4,10 +4,14 @@
 pub mod docs;
 pub mod hybrid;
 pub mod keyword;
+pub mod ontologies;
 pub mod request;
 pub mod search;
 pub mod semantic;
+pub mod sparql;
 pub mod stats;
+pub mod term_lookup;
+pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -18,17 +22,23 @@ use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument};
 
+use crate::config::PrefixMap;
 use crate::embed::{EmbedError, SETUP_HINT, SentenceEncoder};
+use crate::index::terms::TermIndex;
 use crate::index::text::TextIndex;
 use crate::index::vectors::Vectors;
-use crate::index::{self, DataDir, Manifest};
+use crate::index::{self, DataDir, GraphStore, Manifest};
 use crate::model::{FACETS, Facet};
 
 pub use docs::{ArticleView, get_article};
 pub use hybrid::Fusion;
+pub use ontologies::list_ontologies;
 pub use request::{Mode, SearchRequest};
 pub use search::{Explain, Hit, SearchResponse, search};
+pub use sparql::{SparqlRequest, SparqlResponse};
 pub use stats::{Stats, stats};
+pub use term_lookup::{TermDetails, lookup_term};
+pub use terms::{TermSearch, TermSearchResponse, search_terms};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
 /// the caller's mistakes (HTTP 400); `NotFound` is 404; the rest are ours.
@@ -54,6 +64,26 @@ pub enum Error {
     SemanticUnavailable(String),
     #[error(transparent)]
     Embed(#[from] EmbedError),
+    #[error("no term with IRI <{0}>")]
+    TermNotFound(String),
+    #[error("the query is {len} bytes long; the limit is {max}")]
+    QueryTooLarge { len: usize, max: usize },
+    #[error("SPARQL syntax error: {0}")]
+    SparqlSyntax(String),
+    #[error("{0}")]
+    ReadOnly(String),
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
+    #[error("the query ran longer than the {}s limit and was stopped; narrow it or add LIMIT", .0.as_secs_f64())]
+    SparqlTimeout(std::time::Duration),
+    #[error(
+        "the result has more than {0} rows, the endpoint's limit; add LIMIT (and OFFSET to page)"
+    )]
+    TooManyResults(usize),
+    #[error("{0} SPARQL queries are already running; try again shortly")]
+    SparqlBusy(usize),
+    #[error("SPARQL evaluation failed: {0}")]
+    SparqlEvaluation(String),
     #[error(transparent)]
     Index(#[from] index::Error),
     #[error("full-text index: {0}")]
@@ -65,7 +95,11 @@ impl Error {
     pub fn is_client_error(&self) -> bool {
         !matches!(
             self,
-            Error::Index(_) | Error::Tantivy(_) | Error::Embed(_) | Error::SemanticUnavailable(_)
+            Error::Index(_)
+                | Error::Tantivy(_)
+                | Error::Embed(_)
+                | Error::SemanticUnavailable(_)
+                | Error::SparqlEvaluation(_)
         )
     }
 }
@@ -89,6 +123,18 @@ pub struct KnowledgeBase {
     pub(crate) row_article: Vec<Option<u32>>,
     pub(crate) encoder: Option<Arc<SentenceEncoder>>,
     pub(crate) fusion: Fusion,
+    /// The RDF dataset: ontology graphs and the content graph.
+    pub(crate) graph: GraphStore,
+    /// The term index; `None` in generations written before it existed.
+    pub(crate) terms: Option<Terms>,
+    /// The prefixes the generation was written with.
+    pub(crate) prefixes: PrefixMap,
+}
+
+/// An open term index.
+pub(crate) struct Terms {
+    pub(crate) index: TermIndex,
+    pub(crate) reader: IndexReader,
 }
 
 impl KnowledgeBase {
@@ -120,6 +166,18 @@ impl KnowledgeBase {
         let articles: IndexReader = reader(&text.articles)?;
         let sections: IndexReader = reader(&text.sections)?;
         let vectors = Vectors::load(generation)?;
+        let graph = GraphStore::open(generation)?;
+        let terms_dir = generation.join("terms");
+        let terms = if terms_dir.join("meta.json").exists() {
+            let index = TermIndex::open(&terms_dir)?;
+            let reader = reader(&index.index)?;
+            Some(Terms { index, reader })
+        } else {
+            None
+        };
+        let prefixes = PrefixMap {
+            map: manifest.graph_config.prefixes.clone(),
+        };
         let mut kb = KnowledgeBase {
             generation: generation.to_path_buf(),
             manifest,
@@ -134,6 +192,9 @@ impl KnowledgeBase {
             row_article: Vec::new(),
             encoder,
             fusion: Fusion::default(),
+            graph,
+            terms,
+            prefixes,
         };
         kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
@@ -216,6 +277,16 @@ impl KnowledgeBase {
 
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// The RDF store, for in-process SPARQL.
+    pub fn graph(&self) -> &GraphStore {
+        &self.graph
+    }
+
+    /// IRI of the graph holding the articles.
+    pub fn content_graph(&self) -> String {
+        format!("{}graph/content", self.manifest.graph_config.base_iri)
     }
 
     fn collect_facet_values(&self) -> Result<BTreeMap<&'static str, BTreeSet<String>>, Error> {

@@ -14,6 +14,11 @@ pub struct Stats {
     pub sections: usize,
     /// Per content folder: articles and sections.
     pub sources: BTreeMap<String, SourceStats>,
+    /// Ontology files loaded, ontology terms indexed, and triples in the store
+    /// (ontologies and the content graph).
+    pub ontologies: usize,
+    pub terms: usize,
+    pub triples: usize,
     /// Bytes on disk of the live generation.
     pub index_bytes: u64,
     /// When the live generation was written (RFC 3339).
@@ -43,6 +48,13 @@ pub fn stats(kb: &KnowledgeBase) -> Stats {
         articles: manifest.articles(),
         sections: manifest.sections(),
         sources,
+        ontologies: manifest.ontologies.len(),
+        terms: manifest
+            .ontologies
+            .values()
+            .map(|o| o.info.counts.terms)
+            .sum(),
+        triples: kb.graph.store().len().unwrap_or(0),
         index_bytes: tree_size(&kb.generation),
         indexed_at: manifest.indexed_at.clone(),
         generation: kb

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use crate::query::{self, KnowledgeBase, SearchRequest};
 
 /// Runs query work off the async threads: a slow query must not stall the others.
-async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+pub(super) async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeBase) -> Result<T, query::Error> + Send + 'static,
@@ -92,5 +92,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint; see /api/search, /api/docs/{id}, /api/stats, /healthz")
+    ApiError::not_found(
+        "no such endpoint; see /api/search, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, /sparql, /healthz",
+    )
 }

@@ -45,6 +45,15 @@ impl From<query::Error> for ApiError {
             E::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             E::SemanticUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "semantic_unavailable"),
+            E::TermNotFound(_) => (StatusCode::NOT_FOUND, "term_not_found"),
+            E::QueryTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "query_too_large"),
+            E::SparqlSyntax(_) => (StatusCode::BAD_REQUEST, "sparql_syntax"),
+            E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),
+            E::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
+            E::SparqlTimeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            E::SparqlBusy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
+            E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
             E::Index(crate::index::Error::NoIndex(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_index")
             }

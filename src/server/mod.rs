@@ -4,6 +4,8 @@
 
 mod api;
 mod error;
+mod sparql;
+mod terms;
 mod ui;
 
 use std::net::SocketAddr;
@@ -20,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::config::SparqlConfig;
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::KnowledgeBase;
@@ -34,6 +37,8 @@ pub struct AppState {
     live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
     /// Loaded once at start-up and shared by every generation served.
     encoder: Option<Arc<SentenceEncoder>>,
+    /// Limits of the SPARQL endpoint.
+    sparql: SparqlConfig,
 }
 
 impl AppState {
@@ -44,9 +49,16 @@ impl AppState {
             data,
             live: Arc::new(RwLock::new(None)),
             encoder,
+            sparql: SparqlConfig::default(),
         };
         state.reload_if_changed();
         state
+    }
+
+    /// Uses `sparql` as the SPARQL endpoint's limits.
+    pub fn with_sparql(mut self, sparql: SparqlConfig) -> Self {
+        self.sparql = sparql;
+        self
     }
 
     /// The snapshot to answer from (readers never see a half-swapped state).
@@ -95,14 +107,20 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(api::search))
         .route("/docs/{*id}", get(api::doc))
         .route("/stats", get(api::stats))
+        .route("/terms", get(terms::search))
+        .route("/terms/lookup", get(terms::lookup))
+        .route("/ontologies", get(terms::ontologies))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(ui::index))
         .route("/docs/{*id}", get(ui::doc))
         .route("/assets/style.css", get(ui::style))
         .route("/healthz", get(api::healthz))
+        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
         .nest("/api", api)
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // Above the SPARQL query limit, so that an over-long query gets the
+        // endpoint's own JSON 413 rather than a bare one.
+        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,9 +164,10 @@ pub async fn run(
     addr: SocketAddr,
     data: DataDir,
     encoder: Option<Arc<SentenceEncoder>>,
+    sparql: SparqlConfig,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
-    let state = AppState::new(data, encoder);
+    let state = AppState::new(data, encoder).with_sparql(sparql);
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

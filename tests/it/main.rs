@@ -2,6 +2,8 @@
 
 mod http;
 mod indexing;
+mod ontology;
 mod rdmkit;
 mod semantic;
+mod sparql_http;
 mod support;

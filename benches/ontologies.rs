@@ -1,0 +1,219 @@
+//! Ontology loading and SPARQL overhead on the real files in ../shared/data/ontologies:
+//! per ontology, load time (parse, store, term index, snapshot), snapshot and term
+//! index size, term count; with everything loaded, the start-up (open) time; and a
+//! SPARQL query mix timed in-process on the store and over HTTP (overhead ratio).
+//! Plain `main` (no criterion): the numbers are single measurements and medians.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use eoskb::config::SparqlConfig;
+use eoskb::index::{self, DataDir, IndexOptions, datadir::tree_size};
+use eoskb::query::{self, KnowledgeBase, SparqlRequest};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+const MIX: &[(&str, &str)] = &[
+    (
+        "label of one term",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l WHERE { <http://purl.org/pan-science/PaNET/PaNET01188> rdfs:label ?l }",
+    ),
+    (
+        "PaNET descendants",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c ?l WHERE { ?c rdfs:subClassOf* <http://purl.org/pan-science/PaNET/PaNET00001> ; rdfs:label ?l }",
+    ),
+    (
+        "articles x hierarchy",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> SELECT DISTINCT ?a WHERE { ?a dcterms:subject ?t . ?t rdfs:subClassOf* <http://purl.org/pan-science/PaNET/PaNET01124> }",
+    ),
+    (
+        "triples per graph",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    ),
+    (
+        "EDAM labels 1000",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c ?l WHERE { GRAPH <http://edamontology.org> { ?c rdfs:label ?l } } LIMIT 1000",
+    ),
+    (
+        "label regex",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c ?l WHERE { ?c rdfs:label ?l FILTER regex(?l, \"scattering\", \"i\") }",
+    ),
+    (
+        "all classes",
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT ?c WHERE { ?c a owl:Class }",
+    ),
+    (
+        "ASK",
+        "ASK { ?s a <http://www.w3.org/2004/02/skos/core#Concept> }",
+    ),
+];
+
+fn main() {
+    let Some(ontologies) = common::ontologies() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut dirs: Vec<_> = std::fs::read_dir(&ontologies)
+        .expect("read")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    println!("| ontology | triples | terms | load ms | graph.nq KB | terms/ KB |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for dir in &dirs {
+        let data = DataDir::new(tmp.path().join(dir.file_name().expect("name")));
+        let started = Instant::now();
+        let report = index::run(
+            &data,
+            &IndexOptions {
+                ontologies: vec![dir.clone()],
+                ..Default::default()
+            },
+        )
+        .expect("index");
+        let took = started.elapsed();
+        let generation = data.current().expect("current").expect("published");
+        let manifest = index::Manifest::load(&generation).expect("manifest");
+        let info = &manifest
+            .ontologies
+            .values()
+            .next()
+            .expect("one ontology")
+            .info;
+        println!(
+            "| {} | {} | {} | {:.0} | {:.0} | {:.0} |",
+            dir.file_name().expect("name").to_string_lossy(),
+            info.counts.triples,
+            info.counts.terms,
+            ms(took),
+            std::fs::metadata(generation.join("graph.nq"))
+                .map(|m| m.len())
+                .unwrap_or(0) as f64
+                / 1e3,
+            tree_size(&generation.join("terms")) as f64 / 1e3,
+        );
+        assert_eq!(report.errors(), 0);
+    }
+
+    let data = DataDir::new(tmp.path().join("all"));
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let started = Instant::now();
+    index::run(
+        &data,
+        &IndexOptions {
+            content: vec![content],
+            ontologies: vec![ontologies.clone()],
+            ..Default::default()
+        },
+    )
+    .expect("index");
+    let index_time = started.elapsed();
+    let generation = data.current().expect("current").expect("published");
+    let opens: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let kb = KnowledgeBase::open(&data, None).expect("open");
+            let took = started.elapsed();
+            drop(kb);
+            took
+        })
+        .collect();
+    println!(
+        "\nall ontologies + content/: index {:.0} ms; graph.nq {:.1} MB, terms/ {:.1} MB; start-up (KnowledgeBase::open) median of 5: {:.0} ms",
+        ms(index_time),
+        std::fs::metadata(generation.join("graph.nq"))
+            .map(|m| m.len())
+            .unwrap_or(0) as f64
+            / 1e6,
+        tree_size(&generation.join("terms")) as f64 / 1e6,
+        ms(median(opens))
+    );
+
+    let kb = std::sync::Arc::new(KnowledgeBase::open(&data, None).expect("open"));
+    let store = kb.graph().store().clone();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (base, _stop) = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}/sparql", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let state = eoskb::server::AppState::new(data.clone(), None);
+        tokio::spawn(eoskb::server::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        (base, stop)
+    });
+    let client = reqwest::Client::new();
+    const REPS: usize = 15;
+    println!("\n| query | rows | store ms | execute() ms | HTTP ms | HTTP / store |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, q) in MIX {
+        let mut store_times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..REPS {
+            let started = Instant::now();
+            let mut prepared = SparqlEvaluator::new().parse_query(q).expect("parse");
+            prepared.dataset_mut().set_default_graph_as_union();
+            rows = match prepared.on_store(&store).execute().expect("execute") {
+                QueryResults::Solutions(s) => s.filter(|r| r.is_ok()).count(),
+                QueryResults::Boolean(_) => 1,
+                QueryResults::Graph(t) => t.count(),
+            };
+            store_times.push(started.elapsed());
+        }
+        let mut execute_times = Vec::new();
+        for _ in 0..REPS {
+            let started = Instant::now();
+            query::sparql::execute(
+                &kb,
+                &SparqlConfig::default(),
+                &SparqlRequest {
+                    query: q.to_string(),
+                    ..Default::default()
+                },
+            )
+            .expect("execute");
+            execute_times.push(started.elapsed());
+        }
+        let mut http_times = Vec::new();
+        for _ in 0..REPS {
+            let started = Instant::now();
+            let body = runtime.block_on(async {
+                let r = client
+                    .post(&base)
+                    .header("content-type", "application/sparql-query")
+                    .body(q.to_string())
+                    .send()
+                    .await
+                    .expect("send");
+                assert!(r.status().is_success(), "{name}: {}", r.status());
+                r.bytes().await.expect("body")
+            });
+            assert!(!body.is_empty());
+            http_times.push(started.elapsed());
+        }
+        let (s, e, h) = (
+            median(store_times),
+            median(execute_times),
+            median(http_times),
+        );
+        println!(
+            "| {name} | {rows} | {:.2} | {:.2} | {:.2} | {:.2}× |",
+            ms(s),
+            ms(e),
+            ms(h),
+            h.as_secs_f64() / s.as_secs_f64()
+        );
+    }
+}

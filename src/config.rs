@@ -1,0 +1,276 @@
+//! Project configuration (`eoskb.toml`): the base IRI of the knowledge base's own
+//! resources, the CURIE prefixes that front matter and term lookups expand, and
+//! the SPARQL endpoint's limits. Every setting has a built-in default, so the file
+//! is optional. Owns parsing and CURIE expansion; knows nothing of indexes or HTTP.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Default base IRI for articles, authors and the content graph. `example.org` is
+/// reserved for documentation, so nothing here ever claims a real domain by accident;
+/// a deployment sets its own in `eoskb.toml`.
+pub const DEFAULT_BASE_IRI: &str = "https://eoskb.example.org/";
+
+/// The prefixes every knowledge base knows, before `eoskb.toml` adds or overrides.
+pub const DEFAULT_PREFIXES: &[(&str, &str)] = &[
+    ("PaNET", "http://purl.org/pan-science/PaNET/"),
+    ("nexus", "http://purl.org/nexusformat/definitions/"),
+    ("NeXus", "http://purl.org/nexusformat/definitions/"),
+    ("EDAM", "http://edamontology.org/"),
+    ("edam", "http://edamontology.org/"),
+    ("obo", "http://purl.obolibrary.org/obo/"),
+    ("ESRFET", "http://purl.org/pan-science/ESRFET#"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("schema", "https://schema.org/"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#"),
+    ("eoskb", "https://w3id.org/eoskb/vocab#"),
+];
+
+/// Second spellings of built-in prefixes: they expand, but CURIEs are written with
+/// the first spelling so that one term always gets the same CURIE.
+const ALIASES: &[&str] = &["NeXus", "edam"];
+
+/// Errors reading `eoskb.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Base IRI of articles (`{base}article/{id}`), authors and the content graph.
+    pub base_iri: String,
+    /// CURIE prefixes (added to, and overriding, the built-in ones).
+    pub prefixes: BTreeMap<String, String>,
+    pub sparql: SparqlConfig,
+}
+
+/// Limits of the SPARQL endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SparqlConfig {
+    /// Per-query time limit in seconds.
+    pub timeout_secs: f64,
+    /// Most result rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one query may return.
+    pub max_rows: usize,
+    /// Whether the default graph is the union of all graphs (else it is empty).
+    pub union_default_graph: bool,
+}
+
+impl Default for SparqlConfig {
+    fn default() -> Self {
+        SparqlConfig {
+            timeout_secs: 10.0,
+            max_rows: 100_000,
+            union_default_graph: true,
+        }
+    }
+}
+
+impl SparqlConfig {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_secs.clamp(0.001, 3600.0))
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_iri: DEFAULT_BASE_IRI.into(),
+            prefixes: BTreeMap::new(),
+            sparql: SparqlConfig::default(),
+        }
+    }
+}
+
+/// Name of the optional configuration file at the project root.
+pub const FILE_NAME: &str = "eoskb.toml";
+
+impl Config {
+    /// Reads `path`, or `eoskb.toml` in the working folder if `path` is `None` and
+    /// the file exists; otherwise the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, Error> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(FILE_NAME), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        Config::parse(&text).map_err(|message| Error::Invalid { path, message })
+    }
+
+    /// Parses the TOML text of a configuration file.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        if oxigraph::model::NamedNode::new(&config.base_iri).is_err()
+            || !(config.base_iri.ends_with('/') || config.base_iri.ends_with('#'))
+        {
+            return Err(format!(
+                "base_iri `{}` must be an absolute IRI ending in `/` or `#`",
+                config.base_iri
+            ));
+        }
+        for (prefix, ns) in &config.prefixes {
+            if oxigraph::model::NamedNode::new(ns).is_err() {
+                return Err(format!("prefix `{prefix}`: `{ns}` is not an absolute IRI"));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The effective prefix table: the built-in prefixes, then the configured ones.
+    pub fn prefix_map(&self) -> PrefixMap {
+        let mut map: BTreeMap<String, String> = DEFAULT_PREFIXES
+            .iter()
+            .map(|(p, n)| (p.to_string(), n.to_string()))
+            .collect();
+        map.extend(self.prefixes.clone());
+        PrefixMap { map }
+    }
+
+    /// IRI of the named graph holding the articles.
+    pub fn content_graph(&self) -> String {
+        format!("{}graph/content", self.base_iri)
+    }
+
+    /// IRI of an article.
+    pub fn article_iri(&self, id: &str) -> String {
+        format!("{}article/{}", self.base_iri, iri_path(id))
+    }
+}
+
+/// Percent-encodes what may not appear in an IRI path segment (ids are slugs, but
+/// ids from other knowledge bases may hold anything).
+pub fn iri_path(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c.is_alphanumeric() || "-._~/".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// CURIE prefixes and their namespaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PrefixMap {
+    pub map: BTreeMap<String, String>,
+}
+
+/// Why a term reference could not become an IRI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpandError {
+    UnknownPrefix(String),
+    NotAnIri(String),
+}
+
+impl PrefixMap {
+    /// Turns a CURIE (`PaNET:PaNET01188`) or an absolute IRI (`http://...`,
+    /// `<http://...>`) into an IRI.
+    pub fn expand(&self, reference: &str) -> Result<String, ExpandError> {
+        let reference = reference.trim();
+        let bare = reference
+            .strip_prefix('<')
+            .and_then(|r| r.strip_suffix('>'))
+            .unwrap_or(reference);
+        if bare.starts_with("http://") || bare.starts_with("https://") || bare.starts_with("urn:") {
+            return oxigraph::model::NamedNode::new(bare)
+                .map(|n| n.into_string())
+                .map_err(|_| ExpandError::NotAnIri(reference.into()));
+        }
+        let Some((prefix, local)) = bare.split_once(':') else {
+            return Err(ExpandError::NotAnIri(reference.into()));
+        };
+        let ns = self
+            .map
+            .get(prefix)
+            .ok_or_else(|| ExpandError::UnknownPrefix(prefix.into()))?;
+        let iri = format!("{ns}{local}");
+        oxigraph::model::NamedNode::new(&iri)
+            .map(|n| n.into_string())
+            .map_err(|_| ExpandError::NotAnIri(reference.into()))
+    }
+
+    /// The shortest CURIE for an IRI, preferring the longest namespace.
+    pub fn compact(&self, iri: &str) -> Option<String> {
+        self.map
+            .iter()
+            .filter(|(p, ns)| {
+                !ALIASES.contains(&p.as_str())
+                    && iri.starts_with(ns.as_str())
+                    && iri.len() > ns.len()
+            })
+            .max_by_key(|(p, ns)| (ns.len(), std::cmp::Reverse(p.len())))
+            .map(|(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_expand_and_compact() {
+        let map = Config::default().prefix_map();
+        assert_eq!(
+            map.expand("PaNET:PaNET01188").unwrap(),
+            "http://purl.org/pan-science/PaNET/PaNET01188"
+        );
+        assert_eq!(
+            map.expand("nexus:NXsample").unwrap(),
+            "http://purl.org/nexusformat/definitions/NXsample"
+        );
+        assert_eq!(
+            map.expand("Foo:bar"),
+            Err(ExpandError::UnknownPrefix("Foo".into()))
+        );
+        assert_eq!(
+            map.compact("http://edamontology.org/topic_0089").as_deref(),
+            Some("EDAM:topic_0089")
+        );
+    }
+
+    #[test]
+    fn file_overrides_and_rejects_bad_values() {
+        let c = Config::parse(
+            "base_iri = \"https://kb.example.com/\"\n[prefixes]\nex = \"http://ex.org/\"\n[sparql]\nmax_rows = 5\n",
+        )
+        .unwrap();
+        assert_eq!(c.sparql.max_rows, 5);
+        assert_eq!(c.sparql.timeout_secs, 10.0);
+        assert_eq!(c.prefix_map().expand("ex:a").unwrap(), "http://ex.org/a");
+        assert_eq!(c.article_iri("a b"), "https://kb.example.com/article/a%20b");
+        assert!(Config::parse("base_iri = \"nope\"").is_err());
+        assert!(Config::parse("unknown = 1").is_err());
+    }
+}

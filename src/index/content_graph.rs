@@ -1,0 +1,188 @@
+//! Articles as RDF (schema.org and Dublin Core terms) for the content graph, so
+//! one SPARQL query can join guidance with ontology hierarchies. Every node is an
+//! IRI (authors too), so a changed or deleted article's triples can be removed by
+//! subject without leaving anonymous leftovers.
+
+use oxigraph::model::{Literal, NamedNode, Term, Triple, vocab::rdf, vocab::xsd};
+
+use crate::config::{Config, ExpandError, PrefixMap, iri_path};
+use crate::model::Article;
+
+const SCHEMA: &str = "https://schema.org/";
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+/// The knowledge base's own vocabulary (`ontologies/eoskb.ttl`).
+pub const EOSKB: &str = "https://w3id.org/eoskb/vocab#";
+
+/// A term reference in front matter that could not become an IRI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnresolvedTerm {
+    pub reference: String,
+    pub reason: String,
+}
+
+fn iri(s: &str) -> Option<NamedNode> {
+    NamedNode::new(s).ok()
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_alphanumeric() || c == '.' {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The schema.org type of an article's kind.
+fn schema_type(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("faq") => "FAQPage",
+        Some("guide") => "HowTo",
+        Some("training") => "LearningResource",
+        Some("policy") => "DigitalDocument",
+        _ => "Article",
+    }
+}
+
+/// The subjects whose triples describe `article` (for removal on change/delete).
+pub fn subjects(config: &Config, id: &str) -> Vec<String> {
+    vec![config.article_iri(id)]
+}
+
+/// The triples describing one article, and the term references that could not
+/// be expanded (reported as warnings naming the file).
+pub fn article_triples(
+    config: &Config,
+    prefixes: &PrefixMap,
+    article: &Article,
+) -> (Vec<Triple>, Vec<UnresolvedTerm>) {
+    let mut out = Vec::new();
+    let mut unresolved = Vec::new();
+    let Some(subject) = iri(&config.article_iri(&article.id)) else {
+        return (out, unresolved);
+    };
+    let schema = |local: &str| NamedNode::new_unchecked(format!("{SCHEMA}{local}"));
+    let dct = |local: &str| NamedNode::new_unchecked(format!("{DCTERMS}{local}"));
+    let vocab = |local: &str| NamedNode::new_unchecked(format!("{EOSKB}{local}"));
+    let mut add = |p: NamedNode, o: Term| out.push(Triple::new(subject.clone(), p, o));
+
+    add(
+        rdf::TYPE.into_owned(),
+        schema(schema_type(article.kind.as_deref())).into(),
+    );
+    if schema_type(article.kind.as_deref()) != "Article" {
+        add(rdf::TYPE.into_owned(), schema("Article").into());
+    }
+    add(
+        dct("identifier"),
+        Literal::new_simple_literal(&article.id).into(),
+    );
+    add(
+        dct("title"),
+        Literal::new_simple_literal(&article.title).into(),
+    );
+    add(
+        schema("name"),
+        Literal::new_simple_literal(&article.title).into(),
+    );
+    if !article.summary.is_empty() {
+        let summary: Term = Literal::new_simple_literal(&article.summary).into();
+        add(dct("description"), summary.clone());
+        add(schema("description"), summary);
+    }
+    if let Some(kind) = &article.kind {
+        add(vocab("kind"), vocab(&format!("kind-{}", slug(kind))).into());
+    }
+    for audience in &article.audience {
+        add(
+            schema("audience"),
+            vocab(&format!("audience-{}", slug(audience))).into(),
+        );
+    }
+    for fair in &article.fair {
+        add(
+            vocab("fairPrinciple"),
+            vocab(&format!("fair-{}", iri_path(fair.trim()))).into(),
+        );
+    }
+    for reference in &article.terms {
+        match prefixes.expand(reference) {
+            Ok(term) => {
+                let term = NamedNode::new_unchecked(term);
+                add(dct("subject"), term.clone().into());
+                add(schema("about"), term.into());
+            }
+            Err(ExpandError::UnknownPrefix(prefix)) => unresolved.push(UnresolvedTerm {
+                reference: reference.clone(),
+                reason: format!(
+                    "unknown prefix `{prefix}` in term `{reference}`; declare it under [prefixes] in eoskb.toml"
+                ),
+            }),
+            Err(ExpandError::NotAnIri(_)) => unresolved.push(UnresolvedTerm {
+                reference: reference.clone(),
+                reason: format!("term `{reference}` is neither a CURIE nor an absolute IRI"),
+            }),
+        }
+    }
+    for tag in &article.tags {
+        add(schema("keywords"), Literal::new_simple_literal(tag).into());
+    }
+    if let Some(updated) = &article.updated {
+        let date = chrono::NaiveDate::parse_from_str(updated.trim(), "%Y-%m-%d").is_ok();
+        let literal = if date {
+            Literal::new_typed_literal(updated.trim(), xsd::DATE)
+        } else {
+            Literal::new_simple_literal(updated)
+        };
+        add(dct("modified"), literal.clone().into());
+        add(schema("dateModified"), literal.into());
+    }
+    if let Some(license) = &article.license {
+        let value: Term = match prefixes.expand(license) {
+            Ok(i) if license.contains("://") => NamedNode::new_unchecked(i).into(),
+            _ if license
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.+".contains(c)) =>
+            {
+                NamedNode::new_unchecked(format!("https://spdx.org/licenses/{license}")).into()
+            }
+            _ => Literal::new_simple_literal(license).into(),
+        };
+        add(dct("license"), value.clone());
+        add(schema("license"), value);
+    }
+    let mut authors = Vec::new();
+    for author in &article.authors {
+        let person = author
+            .orcid
+            .as_deref()
+            .map(|o| o.trim().trim_start_matches("https://orcid.org/"))
+            .filter(|o| !o.is_empty())
+            .and_then(|o| iri(&format!("https://orcid.org/{o}")))
+            .or_else(|| iri(&format!("{}person/{}", config.base_iri, slug(&author.name))));
+        if let Some(person) = person {
+            add(schema("author"), person.clone().into());
+            add(dct("creator"), person.clone().into());
+            authors.push((person, author.name.clone()));
+        }
+    }
+    // Author descriptions have the author as subject: they are removed with the
+    // article only if no other article names the same person, which the indexer
+    // cannot know cheaply, so they are kept (a name is harmless when orphaned).
+    for (person, name) in authors {
+        out.push(Triple::new(
+            person.clone(),
+            rdf::TYPE.into_owned(),
+            schema("Person"),
+        ));
+        out.push(Triple::new(
+            person,
+            schema("name"),
+            Literal::new_simple_literal(name),
+        ));
+    }
+    (out, unresolved)
+}

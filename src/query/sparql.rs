@@ -1,0 +1,519 @@
+//! Read-only SPARQL 1.1 over one generation's store: evaluation with a time limit
+//! that really stops the evaluator, a cap on result rows, the protocol's dataset
+//! parameters, and result formats chosen by `format` or `Accept` (with q-values).
+//! Results are serialised completely before anything is sent, so a client never
+//! receives a truncated answer that looks complete.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+
+use super::{Error, KnowledgeBase};
+use crate::config::SparqlConfig;
+
+/// Longest query text accepted (the protocol layer answers 413 above it).
+pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
+
+/// Most evaluations running at once, timed-out ones still winding down included:
+/// without a bound, a client repeating an expensive query could pile up threads.
+pub const MAX_RUNNING: usize = 16;
+
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One slot of [`MAX_RUNNING`], released when the evaluation thread ends.
+struct Slot;
+
+impl Slot {
+    fn take() -> Option<Slot> {
+        RUNNING
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_RUNNING).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A SPARQL protocol request, already taken apart by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct SparqlRequest {
+    pub query: String,
+    /// `default-graph-uri` values: the default graph is their merge.
+    pub default_graphs: Vec<String>,
+    /// `named-graph-uri` values: the only graphs `GRAPH` can see.
+    pub named_graphs: Vec<String>,
+    /// The `format` parameter (a short name or a media type), which beats `accept`.
+    pub format: Option<String>,
+    /// The `Accept` header.
+    pub accept: Option<String>,
+}
+
+/// A serialised answer.
+#[derive(Debug, Clone)]
+pub struct SparqlResponse {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK).
+    pub rows: usize,
+}
+
+/// A format for one kind of result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    Results(QueryResultsFormat),
+    Graph(RdfFormat),
+}
+
+impl Format {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Results(QueryResultsFormat::Json) => "application/sparql-results+json",
+            Format::Results(QueryResultsFormat::Xml) => "application/sparql-results+xml",
+            Format::Results(QueryResultsFormat::Csv) => "text/csv; charset=utf-8",
+            Format::Results(QueryResultsFormat::Tsv) => "text/tab-separated-values; charset=utf-8",
+            Format::Results(_) => "application/octet-stream",
+            Format::Graph(RdfFormat::NTriples) => "application/n-triples",
+            Format::Graph(RdfFormat::RdfXml) => "application/rdf+xml",
+            Format::Graph(RdfFormat::JsonLd { .. }) => "application/ld+json",
+            Format::Graph(_) => "text/turtle; charset=utf-8",
+        }
+    }
+}
+
+const JSON_LD: RdfFormat = RdfFormat::JsonLd {
+    profile: JsonLdProfileSet::empty(),
+};
+
+/// Media types and short names per result kind; the first entry is the default.
+fn results_formats() -> [(&'static [&'static str], QueryResultsFormat); 4] {
+    [
+        (
+            &[
+                "application/sparql-results+json",
+                "application/json",
+                "json",
+                "srj",
+                "text/javascript",
+                "application/javascript",
+            ],
+            QueryResultsFormat::Json,
+        ),
+        (
+            &[
+                "application/sparql-results+xml",
+                "application/xml",
+                "text/xml",
+                "xml",
+                "srx",
+            ],
+            QueryResultsFormat::Xml,
+        ),
+        (&["text/csv", "csv"], QueryResultsFormat::Csv),
+        (
+            &["text/tab-separated-values", "tsv"],
+            QueryResultsFormat::Tsv,
+        ),
+    ]
+}
+
+fn graph_formats() -> [(&'static [&'static str], RdfFormat); 4] {
+    [
+        (
+            &[
+                "text/turtle",
+                "application/x-turtle",
+                "turtle",
+                "ttl",
+                "text/n3",
+                "n3",
+            ],
+            RdfFormat::Turtle,
+        ),
+        (
+            &[
+                "application/n-triples",
+                "text/plain",
+                "ntriples",
+                "n-triples",
+                "nt",
+            ],
+            RdfFormat::NTriples,
+        ),
+        (
+            &[
+                "application/rdf+xml",
+                "application/xml",
+                "text/xml",
+                "rdfxml",
+                "rdf",
+                "xml",
+                "rdf+xml",
+            ],
+            RdfFormat::RdfXml,
+        ),
+        (
+            &[
+                "application/ld+json",
+                "application/json",
+                "jsonld",
+                "json-ld",
+                "json",
+            ],
+            JSON_LD,
+        ),
+    ]
+}
+
+/// Whether the results are solutions/booleans or a graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ResultKind {
+    Solutions,
+    Graph,
+}
+
+fn lookup(kind: ResultKind, name: &str) -> Option<Format> {
+    let name = name.trim().to_ascii_lowercase();
+    match kind {
+        ResultKind::Solutions => results_formats()
+            .into_iter()
+            .find(|(names, _)| names.contains(&name.as_str()))
+            .map(|(_, f)| Format::Results(f)),
+        ResultKind::Graph => graph_formats()
+            .into_iter()
+            .find(|(names, _)| names.contains(&name.as_str()))
+            .map(|(_, f)| Format::Graph(f)),
+    }
+}
+
+fn default_format(kind: ResultKind) -> Format {
+    match kind {
+        ResultKind::Solutions => Format::Results(QueryResultsFormat::Json),
+        ResultKind::Graph => Format::Graph(RdfFormat::Turtle),
+    }
+}
+
+/// Picks the format: the `format` parameter if given, else the best `Accept`
+/// entry by q-value (ties keep the client's order), else the default.
+pub fn negotiate(
+    kind: ResultKind,
+    format: Option<&str>,
+    accept: Option<&str>,
+) -> Result<Format, Error> {
+    if let Some(name) = format.filter(|f| !f.trim().is_empty()) {
+        return lookup(kind, name).ok_or_else(|| Error::InvalidParameter {
+            name: "format".into(),
+            reason: format!("`{name}` is not a format for this query's results"),
+        });
+    }
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Ok(default_format(kind));
+    };
+    let mut ranges: Vec<(String, f32)> = accept
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let media = pieces.next()?.trim().to_ascii_lowercase();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!media.is_empty()).then_some((media, q))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (media, q) in &ranges {
+        if *q <= 0.0 {
+            continue;
+        }
+        if media == "*/*"
+            || media == "application/*"
+            || (media == "text/*" && kind == ResultKind::Graph)
+        {
+            return Ok(default_format(kind));
+        }
+        if media == "text/*" {
+            return Ok(Format::Results(QueryResultsFormat::Csv));
+        }
+        if let Some(f) = lookup(kind, media) {
+            return Ok(f);
+        }
+    }
+    Err(Error::NotAcceptable(format!(
+        "none of `{accept}` can carry {} results; see the SPARQL endpoint's formats in the README",
+        match kind {
+            ResultKind::Solutions => "SELECT/ASK",
+            ResultKind::Graph => "CONSTRUCT/DESCRIBE",
+        }
+    )))
+}
+
+/// Rejects update operations: the endpoint is read-only.
+pub fn reject_update(text: &str) -> Error {
+    Error::ReadOnly(if SparqlEvaluator::new().parse_update(text).is_ok() {
+        "SPARQL updates are not accepted: this endpoint is read-only (change the sources and run `eoskb index`)".into()
+    } else {
+        "this endpoint is read-only".into()
+    })
+}
+
+fn iri(name: &str, value: &str) -> Result<NamedNode, Error> {
+    NamedNode::new(value).map_err(|e| Error::InvalidParameter {
+        name: name.into(),
+        reason: format!("`{value}`: {e}"),
+    })
+}
+
+/// Evaluates a query and serialises its results.
+pub fn execute(
+    kb: &KnowledgeBase,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+) -> Result<SparqlResponse, Error> {
+    if request.query.len() > MAX_QUERY_BYTES {
+        return Err(Error::QueryTooLarge {
+            len: request.query.len(),
+            max: MAX_QUERY_BYTES,
+        });
+    }
+    if request.query.trim().is_empty() {
+        return Err(Error::EmptyQuery);
+    }
+    let token = CancellationToken::new();
+    let timeout = settings.timeout();
+    let started = Instant::now();
+    // oxigraph checks the token only when it reads quads, and some joins drain
+    // their (cancelled) inputs before giving up, so evaluation runs on its own
+    // thread: the caller gets the timeout error at the deadline whatever the
+    // evaluator is doing, and the cancelled thread winds down by itself.
+    let slot = Slot::take().ok_or(Error::SparqlBusy(MAX_RUNNING))?;
+    let (send, receive) = mpsc::channel();
+    let worker = {
+        let store = kb.graph.store().clone();
+        let settings = settings.clone();
+        let request = request.clone();
+        let token = token.clone();
+        move || {
+            let _slot = slot;
+            let result = prepare(&store, &settings, &request, token)
+                .and_then(|bound| evaluate(bound, &settings, &request, started, timeout));
+            let _ = send.send(result);
+        }
+    };
+    std::thread::Builder::new()
+        .name("sparql".into())
+        .spawn(worker)
+        .map_err(|e| Error::SparqlEvaluation(format!("cannot start the query thread: {e}")))?;
+    match receive.recv_timeout(timeout) {
+        Ok(Err(Error::SparqlEvaluation(_))) if token.is_cancelled() => {
+            Err(Error::SparqlTimeout(timeout))
+        }
+        Ok(result) => result,
+        Err(_) => {
+            token.cancel();
+            Err(Error::SparqlTimeout(timeout))
+        }
+    }
+}
+
+/// Parses the query and binds it to the store with the request's dataset.
+fn prepare(
+    store: &oxigraph::store::Store,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+    token: CancellationToken,
+) -> Result<oxigraph::sparql::BoundPreparedSparqlQuery<'static>, Error> {
+    let mut prepared = match SparqlEvaluator::new()
+        .with_cancellation_token(token)
+        .parse_query(&request.query)
+    {
+        Ok(p) => p,
+        Err(e) => {
+            if SparqlEvaluator::new().parse_update(&request.query).is_ok() {
+                return Err(reject_update(&request.query));
+            }
+            return Err(Error::SparqlSyntax(e.to_string()));
+        }
+    };
+    let dataset = prepared.dataset_mut();
+    if !request.default_graphs.is_empty() {
+        let graphs = request
+            .default_graphs
+            .iter()
+            .map(|g| iri("default-graph-uri", g).map(GraphName::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        dataset.set_default_graph(graphs);
+    } else if dataset.is_default_dataset() && settings.union_default_graph {
+        dataset.set_default_graph_as_union();
+    }
+    if !request.named_graphs.is_empty() {
+        let graphs = request
+            .named_graphs
+            .iter()
+            .map(|g| iri("named-graph-uri", g).map(NamedOrBlankNode::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        dataset.set_available_named_graphs(graphs);
+    }
+    Ok(prepared.on_store(store))
+}
+
+fn evaluation_error(e: QueryEvaluationError) -> Error {
+    Error::SparqlEvaluation(e.to_string())
+}
+
+fn evaluate(
+    bound: oxigraph::sparql::BoundPreparedSparqlQuery<'static>,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+    started: Instant,
+    timeout: Duration,
+) -> Result<SparqlResponse, Error> {
+    let check = |rows: usize| -> Result<(), Error> {
+        if rows > settings.max_rows {
+            return Err(Error::TooManyResults(settings.max_rows));
+        }
+        if started.elapsed() > timeout {
+            return Err(Error::SparqlTimeout(timeout));
+        }
+        Ok(())
+    };
+    let io = |e: std::io::Error| Error::SparqlEvaluation(format!("serialising results: {e}"));
+    match bound.execute().map_err(evaluation_error)? {
+        QueryResults::Boolean(value) => {
+            let format = negotiate(
+                ResultKind::Solutions,
+                request.format.as_deref(),
+                request.accept.as_deref(),
+            )?;
+            let Format::Results(f) = format else {
+                return Err(wrong_kind());
+            };
+            let body = QueryResultsSerializer::from_format(f)
+                .serialize_boolean_to_writer(Vec::new(), value)
+                .map_err(io)?;
+            Ok(SparqlResponse {
+                content_type: format.content_type(),
+                body,
+                rows: 1,
+            })
+        }
+        QueryResults::Solutions(solutions) => {
+            let format = negotiate(
+                ResultKind::Solutions,
+                request.format.as_deref(),
+                request.accept.as_deref(),
+            )?;
+            let Format::Results(f) = format else {
+                return Err(wrong_kind());
+            };
+            let variables = solutions.variables().to_vec();
+            let mut writer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(Vec::new(), variables)
+                .map_err(io)?;
+            let mut rows = 0;
+            for solution in solutions {
+                let solution = solution.map_err(evaluation_error)?;
+                rows += 1;
+                check(rows)?;
+                writer.serialize(&solution).map_err(io)?;
+            }
+            Ok(SparqlResponse {
+                content_type: format.content_type(),
+                body: writer.finish().map_err(io)?,
+                rows,
+            })
+        }
+        QueryResults::Graph(triples) => {
+            let format = negotiate(
+                ResultKind::Graph,
+                request.format.as_deref(),
+                request.accept.as_deref(),
+            )?;
+            let Format::Graph(f) = format else {
+                return Err(wrong_kind());
+            };
+            let mut serializer = RdfSerializer::from_format(f);
+            if matches!(f, RdfFormat::Turtle | RdfFormat::RdfXml) {
+                for (p, ns) in [
+                    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+                    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+                    ("owl", "http://www.w3.org/2002/07/owl#"),
+                    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+                ] {
+                    serializer = serializer
+                        .with_prefix(p, ns)
+                        .map_err(|e| Error::SparqlEvaluation(e.to_string()))?;
+                }
+            }
+            let mut writer = serializer.for_writer(Vec::new());
+            let mut rows = 0;
+            for triple in triples {
+                let triple = triple.map_err(evaluation_error)?;
+                rows += 1;
+                check(rows)?;
+                writer.serialize_triple(&triple).map_err(io)?;
+            }
+            Ok(SparqlResponse {
+                content_type: format.content_type(),
+                body: writer.finish().map_err(io)?,
+                rows,
+            })
+        }
+    }
+}
+
+fn wrong_kind() -> Error {
+    Error::SparqlEvaluation("internal: format of the wrong kind".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_follows_format_then_q_values() {
+        let n = |kind, f: Option<&str>, a: Option<&str>| {
+            negotiate(kind, f, a).map(|f| f.content_type())
+        };
+        use ResultKind::*;
+        assert_eq!(
+            n(Solutions, None, None).unwrap(),
+            "application/sparql-results+json"
+        );
+        assert_eq!(
+            n(Solutions, None, Some("application/json;q=0.5, text/csv")).unwrap(),
+            "text/csv; charset=utf-8"
+        );
+        assert_eq!(
+            n(Solutions, Some("tsv"), Some("text/csv")).unwrap(),
+            "text/tab-separated-values; charset=utf-8"
+        );
+        assert_eq!(
+            n(Graph, None, Some("application/rdf+xml")).unwrap(),
+            "application/rdf+xml"
+        );
+        assert_eq!(
+            n(Graph, None, Some("*/*")).unwrap(),
+            "text/turtle; charset=utf-8"
+        );
+        assert_eq!(n(Graph, Some("json"), None).unwrap(), "application/ld+json");
+        assert!(matches!(
+            negotiate(Solutions, None, Some("image/png")),
+            Err(Error::NotAcceptable(_))
+        ));
+        assert!(matches!(
+            negotiate(Solutions, Some("png"), None),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+}

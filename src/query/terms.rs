@@ -1,0 +1,387 @@
+//! Ontology term search, ranked in tiers: exact label or synonym, names starting
+//! with the query, phrase prefix anywhere (autocomplete), then one-typo matches.
+//! Lookup of one term lives in [`super::term_lookup`].
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
+    RegexQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, TantivyDocument, Term};
+
+use super::{Error, KnowledgeBase};
+use crate::index::terms::{NAME_LEN, TermFields, local_name, name_analyzer, normalise_name};
+use crate::model::OntologyTerm;
+
+/// Most hits one page may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// A term search request.
+#[derive(Debug, Clone, Default)]
+pub struct TermSearch {
+    pub q: String,
+    /// Graph IRI, file stem or folder of the defining ontology.
+    pub ontology: Option<String>,
+    /// `class`, `property` or `concept`.
+    pub kind: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl TermSearch {
+    /// Reads `q`, `ontology`, `type`, `limit`, `offset` from query parameters.
+    pub fn from_params<'a>(
+        params: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<TermSearch, Error> {
+        let mut s = TermSearch {
+            limit: 10,
+            ..TermSearch::default()
+        };
+        let number = |name: &str, v: &str| -> Result<usize, Error> {
+            v.trim()
+                .parse::<usize>()
+                .map_err(|_| Error::InvalidParameter {
+                    name: name.into(),
+                    reason: format!("`{v}` is not a non-negative integer"),
+                })
+        };
+        for (k, v) in params {
+            match k {
+                "q" => s.q = v.to_string(),
+                "ontology" if !v.is_empty() => s.ontology = Some(v.to_string()),
+                "type" if !v.is_empty() => {
+                    if !matches!(v, "class" | "property" | "concept") {
+                        return Err(Error::InvalidParameter {
+                            name: "type".into(),
+                            reason: format!("`{v}`: use class, property or concept"),
+                        });
+                    }
+                    s.kind = Some(v.to_string());
+                }
+                "limit" => s.limit = number(k, v)?.min(MAX_LIMIT),
+                "offset" => s.offset = number(k, v)?,
+                _ => {}
+            }
+        }
+        if s.q.trim().is_empty() {
+            return Err(Error::EmptyQuery);
+        }
+        if s.q.len() > 500 {
+            return Err(Error::QueryTooLong {
+                len: s.q.len(),
+                max: 500,
+            });
+        }
+        Ok(s)
+    }
+}
+
+/// What matched: the label, or which synonym.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Matched {
+    /// `label`, or the synonym's property (`skos:altLabel`, ...), or `iri`.
+    pub field: String,
+    pub value: String,
+    /// `exact`, `prefix` or `fuzzy`.
+    pub how: &'static str,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermHit {
+    pub iri: String,
+    pub curie: Option<String>,
+    pub label: Option<String>,
+    pub matched: Matched,
+    pub ontology: String,
+    pub definition: Option<String>,
+    pub deprecated: bool,
+}
+
+/// A page of hits.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermSearchResponse {
+    pub total: usize,
+    pub hits: Vec<TermHit>,
+}
+
+fn tokens(text: &str) -> Vec<String> {
+    let mut analyzer = name_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+pub(crate) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, score))
+}
+
+/// The tiers' queries (without filters): exact, starts-with, phrase prefix
+/// anywhere in a name, fuzzy.
+fn tiers(f: &TermFields, q: &str) -> Vec<Box<dyn Query>> {
+    let exact = normalise_name(q);
+    let words = tokens(q);
+    let mut out: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            constant(term_query(f.label_exact, &exact), 20.0),
+        ),
+        (
+            Occur::Should,
+            constant(term_query(f.synonym_exact, &exact), 10.0),
+        ),
+    ]))];
+    // Names that start with the query, as typed: what autocomplete wants first.
+    let starts = format!("{}.*", regex::escape(&exact));
+    let starts_in = |field| -> Box<dyn Query> {
+        match RegexQuery::from_pattern(&starts, field) {
+            Ok(q) => Box::new(q),
+            Err(_) => term_query(field, &exact),
+        }
+    };
+    out.push(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, constant(starts_in(f.label_exact), 20.0)),
+        (Occur::Should, constant(starts_in(f.synonym_exact), 10.0)),
+    ])));
+    if words.is_empty() {
+        return out;
+    }
+    let prefix_in = |field| -> Box<dyn Query> {
+        if words.len() == 1 {
+            let pattern = format!("{}.*", regex::escape(&words[0]));
+            match RegexQuery::from_pattern(&pattern, field) {
+                Ok(q) => Box::new(q),
+                Err(_) => term_query(field, &words[0]),
+            }
+        } else {
+            let terms = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(field, w)))
+                .collect();
+            Box::new(PhrasePrefixQuery::new_with_offset(terms))
+        }
+    };
+    out.push(Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(prefix_in(f.label_words), 2.0)) as Box<dyn Query>,
+        ),
+        (Occur::Should, prefix_in(f.synonym_words)),
+    ])));
+    let fuzzy_in = |field| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            words
+                .iter()
+                .map(|w| {
+                    let t = Term::from_field_text(field, w);
+                    let q: Box<dyn Query> = if w.chars().count() >= 4 {
+                        Box::new(FuzzyTermQuery::new(t, 1, true))
+                    } else {
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic))
+                    };
+                    (Occur::Must, q)
+                })
+                .collect(),
+        ))
+    };
+    out.push(Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(fuzzy_in(f.label_words), 2.0)) as Box<dyn Query>,
+        ),
+        (Occur::Should, fuzzy_in(f.synonym_words)),
+    ])));
+    out
+}
+
+/// Ranked term search.
+pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSearchResponse, Error> {
+    let Some(terms) = &kb.terms else {
+        return Ok(TermSearchResponse {
+            total: 0,
+            hits: Vec::new(),
+        });
+    };
+    let f = terms.index.fields;
+    let searcher = terms.reader.searcher();
+    let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(o) = &request.ontology {
+        filters.push((Occur::Must, term_query(f.ontology, &o.to_lowercase())));
+    }
+    if let Some(k) = &request.kind {
+        filters.push((Occur::Must, term_query(f.kind, k)));
+    }
+    let wanted = request.offset + request.limit;
+    let mut seen: HashSet<DocAddress> = HashSet::new();
+    let mut ranked: Vec<DocAddress> = Vec::new();
+    let mut all: HashSet<DocAddress> = HashSet::new();
+    for tier in tiers(&f, &request.q) {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, tier)];
+        clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+        // Live terms before deprecated ones within a tier.
+        clauses.push((
+            Occur::Should,
+            constant(term_query(f.deprecated, "false"), 100.0),
+        ));
+        let query = BooleanQuery::new(clauses);
+        let top_docs = TopDocs::with_limit(wanted.max(1) + seen.len()).tweak_score(
+            |segment: &tantivy::SegmentReader| {
+                let lengths = segment
+                    .fast_fields()
+                    .u64(NAME_LEN)
+                    .ok()
+                    .map(|c| c.first_or_default_col(255));
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let len = lengths.as_ref().map(|c| c.get_val(doc)).unwrap_or(255);
+                    score - len as f32 * 0.01
+                }
+            },
+        );
+        let (top, matching) = searcher.search(&query, &(top_docs, DocSetCollector))?;
+        for (_, address) in top {
+            if seen.insert(address) {
+                ranked.push(address);
+            }
+        }
+        all.extend(matching);
+    }
+    let total = all.len();
+    let mut hits = Vec::new();
+    for address in ranked.into_iter().skip(request.offset).take(request.limit) {
+        let document: TantivyDocument = searcher.doc(address)?;
+        let term = stored_term(&document, &f)?;
+        let matched = best_match(&term, &request.q);
+        hits.push(TermHit {
+            definition: crate::index::terms::preferred(&term.definitions),
+            iri: term.iri,
+            curie: term.curie,
+            label: term.label,
+            matched,
+            ontology: term.ontology,
+            deprecated: term.deprecated,
+        });
+    }
+    Ok(TermSearchResponse { total, hits })
+}
+
+pub(crate) fn stored_term(
+    document: &TantivyDocument,
+    f: &TermFields,
+) -> Result<OntologyTerm, Error> {
+    use tantivy::schema::Value;
+    let json = document
+        .get_first(f.json)
+        .and_then(|v| v.as_str())
+        .unwrap_or("{}");
+    serde_json::from_str(json)
+        .map_err(|e| Error::Index(crate::index::Error::Corrupt(format!("term index: {e}"))))
+}
+
+fn edit_distance_at_most_one(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        if i + 1 < a.len() && j + 1 < b.len() && a[i] == b[j + 1] && a[i + 1] == b[j] {
+            i += 2;
+            j += 2;
+        } else if a.len() > b.len() {
+            i += 1;
+        } else if b.len() > a.len() {
+            j += 1;
+        } else {
+            i += 1;
+            j += 1;
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+/// Which name of a term matched the query best, and how.
+pub fn best_match(term: &OntologyTerm, q: &str) -> Matched {
+    let exact = normalise_name(q);
+    let words = tokens(q);
+    let mut names: Vec<(String, &str)> = term
+        .labels
+        .iter()
+        .map(|l| ("label".to_string(), l.value.as_str()))
+        .collect();
+    names.extend(
+        term.synonyms
+            .iter()
+            .map(|s| (s.kind.clone(), s.value.as_str())),
+    );
+    let grade = |name: &str| -> Option<(u8, &'static str)> {
+        if normalise_name(name) == exact {
+            return Some((0, "exact"));
+        }
+        let name_words = tokens(name);
+        let n = words.len();
+        if n > 0 && name_words.len() >= n {
+            for start in 0..=name_words.len() - n {
+                let window = &name_words[start..start + n];
+                let full = window[..n - 1]
+                    .iter()
+                    .zip(&words[..n - 1])
+                    .all(|(a, b)| a == b);
+                if full && window[n - 1].starts_with(&words[n - 1]) {
+                    return Some((1, "prefix"));
+                }
+            }
+        }
+        let fuzzy = n > 0
+            && words.iter().all(|w| {
+                name_words.iter().any(|nw| {
+                    nw == w || (w.chars().count() >= 4 && edit_distance_at_most_one(nw, w))
+                })
+            });
+        fuzzy.then_some((2, "fuzzy"))
+    };
+    let best = names
+        .iter()
+        .filter_map(|(field, value)| {
+            grade(value).map(|(rank, how)| (rank, field != "label", value.len(), field, value, how))
+        })
+        .min_by_key(|(rank, synonym, len, ..)| (*rank, *synonym, *len));
+    match best {
+        Some((_, _, _, field, value, how)) => Matched {
+            field: field.clone(),
+            value: value.to_string(),
+            how,
+        },
+        None => Matched {
+            field: "iri".into(),
+            value: term
+                .curie
+                .clone()
+                .unwrap_or_else(|| local_name(&term.iri).to_string()),
+            how: "exact",
+        },
+    }
+}

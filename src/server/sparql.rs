@@ -1,0 +1,134 @@
+//! The SPARQL 1.1 Protocol endpoint (`/sparql`): takes the request apart (GET,
+//! POST form, POST `application/sparql-query`), calls [`crate::query::sparql`],
+//! and sends the serialised result. Updates are refused with 403.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{ACCEPT, CONTENT_TYPE, VARY};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::api::with_kb;
+use super::error::ApiError;
+use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
+use crate::query::{self, Error};
+
+fn params(text: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(text).into_owned().collect()
+}
+
+/// Builds the protocol request from URL and body parameters.
+fn request(
+    method: &Method,
+    headers: &HeaderMap,
+    url_query: Option<String>,
+    body: &Bytes,
+) -> Result<SparqlRequest, Error> {
+    let mut all = params(url_query.unwrap_or_default().as_bytes());
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let mut query = None;
+    if method == Method::POST {
+        if body.len() > MAX_QUERY_BYTES {
+            return Err(Error::QueryTooLarge {
+                len: body.len(),
+                max: MAX_QUERY_BYTES,
+            });
+        }
+        match content_type.as_str() {
+            "application/sparql-query" => {
+                query = Some(String::from_utf8(body.to_vec()).map_err(|_| {
+                    Error::InvalidParameter {
+                        name: "query".into(),
+                        reason: "the body is not UTF-8".into(),
+                    }
+                })?);
+            }
+            "application/sparql-update" => {
+                return Err(sparql::reject_update(&String::from_utf8_lossy(body)));
+            }
+            "application/x-www-form-urlencoded" | "" => all.extend(params(body)),
+            other => {
+                return Err(Error::InvalidParameter {
+                    name: "Content-Type".into(),
+                    reason: format!(
+                        "`{other}`: send application/sparql-query or application/x-www-form-urlencoded"
+                    ),
+                });
+            }
+        }
+    }
+    let mut request = SparqlRequest {
+        accept: headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        ..SparqlRequest::default()
+    };
+    for (k, v) in all {
+        match k.as_str() {
+            "query" if query.is_none() => query = Some(v),
+            "query" => {
+                return Err(Error::InvalidParameter {
+                    name: "query".into(),
+                    reason: "give exactly one query".into(),
+                });
+            }
+            "update" => return Err(sparql::reject_update(&v)),
+            "default-graph-uri" => request.default_graphs.push(v),
+            "named-graph-uri" => request.named_graphs.push(v),
+            "format" | "output" => request.format = Some(v),
+            _ => {}
+        }
+    }
+    request.query = query.ok_or_else(|| Error::InvalidParameter {
+        name: "query".into(),
+        reason: "missing: pass the SPARQL query as `query` (GET or form POST) or as an application/sparql-query body".into(),
+    })?;
+    if request.query.len() > MAX_QUERY_BYTES {
+        return Err(Error::QueryTooLarge {
+            len: request.query.len(),
+            max: MAX_QUERY_BYTES,
+        });
+    }
+    Ok(request)
+}
+
+/// `GET|POST /sparql`.
+pub async fn endpoint(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(url_query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let request = match request(&method, &headers, url_query, &body) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let settings = state.sparql.clone();
+    match with_kb(&state, move |kb| {
+        query::sparql::execute(kb, &settings, &request)
+    })
+    .await
+    {
+        Ok(answer) => {
+            let mut response = (StatusCode::OK, answer.body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
+            headers.insert(VARY, HeaderValue::from_static("Accept"));
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
