@@ -27,7 +27,8 @@ struct Cli {
         value_name = "DIR"
     )]
     data: PathBuf,
-    /// Sentence-transformers model directory for semantic search [default: models/all-MiniLM-L6-v2]
+    /// Sentence-transformers model directory for semantic search, or `none` for keyword
+    /// search only [default: models/all-MiniLM-L6-v2]
     #[arg(long, global = true, env = "EOSKB_MODEL", value_name = "DIR")]
     model: Option<PathBuf>,
     /// Configuration file (base IRI, CURIE prefixes, SPARQL limits); default
@@ -195,6 +196,10 @@ struct EvalArgs {
     /// Hybrid fusion: rrf[:k] or convex[:semantic-weight] [default: the engine's]
     #[arg(long)]
     fusion: Option<Fusion>,
+    /// Keep the collection's index in DIR and reuse it on later runs (same
+    /// collection and model), so that tuning does not re-embed the corpus.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
     /// Print `{"keyword": {"ndcg@10": ...}, ...}` for scripts.
     #[arg(long)]
     json: bool,
@@ -402,6 +407,9 @@ fn print_report(report: &IndexReport, data: &DataDir) {
 /// Loads the embedding model: the one named by `--model` (an error if it fails),
 /// else the default one if installed (a warning if not: keyword search still works).
 fn load_encoder(explicit: Option<&std::path::Path>) -> Result<Option<Arc<SentenceEncoder>>> {
+    if explicit.is_some_and(|p| p == std::path::Path::new("none")) {
+        return Ok(None);
+    }
     let dir = explicit.unwrap_or(std::path::Path::new(DEFAULT_MODEL_DIR));
     if explicit.is_none() && !dir.exists() {
         tracing::warn!(
@@ -435,7 +443,14 @@ fn eval_command(args: EvalArgs, model: Option<&std::path::Path>) -> Result<ExitC
         None
     };
     let (collection, qrels) = eoskb::eval::load_with_qrels(&args.beir, &args.split)?;
-    let report = eoskb::eval::run(&collection, &qrels, &modes, encoder, args.fusion)?;
+    let report = eoskb::eval::run(
+        &collection,
+        &qrels,
+        &modes,
+        encoder,
+        args.fusion,
+        args.keep.as_deref(),
+    )?;
     if args.json {
         let scores: std::collections::BTreeMap<_, _> =
             report.modes.iter().map(|(m, r)| (*m, r.scores)).collect();

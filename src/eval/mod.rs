@@ -53,19 +53,24 @@ pub struct ModeReport {
 }
 
 /// Indexes `collection` and evaluates `modes` on the judged queries of `qrels`.
+/// With `keep`, the index is kept in that folder and reused by later runs on the
+/// same collection and model (embedding a corpus takes minutes; tuning should not).
 pub fn run(
     collection: &Collection,
     qrels: &Qrels,
     modes: &[Mode],
     encoder: Option<Arc<SentenceEncoder>>,
     fusion: Option<Fusion>,
+    keep: Option<&Path>,
 ) -> Result<Report, EvalError> {
     let tmp = tempfile::tempdir()?;
-    let data = DataDir::new(tmp.path());
+    let data = DataDir::new(keep.unwrap_or(tmp.path()));
     let started = Instant::now();
     let needs_vectors = modes.iter().any(|m| *m != Mode::Keyword);
     let encoder_for_index = if needs_vectors { encoder.clone() } else { None };
-    index::build(&data, &collection.articles, encoder_for_index.as_deref())?;
+    if !reusable(&data, collection, encoder_for_index.as_deref()) {
+        index::build(&data, &collection.articles, encoder_for_index.as_deref())?;
+    }
     let index_seconds = started.elapsed().as_secs_f64();
     let mut kb = KnowledgeBase::open(&data, encoder)?;
     if let Some(fusion) = fusion {
@@ -107,6 +112,20 @@ pub fn run(
             .insert(mode.name(), ModeReport { scores, query_ms });
     }
     Ok(report)
+}
+
+/// Whether `data` already holds this collection, embedded with this model (or
+/// with any model when none is needed).
+fn reusable(data: &DataDir, collection: &Collection, encoder: Option<&SentenceEncoder>) -> bool {
+    let Ok(Some(generation)) = data.current() else {
+        return false;
+    };
+    let Ok(manifest) = index::Manifest::load(&generation) else {
+        return false;
+    };
+    manifest.schema_version == index::manifest::SCHEMA_VERSION
+        && manifest.files.len() == collection.articles.len()
+        && encoder.is_none_or(|e| manifest.model_id.as_deref() == Some(e.id()))
 }
 
 /// Loads a collection and its qrels for `split` from a BEIR folder.
