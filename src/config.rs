@@ -63,6 +63,32 @@ pub struct Config {
     /// CURIE prefixes (added to, and overriding, the built-in ones).
     pub prefixes: BTreeMap<String, String>,
     pub sparql: SparqlConfig,
+    pub search: SearchConfig,
+}
+
+/// Ranking settings of hybrid search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// How keyword and semantic lists are fused: `rrf[:k]` (reciprocal rank fusion
+    /// with constant k, default 60) or `convex[:w]` (min-max normalised scores,
+    /// semantic weight w, default 0.5).
+    pub fusion: String,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            fusion: "convex:0.5".into(),
+        }
+    }
+}
+
+impl SearchConfig {
+    /// The fusion to use (validated when the configuration is parsed).
+    pub fn fusion(&self) -> crate::query::Fusion {
+        self.fusion.parse().unwrap_or_default()
+    }
 }
 
 /// Limits of the SPARQL endpoint.
@@ -99,6 +125,7 @@ impl Default for Config {
             base_iri: DEFAULT_BASE_IRI.into(),
             prefixes: BTreeMap::new(),
             sparql: SparqlConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -135,6 +162,11 @@ impl Config {
                 config.base_iri
             ));
         }
+        config
+            .search
+            .fusion
+            .parse::<crate::query::Fusion>()
+            .map_err(|e| format!("search.fusion: {e}"))?;
         for (prefix, ns) in &config.prefixes {
             if oxigraph::model::NamedNode::new(ns).is_err() {
                 return Err(format!("prefix `{prefix}`: `{ns}` is not an absolute IRI"));
@@ -258,6 +290,18 @@ mod tests {
             map.compact("http://edamontology.org/topic_0089").as_deref(),
             Some("EDAM:topic_0089")
         );
+    }
+
+    #[test]
+    fn search_fusion_is_read_and_checked() {
+        let c = Config::parse("[search]\nfusion = \"rrf:20\"\n").unwrap();
+        assert_eq!(c.search.fusion(), crate::query::Fusion::Rrf { k: 20.0 });
+        assert_eq!(
+            Config::default().search.fusion(),
+            crate::query::Fusion::default()
+        );
+        let err = Config::parse("[search]\nfusion = \"magic\"\n").unwrap_err();
+        assert!(err.contains("search.fusion"), "{err}");
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let encoder = load_encoder(cli.model.as_deref())?;
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
-                .block_on(eoskb::server::run(args.addr, data, encoder, config.sparql))
+                .block_on(eoskb::server::run(args.addr, data, encoder, &config))
                 .with_context(|| format!("serving on {}", args.addr))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -255,7 +255,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Mode::Keyword => None,
                 _ => load_encoder(cli.model.as_deref())?,
             };
-            search_command(&data, args, encoder)
+            search_command(&data, args, encoder, config.search.fusion())
         }
         Command::Show { id, json } => {
             let kb = KnowledgeBase::open(&data, None)?;
@@ -482,6 +482,7 @@ fn search_command(
     data: &DataDir,
     args: SearchArgs,
     encoder: Option<Arc<SentenceEncoder>>,
+    fusion: Fusion,
 ) -> Result<ExitCode> {
     let kb = KnowledgeBase::open(data, encoder)?;
     let mut params: Vec<(&str, String)> = vec![
@@ -502,6 +503,7 @@ fn search_command(
     let mut request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
     request.mode = args.mode;
     request.explain = args.explain;
+    request.fusion = Some(fusion);
     let response = query::search(&kb, &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);

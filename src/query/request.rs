@@ -61,6 +61,8 @@ pub struct SearchRequest {
     pub mode: Mode,
     /// Attach each hit's ranks and scores per method.
     pub explain: bool,
+    /// How hybrid mode fuses its lists (the engine's default when `None`).
+    pub fusion: Option<super::Fusion>,
 }
 
 impl SearchRequest {
@@ -72,6 +74,7 @@ impl SearchRequest {
             filters: Vec::new(),
             mode: Mode::default(),
             explain: false,
+            fusion: None,
         }
     }
 

@@ -177,7 +177,7 @@ fn retrieve(
             } else {
                 Vec::new()
             };
-            let fused: Vec<Fused> = fuse(&keyword, &semantic, kb.fusion);
+            let fused: Vec<Fused> = fuse(&keyword, &semantic, request.fusion.unwrap_or(kb.fusion));
             let all: Vec<DocAddress> = fused.iter().map(|f| f.doc).collect();
             let facets = facets_of(kb, &all)?;
             let total = fused.len();

@@ -25,7 +25,7 @@ pub use error::ApiError;
 use crate::config::SparqlConfig;
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
-use crate::query::KnowledgeBase;
+use crate::query::{Fusion, KnowledgeBase};
 
 /// How often the server looks for a newly published generation.
 const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
@@ -39,6 +39,8 @@ pub struct AppState {
     encoder: Option<Arc<SentenceEncoder>>,
     /// Limits of the SPARQL endpoint.
     sparql: SparqlConfig,
+    /// How hybrid search fuses its lists.
+    fusion: Fusion,
 }
 
 impl AppState {
@@ -50,9 +52,21 @@ impl AppState {
             live: Arc::new(RwLock::new(None)),
             encoder,
             sparql: SparqlConfig::default(),
+            fusion: Fusion::default(),
         };
         state.reload_if_changed();
         state
+    }
+
+    /// Uses `fusion` for hybrid search (from the configuration).
+    pub fn with_fusion(mut self, fusion: Fusion) -> Self {
+        self.fusion = fusion;
+        self
+    }
+
+    /// How hybrid search fuses its lists.
+    pub fn fusion(&self) -> Fusion {
+        self.fusion
     }
 
     /// Uses `sparql` as the SPARQL endpoint's limits.
@@ -164,10 +178,12 @@ pub async fn run(
     addr: SocketAddr,
     data: DataDir,
     encoder: Option<Arc<SentenceEncoder>>,
-    sparql: SparqlConfig,
+    config: &crate::config::Config,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
-    let state = AppState::new(data, encoder).with_sparql(sparql);
+    let state = AppState::new(data, encoder)
+        .with_sparql(config.sparql.clone())
+        .with_fusion(config.search.fusion());
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
