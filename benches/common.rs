@@ -1,13 +1,13 @@
-//! Shared set-up for the benchmarks: the real corpora from `../shared`.
+//! Shared set-up for the benchmarks: the real corpora, ontologies and collections
+//! from `../shared`.
 
 use std::path::{Path, PathBuf};
 
-/// `../shared/data/corpora/<name>`, or `None` with a note when absent.
-#[allow(dead_code)]
-pub fn corpus(name: &str) -> Option<PathBuf> {
+/// A folder under `../shared`, or `None` with a note when absent.
+pub fn shared(relative: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/corpora")
-        .join(name);
+        .join("../shared")
+        .join(relative);
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -19,17 +19,20 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
     }
 }
 
-/// `../shared/data/ontologies`, or `None` with a note when absent.
+/// `../shared/data/corpora/<name>`.
+#[allow(dead_code)]
+pub fn corpus(name: &str) -> Option<PathBuf> {
+    shared(&format!("data/corpora/{name}"))
+}
+
+/// `../shared/data/ontologies`.
 #[allow(dead_code)]
 pub fn ontologies() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ontologies");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (needs the shared data folder)",
-            dir.display()
-        );
-        None
-    }
+    shared("data/ontologies")
+}
+
+/// A BEIR collection under `../shared/bench/beir`.
+#[allow(dead_code)]
+pub fn beir(name: &str) -> Option<PathBuf> {
+    shared(&format!("bench/beir/{name}"))
 }

@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 corpus=../shared/bench/beir/scifact/corpus.jsonl
 [ -f "$corpus" ] || { echo "SKIPPED: $corpus not found"; exit 0; }
 bash scripts/setup-model.sh
-venv=target/peer-venv
+venv=${PEER_VENV:-target/peer-venv}
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet sentence-transformers torch
 fi
 peer=$("$venv/bin/python" scripts/peer_embed_throughput.py "$corpus" models/all-MiniLM-L6-v2 --n 64 | tail -1)
 cargo bench --bench embedding -- 'embed/scifact_64' 2>&1 | tee target/bench-embedding.log | grep -E "thrpt|time:" || true
-ours=$(grep -A2 "embed/scifact_64" target/bench-embedding.log | grep thrpt | sed -E 's/.*\[[^ ]+ [^ ]+ ([0-9.]+) elem\/s.*/\1/' | head -1)
+# criterion prints `thrpt:  [low elem/s median elem/s high elem/s]`: take the median.
+ours=$(grep -A2 "embed/scifact_64" target/bench-embedding.log | grep -m1 thrpt | awk '{print $4}')
 python3 - "$peer" "$ours" <<'PY'
 import json, sys
 peer = json.loads(sys.argv[1]); ours = float(sys.argv[2] or "nan")
