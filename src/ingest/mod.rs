@@ -147,32 +147,14 @@ pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(root_path)
-                        .unwrap_or(entry.path())
-                        .to_string_lossy()
-                        .replace('\\', "/");
                     files.push(ContentFile {
                         root: root.clone(),
-                        rel,
+                        rel: relative_path(root_path, entry.path()),
                         abs: entry.path().to_path_buf(),
                     });
                 }
                 Ok(_) => {}
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| root.clone());
-                    let reason = if err.loop_ancestor().is_some() {
-                        "symbolic link loop".to_string()
-                    } else {
-                        err.io_error()
-                            .map_or_else(|| err.to_string(), |e| e.to_string())
-                    };
-                    problems.push(Diagnostic::error(path, 0, format!("cannot read: {reason}")));
-                }
+                Err(err) => problems.push(walk_problem(&err, &root)),
             }
         }
     }
@@ -181,6 +163,29 @@ pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(f.abs.canonicalize().unwrap_or_else(|_| f.abs.clone())));
     (files, problems)
+}
+
+/// `path` relative to `root`, with `/` separators (the form stored in manifests).
+pub(crate) fn relative_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// A folder walk's failure (unreadable entry, symlink loop) as a diagnostic.
+pub(crate) fn walk_problem(err: &walkdir::Error, root: &str) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| root.to_string());
+    let reason = if err.loop_ancestor().is_some() {
+        "symbolic link loop".to_string()
+    } else {
+        err.io_error()
+            .map_or_else(|| err.to_string(), |e| e.to_string())
+    };
+    Diagnostic::error(path, 0, format!("cannot read: {reason}"))
 }
 
 /// Reads a file's bytes, reporting failures as diagnostics.

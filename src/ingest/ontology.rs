@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
 
-use super::{Diagnostic, normalise_root};
+use super::{Diagnostic, normalise_root, relative_path, walk_problem};
 
 const OWL_ONTOLOGY: &str = "http://www.w3.org/2002/07/owl#Ontology";
 
@@ -81,20 +81,14 @@ pub fn scan(paths: &[PathBuf], missing_ok: bool) -> (Vec<OntologyFile>, Vec<Diag
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(path)
-                        .unwrap_or(entry.path())
-                        .to_string_lossy()
-                        .replace('\\', "/");
                     files.push(OntologyFile {
                         root: root.clone(),
-                        rel,
+                        rel: relative_path(path, entry.path()),
                         abs: entry.path().to_path_buf(),
                     });
                 }
                 Ok(_) => {}
-                Err(e) => problems.push(Diagnostic::error(&root, 0, e.to_string())),
+                Err(err) => problems.push(walk_problem(&err, &root)),
             }
         }
     }
