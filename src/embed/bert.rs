@@ -1,20 +1,21 @@
 //! A BERT encoder forward pass on candle, for inference on the CPU.
 //!
 //! Same weights and arithmetic as `candle_transformers::models::bert`, arranged
-//! for throughput: one fused query/key/value product, padded keys skipped inside
-//! the softmax instead of a mask tensor added to every score, and the
-//! element-wise steps done by the multi-threaded kernels in `ops`.
+//! for throughput: candle loads the weights and computes the embeddings; the
+//! layers run on plain row-major matrices with the kernels in `ops` (one fused
+//! query/key/value product, bias and residual folded into the products, padded
+//! keys skipped inside the softmax instead of a mask added to every score).
 
 use candle_core::{DType, Module, Result, Tensor};
 use candle_nn::{Embedding, VarBuilder};
 use candle_transformers::models::bert::Config;
 
-use super::ops::{attention, bias_act, bias_residual};
+use super::ops;
 
 struct Linear {
-    /// `(in, out)`: the stored `(out, in)` matrix transposed once at load, so every
-    /// product reads it contiguously (measurably faster than a transposed view).
-    weight: Tensor,
+    /// `(in, out)` row-major: the stored `(out, in)` matrix transposed once at
+    /// load, so every product reads it contiguously.
+    weight: Vec<f32>,
     bias: Vec<f32>,
 }
 
@@ -22,20 +23,25 @@ impl Linear {
     fn load(vb: &VarBuilder, name: &str, input: usize, output: usize) -> Result<Linear> {
         let vb = vb.pp(name);
         Ok(Linear {
-            weight: vb.get((output, input), "weight")?.t()?.contiguous()?,
+            weight: vb
+                .get((output, input), "weight")?
+                .t()?
+                .contiguous()?
+                .flatten_all()?
+                .to_vec1()?,
             bias: vb.get(output, "bias")?.to_vec1()?,
         })
     }
 
-    /// `x · W` for `x` of shape `(rows, in)`; the bias is added by the caller's kernel.
-    fn product(&self, x: &Tensor) -> Result<Tensor> {
-        x.matmul(&self.weight)
+    /// `x · W + bias (+ residual)` for `x` of shape `(rows, in)`.
+    fn forward(&self, x: &[f32], residual: Option<&[f32]>) -> Result<Vec<f32>> {
+        ops::linear(x, &self.weight, &self.bias, residual)
     }
 }
 
 struct LayerNorm {
-    weight: Tensor,
-    bias: Tensor,
+    weight: Vec<f32>,
+    bias: Vec<f32>,
     eps: f32,
 }
 
@@ -46,14 +52,14 @@ impl LayerNorm {
         let weight = vb.get(size, "weight").or_else(|_| vb.get(size, "gamma"))?;
         let bias = vb.get(size, "bias").or_else(|_| vb.get(size, "beta"))?;
         Ok(LayerNorm {
-            weight,
-            bias,
+            weight: weight.to_vec1()?,
+            bias: bias.to_vec1()?,
             eps: eps as f32,
         })
     }
 
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps)
+    fn apply(&self, x: &mut [f32]) -> Result<()> {
+        ops::layer_norm(x, &self.weight, &self.bias, self.eps)
     }
 }
 
@@ -112,8 +118,17 @@ impl Bert {
             let q = Linear::load(&attention.pp("self"), "query", h, h)?;
             let k = Linear::load(&attention.pp("self"), "key", h, h)?;
             let v = Linear::load(&attention.pp("self"), "value", h, h)?;
+            // Rows of the fused `(in, 3 · out)` matrix: query, key and value side by side.
+            let weight = (0..h)
+                .flat_map(|row| {
+                    [&q.weight, &k.weight, &v.weight]
+                        .into_iter()
+                        .flat_map(move |w| &w[row * h..(row + 1) * h])
+                })
+                .copied()
+                .collect();
             let qkv = Linear {
-                weight: Tensor::cat(&[&q.weight, &k.weight, &v.weight], 1)?.contiguous()?,
+                weight,
                 bias: [q.bias, k.bias, v.bias].concat(),
             };
             layers.push(Layer {
@@ -148,41 +163,41 @@ impl Bert {
     }
 
     /// Last hidden states `(batch, tokens, hidden)` for token ids, token types and
-    /// an attention mask (1 for real tokens), all `(batch, tokens)`.
+    /// an attention mask (1 for real tokens, padding at the end), all `(batch, tokens)`.
     pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let (batch, tokens) = ids.dims2()?;
         let positions = Tensor::arange(0u32, tokens as u32, ids.device())?;
-        let x = self
+        let embedded = self
             .words
             .forward(ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?
             .add(&self.token_types.forward(types)?)?;
-        let mut x = self
-            .embedding_norm
-            .forward(&x)?
-            .reshape((batch * tokens, self.hidden))?;
-        let mask = mask.to_dtype(DType::F32)?;
+        let mut x: Vec<f32> = embedded.flatten_all()?.to_vec1()?;
+        self.embedding_norm.apply(&mut x)?;
+        let lengths = real_lengths(&mask.to_dtype(DType::U32)?.to_vec2()?)?;
         for layer in &self.layers {
-            let qkv = bias_act(layer.qkv.product(&x)?, &layer.qkv.bias, false)?;
-            let context = attention(&qkv, &mask, batch, self.heads)?;
-            let attended = bias_residual(
-                &layer.attention_out.product(&context)?,
-                &layer.attention_out.bias,
-                &x,
-            )?;
-            let attended = layer.attention_norm.forward(&attended)?;
-            let inner = bias_act(
-                layer.intermediate.product(&attended)?,
-                &layer.intermediate.bias,
-                true,
-            )?;
-            let out = bias_residual(
-                &layer.output.product(&inner)?,
-                &layer.output.bias,
-                &attended,
-            )?;
-            x = layer.output_norm.forward(&out)?;
+            let qkv = layer.qkv.forward(&x, None)?;
+            let context = ops::attention(&qkv, tokens, &lengths, self.heads)?;
+            let mut attended = layer.attention_out.forward(&context, Some(&x))?;
+            layer.attention_norm.apply(&mut attended)?;
+            let mut inner = layer.intermediate.forward(&attended, None)?;
+            ops::gelu(&mut inner);
+            x = layer.output.forward(&inner, Some(&attended))?;
+            layer.output_norm.apply(&mut x)?;
         }
-        x.reshape((batch, tokens, self.hidden))
+        Tensor::from_vec(x, (batch, tokens, self.hidden), ids.device())
     }
+}
+
+/// Real tokens per sequence; the mask must be a prefix of ones.
+fn real_lengths(mask: &[Vec<u32>]) -> Result<Vec<usize>> {
+    mask.iter()
+        .map(|row| {
+            let n = row.iter().take_while(|m| **m > 0).count();
+            if row[n..].iter().any(|m| *m > 0) {
+                candle_core::bail!("attention mask: padding must come after the tokens")
+            }
+            Ok(n)
+        })
+        .collect()
 }

@@ -91,6 +91,7 @@ impl SentenceEncoder {
     /// and when present `modules.json`, `1_Pooling/config.json` (mean or CLS
     /// pooling), `sentence_bert_config.json` (maximum sequence length).
     pub fn load(dir: &Path) -> Result<SentenceEncoder, EmbedError> {
+        super::alloc::keep_large_buffers();
         let config_path = dir.join("config.json");
         let config_text = read(&config_path)?;
         let config: Config =

@@ -2,9 +2,11 @@
 //! the CPU, and the splitting of long texts into pieces the model can read whole.
 //! Knows nothing of indexes; `index` and `query` call it.
 
+mod alloc;
 mod bert;
 mod chunk;
 mod encoder;
+mod math;
 mod ops;
 
 pub use chunk::{Chunk, chunk_text};
