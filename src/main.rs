@@ -44,6 +44,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Internal: evaluate SPARQL requests for `serve` on standard input/output.
+    #[command(hide = true)]
+    SparqlWorker {
+        /// The generation folder whose store to load.
+        generation: PathBuf,
+    },
     /// Index the content folders into the data directory (incremental and atomic).
     Index(IndexArgs),
     /// Serve the HTTP API and web page.
@@ -232,9 +238,18 @@ fn init_logging(verbose: u8) {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // The worker needs neither configuration nor model: it only loads a store.
+    let command = match cli.command {
+        Command::SparqlWorker { generation } => {
+            query::sparql_pool::run_worker(&generation)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        other => other,
+    };
     let data = DataDir::new(&cli.data);
     let config = Config::load(cli.config.as_deref())?;
-    match cli.command {
+    match command {
+        Command::SparqlWorker { .. } => unreachable!("handled above"),
         Command::Index(args) => {
             let encoder = load_encoder(cli.model.as_deref())?;
             index_command(&data, args, config, encoder)

@@ -9,6 +9,7 @@ pub mod request;
 pub mod search;
 pub mod semantic;
 pub mod sparql;
+pub mod sparql_pool;
 pub mod stats;
 pub mod term_lookup;
 pub mod terms;
@@ -129,6 +130,8 @@ pub struct KnowledgeBase {
     pub(crate) terms: Option<Terms>,
     /// The prefixes the generation was written with.
     pub(crate) prefixes: PrefixMap,
+    /// Worker processes for SPARQL, when the server asked for them.
+    pub(crate) sparql_workers: Option<sparql_pool::WorkerPool>,
 }
 
 /// An open term index.
@@ -195,6 +198,7 @@ impl KnowledgeBase {
             graph,
             terms,
             prefixes,
+            sparql_workers: None,
         };
         kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
@@ -202,6 +206,20 @@ impl KnowledgeBase {
     }
 
     /// Uses another fusion for hybrid search (evaluation, tuning).
+    /// Evaluates SPARQL queries in worker processes started from `program` (the
+    /// eoskb executable), so that a query over its time limit can be stopped.
+    pub fn use_sparql_workers(&mut self, program: PathBuf) {
+        self.sparql_workers = Some(sparql_pool::WorkerPool::new(
+            program,
+            self.generation.clone(),
+        ));
+    }
+
+    /// The SPARQL worker pool, if queries run in workers.
+    pub fn sparql_workers(&self) -> Option<&sparql_pool::WorkerPool> {
+        self.sparql_workers.as_ref()
+    }
+
     pub fn set_fusion(&mut self, fusion: Fusion) {
         self.fusion = fusion;
     }

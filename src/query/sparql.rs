@@ -15,6 +15,7 @@ use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, Sp
 
 use super::{Error, KnowledgeBase};
 use crate::config::SparqlConfig;
+use crate::index::graph::GraphStore;
 
 /// Longest query text accepted (the protocol layer answers 413 above it).
 pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
@@ -24,6 +25,12 @@ pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
 pub const MAX_RUNNING: usize = 16;
 
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Evaluations running in this process now, timed-out ones still winding down
+/// included.
+pub fn running_evaluations() -> usize {
+    RUNNING.load(Ordering::Acquire)
+}
 
 /// One slot of [`MAX_RUNNING`], released when the evaluation thread ends.
 struct Slot;
@@ -89,6 +96,18 @@ impl Format {
             Format::Graph(_) => "text/turtle; charset=utf-8",
         }
     }
+}
+
+/// The static form of a content type [`Format::content_type`] gave (for answers
+/// that crossed a process boundary).
+pub fn static_content_type(name: &str) -> &'static str {
+    results_formats()
+        .into_iter()
+        .map(|(_, f)| Format::Results(f))
+        .chain(graph_formats().into_iter().map(|(_, f)| Format::Graph(f)))
+        .map(Format::content_type)
+        .find(|t| *t == name)
+        .unwrap_or("application/octet-stream")
 }
 
 const JSON_LD: RdfFormat = RdfFormat::JsonLd {
@@ -274,12 +293,22 @@ fn iri(name: &str, value: &str) -> Result<NamedNode, Error> {
     })
 }
 
-/// Evaluates a query and serialises its results.
+/// Evaluates a query and serialises its results: in a worker process when the
+/// knowledge base has a pool (the server), else on a thread of this process (the
+/// CLI, which exits after one query anyway).
 pub fn execute(
     kb: &KnowledgeBase,
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
+    check_size(request)?;
+    match &kb.sparql_workers {
+        Some(pool) => pool.execute(settings, request),
+        None => execute_on(&kb.graph, settings, request),
+    }
+}
+
+fn check_size(request: &SparqlRequest) -> Result<(), Error> {
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(Error::QueryTooLarge {
             len: request.query.len(),
@@ -289,6 +318,18 @@ pub fn execute(
     if request.query.trim().is_empty() {
         return Err(Error::EmptyQuery);
     }
+    Ok(())
+}
+
+/// Evaluates a query on `graph` in this process. The answer comes at the deadline
+/// at the latest; a timed-out evaluation may go on in the background until
+/// oxigraph next checks its cancellation token (see `sparql_pool`).
+pub fn execute_on(
+    graph: &GraphStore,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+) -> Result<SparqlResponse, Error> {
+    check_size(request)?;
     let token = CancellationToken::new();
     let timeout = settings.timeout();
     let started = Instant::now();
@@ -299,7 +340,7 @@ pub fn execute(
     let slot = Slot::take().ok_or(Error::SparqlBusy(MAX_RUNNING))?;
     let (send, receive) = mpsc::channel();
     let worker = {
-        let store = kb.graph.store().clone();
+        let store = graph.store().clone();
         let settings = settings.clone();
         let request = request.clone();
         let token = token.clone();
@@ -324,6 +365,19 @@ pub fn execute(
             Err(Error::SparqlTimeout(timeout))
         }
     }
+}
+
+/// Evaluates a query on `graph` on the calling thread, which may go on past the
+/// time limit: for a worker process, whose parent kills it at the deadline.
+pub fn execute_blocking(
+    graph: &GraphStore,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+) -> Result<SparqlResponse, Error> {
+    check_size(request)?;
+    let started = Instant::now();
+    prepare(graph.store(), settings, request, CancellationToken::new())
+        .and_then(|bound| evaluate(bound, settings, request, started, settings.timeout()))
 }
 
 /// Parses the query and binds it to the store with the request's dataset.

@@ -9,7 +9,7 @@ mod terms;
 mod ui;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -41,6 +41,9 @@ pub struct AppState {
     sparql: SparqlConfig,
     /// How hybrid search fuses its lists.
     fusion: Fusion,
+    /// The eoskb executable that SPARQL worker processes run; `None` evaluates
+    /// queries in this process.
+    sparql_program: Option<PathBuf>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             encoder,
             sparql: SparqlConfig::default(),
             fusion: Fusion::default(),
+            sparql_program: None,
         };
         state.reload_if_changed();
         state
@@ -72,6 +76,19 @@ impl AppState {
     /// Uses `sparql` as the SPARQL endpoint's limits.
     pub fn with_sparql(mut self, sparql: SparqlConfig) -> Self {
         self.sparql = sparql;
+        self
+    }
+
+    /// Runs SPARQL queries in worker processes started from `program` (the eoskb
+    /// executable), so that a query over its time limit is really stopped.
+    pub fn with_sparql_workers(mut self, program: PathBuf) -> Self {
+        self.sparql_program = Some(program);
+        if let Some(kb) = self.snapshot() {
+            // Reopen the served generation with workers.
+            let generation = kb.generation().to_path_buf();
+            drop(kb);
+            self.open(&generation);
+        }
         self
     }
 
@@ -98,8 +115,15 @@ impl AppState {
         if served.as_ref() == Some(&current) {
             return;
         }
-        match KnowledgeBase::open_generation(&current, self.encoder.clone()) {
-            Ok(kb) => {
+        self.open(&current);
+    }
+
+    fn open(&self, current: &Path) {
+        match KnowledgeBase::open_generation(current, self.encoder.clone()) {
+            Ok(mut kb) => {
+                if let Some(program) = &self.sparql_program {
+                    kb.use_sparql_workers(program.clone());
+                }
                 tracing::info!("serving {}", current.display());
                 let mut guard = match self.live.write() {
                     Ok(g) => g,
@@ -181,9 +205,15 @@ pub async fn run(
     config: &crate::config::Config,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
-    let state = AppState::new(data, encoder)
+    let mut state = AppState::new(data, encoder)
         .with_sparql(config.sparql.clone())
         .with_fusion(config.search.fusion());
+    match std::env::current_exe() {
+        Ok(program) => state = state.with_sparql_workers(program),
+        Err(e) => tracing::warn!(
+            "SPARQL queries run in-process ({e}): a timed-out query may run on in the background"
+        ),
+    }
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

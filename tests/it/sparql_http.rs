@@ -49,11 +49,91 @@ async fn start(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(data, None).with_sparql(sparql);
+    let state = AppState::new(data, None)
+        .with_sparql(sparql)
+        .with_sparql_workers(eoskb_program());
     tokio::spawn(server::serve(listener, state, async {
         let _ = stopped.await;
     }));
     (tmp, base, stop)
+}
+
+/// The eoskb executable, which the SPARQL workers run.
+fn eoskb_program() -> std::path::PathBuf {
+    env!("CARGO_BIN_EXE_eoskb").into()
+}
+
+/// A query with no shared variables: oxigraph's cartesian product never reads the
+/// store again, so only killing its process stops it.
+const RUNAWAY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
+
+#[test]
+fn a_timed_out_query_is_stopped_with_its_worker() {
+    let tmp = tempfile::tempdir().unwrap();
+    let onto = tmp.path().join("onto");
+    synthetic_ontology(&onto);
+    let data = DataDir::new(tmp.path().join("data"));
+    index::run(
+        &data,
+        &IndexOptions {
+            content: vec![fixture_content(tmp.path())],
+            ontologies: vec![onto],
+            config: Config::default(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut kb = eoskb::query::KnowledgeBase::open(&data, None).unwrap();
+    kb.use_sparql_workers(eoskb_program());
+    let settings = SparqlConfig {
+        timeout_secs: 0.3,
+        ..SparqlConfig::default()
+    };
+    let run = |query: &str| {
+        eoskb::query::sparql::execute(
+            &kb,
+            &settings,
+            &eoskb::query::SparqlRequest {
+                query: query.into(),
+                ..Default::default()
+            },
+        )
+    };
+    let pool = kb.sparql_workers().unwrap();
+
+    // A normal query starts a worker, which stays for the next query.
+    let answer = run(COUNT_CLASSES).unwrap();
+    assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
+    let pids = pool.idle_pids();
+    assert_eq!(pids.len(), 1);
+    run(COUNT_CLASSES).unwrap();
+    assert_eq!(pool.idle_pids(), pids, "the warm worker is reused");
+
+    // The runaway query gets the timeout error, and its process is gone.
+    let started = std::time::Instant::now();
+    let error = run(RUNAWAY).unwrap_err();
+    assert!(
+        matches!(error, eoskb::query::Error::SparqlTimeout(_)),
+        "{error}"
+    );
+    assert!(
+        started.elapsed().as_secs_f64() < 3.0,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(pool.idle_workers(), 0);
+    #[cfg(target_os = "linux")]
+    assert!(
+        !Path::new(&format!("/proc/{}", pids[0])).exists(),
+        "worker {} still running",
+        pids[0]
+    );
+
+    // The pool recovers with a fresh worker.
+    let answer = run(COUNT_CLASSES).unwrap();
+    assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
+    assert_eq!(pool.idle_workers(), 1);
+    assert_ne!(pool.idle_pids(), pids);
 }
 
 const COUNT_CLASSES: &str =
