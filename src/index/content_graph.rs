@@ -10,8 +10,12 @@ use crate::model::Article;
 
 const SCHEMA: &str = "https://schema.org/";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
-/// The knowledge base's own vocabulary (`ontologies/eoskb.ttl`).
+/// The knowledge base's own vocabulary (`ontologies/eoskb.ttl`): properties, and
+/// the content-kind and audience concepts.
 pub const EOSKB: &str = "https://w3id.org/eoskb/vocab#";
+/// The FAIR principles concept scheme (`ontologies/fair-principles.ttl`): `F`,
+/// `F1`, ..., `R1.3` under this namespace.
+pub const FAIR: &str = "https://w3id.org/eoskb/fair/";
 
 /// A term reference in front matter that could not become an IRI.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,10 +107,10 @@ pub fn article_triples(
         );
     }
     for fair in &article.fair {
-        add(
-            vocab("fairPrinciple"),
-            vocab(&format!("fair-{}", iri_path(fair.trim()))).into(),
-        );
+        let id = iri_path(&fair.trim().to_ascii_uppercase());
+        if let Some(principle) = iri(&format!("{FAIR}{id}")) {
+            add(vocab("fairPrinciple"), principle.into());
+        }
     }
     for reference in &article.terms {
         match prefixes.expand(reference) {

@@ -66,6 +66,45 @@ fn count(kb: &KnowledgeBase, q: &str) -> u64 {
         .unwrap()
 }
 
+/// The bundled vocabularies give every `kind`, `audience` and `fair` value of the
+/// bundled articles a concept: no article points at an IRI without a label.
+#[test]
+fn front_matter_values_resolve_to_the_bundled_concepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let ontologies = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
+    let report = run(&data, &[project_content()], &[ontologies]);
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    let kb = open(&data);
+    let prefixes = "PREFIX eoskb: <https://w3id.org/eoskb/vocab#> \
+        PREFIX schema: <https://schema.org/> \
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>";
+    for property in ["eoskb:kind", "schema:audience", "eoskb:fairPrinciple"] {
+        let used = count(
+            &kb,
+            &format!("{prefixes} SELECT (COUNT(*) AS ?n) WHERE {{ ?a {property} ?v }}"),
+        );
+        assert!(used > 0, "{property} is used by the bundled content");
+        let unresolved = select(
+            &kb,
+            &format!(
+                "{prefixes} SELECT DISTINCT ?v WHERE {{ ?a {property} ?v \
+                 FILTER NOT EXISTS {{ ?v a skos:Concept ; skos:prefLabel ?l }} }}"
+            ),
+        );
+        assert!(unresolved.is_empty(), "{property}: {unresolved:?}");
+    }
+    // A principle leads to its group: articles about any Findable principle.
+    let findable = count(
+        &kb,
+        &format!(
+            "{prefixes} SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ \
+             ?a eoskb:fairPrinciple ?p . ?p skos:broader <https://w3id.org/eoskb/fair/F> }}"
+        ),
+    );
+    assert!(findable >= 5, "{findable} articles on Findable principles");
+}
+
 #[test]
 fn loads_every_shared_ontology_and_skips_licences() {
     let tmp = tempfile::tempdir().unwrap();
