@@ -112,6 +112,16 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "EOSKB_ADDR")]
     addr: SocketAddr,
+    /// Index the content and ontology folders first, then re-index within a
+    /// second or two whenever a file under them changes.
+    #[arg(long)]
+    watch: bool,
+    #[command(flatten)]
+    content: ContentArgs,
+    /// Ontology file or folder to watch, as for `index`; repeat for several.
+    /// Default: `ontologies`, if it exists.
+    #[arg(long = "ontology", value_name = "PATH")]
+    ontology: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -259,9 +269,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Terms(args) => terms_command(&data, args),
         Command::Serve(args) => {
             let encoder = load_encoder(cli.model.as_deref())?;
+            let watch = args.watch.then(|| {
+                index_options(
+                    args.content.content.clone(),
+                    args.ontology.clone(),
+                    config.clone(),
+                    encoder.clone(),
+                )
+            });
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
-                .block_on(eoskb::server::run(args.addr, data, encoder, &config))
+                .block_on(eoskb::server::run(args.addr, data, encoder, &config, watch))
                 .with_context(|| format!("serving on {}", args.addr))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -322,28 +340,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What `index` reads: the content folders, and the ontology paths (default
+/// `ontologies/`, optional when not named).
+fn index_options(
+    content: Vec<PathBuf>,
+    ontology: Vec<PathBuf>,
+    config: Config,
+    encoder: Option<Arc<SentenceEncoder>>,
+) -> IndexOptions {
+    let optional = ontology.is_empty();
+    let ontologies = if optional {
+        vec![PathBuf::from("ontologies")]
+    } else {
+        ontology
+    };
+    IndexOptions {
+        ontologies,
+        ontologies_optional: optional,
+        config,
+        ..IndexOptions::new(content)
+    }
+    .with_encoder(encoder)
+}
+
 fn index_command(
     data: &DataDir,
     args: IndexArgs,
     config: Config,
     encoder: Option<Arc<SentenceEncoder>>,
 ) -> Result<ExitCode> {
-    let optional = args.ontology.is_empty();
-    let ontologies = if optional {
-        vec![PathBuf::from("ontologies")]
-    } else {
-        args.ontology
-    };
     let options = IndexOptions {
         strict: args.strict,
         full: args.full,
         reembed: args.reembed,
-        ontologies,
-        ontologies_optional: optional,
-        config,
-        ..IndexOptions::new(args.content.content)
-    }
-    .with_encoder(encoder);
+        ..index_options(args.content.content, args.ontology, config, encoder)
+    };
     let report = index::run(data, &options)?;
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");

@@ -7,6 +7,7 @@ mod error;
 mod sparql;
 mod terms;
 mod ui;
+pub mod watch;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -197,12 +198,14 @@ pub async fn serve(
     result
 }
 
-/// Binds `addr` and serves until Ctrl-C.
+/// Binds `addr` and serves until Ctrl-C; with `watch`, first brings the index up
+/// to date with those sources, then re-indexes whenever they change.
 pub async fn run(
     addr: SocketAddr,
     data: DataDir,
     encoder: Option<Arc<SentenceEncoder>>,
     config: &crate::config::Config,
+    watch: Option<crate::index::IndexOptions>,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     let mut state = AppState::new(data, encoder)
@@ -214,6 +217,27 @@ pub async fn run(
             "SPARQL queries run in-process ({e}): a timed-out query may run on in the background"
         ),
     }
+    let _watch = match watch {
+        Some(options) => {
+            let (state, options) = (state.clone(), options.clone());
+            let handle = tokio::task::spawn_blocking(move || {
+                match crate::index::run(&state.data, &options) {
+                    Ok(report) => report
+                        .diagnostics
+                        .iter()
+                        .for_each(|d| tracing::warn!("{d}")),
+                    Err(e) => tracing::error!("indexing before the watch: {e}"),
+                }
+                state.reload_if_changed();
+                watch::spawn(state, options)
+            })
+            .await
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::other)?;
+            Some(handle)
+        }
+        None => None,
+    };
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;

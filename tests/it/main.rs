@@ -7,3 +7,4 @@ mod rdmkit;
 mod semantic;
 mod sparql_http;
 mod support;
+mod watch;
