@@ -64,6 +64,56 @@ pub struct Config {
     pub prefixes: BTreeMap<String, String>,
     pub sparql: SparqlConfig,
     pub search: SearchConfig,
+    /// External ontologies the content's terms come from (`[[sources]]`).
+    pub sources: Vec<OntologySource>,
+}
+
+/// An external ontology: where it is canonically published and where a copy is
+/// on this machine. eoskb never downloads it; `index` loads `path` when it exists
+/// and otherwise warns once that the ontology's terms cannot be verified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OntologySource {
+    /// A short name for messages (`PaNET`).
+    pub name: String,
+    /// The ontology's IRI.
+    pub iri: String,
+    /// Where to download it from (for people; never fetched by eoskb).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A local file or folder with a copy, relative to the working folder.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// The CURIE prefix of its terms in front matter (`PaNET`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+}
+
+impl OntologySource {
+    /// The local copy, when there is one.
+    pub fn available_path(&self) -> Option<&Path> {
+        self.path.as_deref().filter(|p| p.exists())
+    }
+
+    /// What to tell the user when the local copy is missing.
+    pub fn unavailable_message(&self) -> String {
+        let place = match &self.path {
+            Some(p) => format!("not found at {}", p.display()),
+            None => "configured without a local `path`".into(),
+        };
+        let prefix = match &self.prefix {
+            Some(p) => format!("`{p}:` terms"),
+            None => "its terms".into(),
+        };
+        let fetch = match &self.url {
+            Some(url) => format!("; download it from {url} and set `path`"),
+            None => "; set `path` to a local copy".into(),
+        };
+        format!(
+            "ontology source `{}` <{}> is {place}: {prefix} are not verified{fetch}",
+            self.name, self.iri
+        )
+    }
 }
 
 /// Ranking settings of hybrid search.
@@ -126,6 +176,7 @@ impl Default for Config {
             prefixes: BTreeMap::new(),
             sparql: SparqlConfig::default(),
             search: SearchConfig::default(),
+            sources: Vec::new(),
         }
     }
 }
@@ -270,6 +321,19 @@ impl PrefixMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_configuration_parses() {
+        let config = Config::parse(include_str!("../eoskb.toml")).unwrap();
+        let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["PaNET", "NeXus", "EDAM"]);
+        // Each source's prefix is one front matter can use.
+        let map = config.prefix_map();
+        for source in &config.sources {
+            let prefix = source.prefix.as_deref().unwrap();
+            assert!(map.expand(&format!("{prefix}:x")).is_ok(), "{prefix}");
+        }
+    }
 
     #[test]
     fn defaults_expand_and_compact() {

@@ -177,14 +177,14 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         .iter()
         .map(|r| ingest::normalise_root(r))
         .collect();
+    let ontology_paths = ontology_paths(options, &mut report.diagnostics);
     let mut next = Manifest {
         schema_version: SCHEMA_VERSION,
         indexed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         roots: roots.clone(),
         files: Default::default(),
         model_id: None,
-        ontology_roots: options
-            .ontologies
+        ontology_roots: ontology_paths
             .iter()
             .map(|r| ingest::normalise_root(r))
             .collect(),
@@ -192,7 +192,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         graph_config,
     };
     let plan = ontology_run::plan(
-        &options.ontologies,
+        &ontology_paths,
         options.ontologies_optional,
         &previous,
         &options.config,
@@ -587,4 +587,30 @@ fn write_generation(
     }
     writer.commit()?;
     manifest.save(generation)
+}
+
+/// The ontology paths to load: those given, plus the local copies of the
+/// configured sources. A source without a copy is a warning, once per run.
+pub fn ontology_paths(options: &IndexOptions, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut paths = options.ontologies.clone();
+    for source in &options.config.sources {
+        match source.available_path() {
+            Some(path) => {
+                // Already loaded when inside a path given on the command line.
+                let inside = |given: &PathBuf| match (path.canonicalize(), given.canonicalize()) {
+                    (Ok(path), Ok(given)) => path.starts_with(given),
+                    _ => path == given,
+                };
+                if !options.ontologies.iter().any(inside) {
+                    paths.push(path.to_path_buf());
+                }
+            }
+            None => diagnostics.push(Diagnostic::warning(
+                crate::config::FILE_NAME,
+                0,
+                source.unavailable_message(),
+            )),
+        }
+    }
+    paths
 }

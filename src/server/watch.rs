@@ -53,7 +53,16 @@ pub fn spawn(state: AppState, options: IndexOptions) -> Result<WatchHandle, Watc
         path: PathBuf::new(),
         source,
     })?;
-    for path in options.content.iter().chain(&options.ontologies) {
+    let sources = options.config.sources.iter();
+    let source_paths = sources.filter_map(|s| s.available_path().map(Path::to_path_buf));
+    let paths: Vec<PathBuf> = options
+        .content
+        .iter()
+        .chain(&options.ontologies)
+        .cloned()
+        .chain(source_paths)
+        .collect();
+    for path in &paths {
         if !path.exists() {
             tracing::warn!("--watch: {} does not exist; not watched", path.display());
             continue;

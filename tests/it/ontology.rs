@@ -105,6 +105,78 @@ fn front_matter_values_resolve_to_the_bundled_concepts() {
     assert!(findable >= 5, "{findable} articles on Findable principles");
 }
 
+/// `[[sources]]` in the configuration: a present copy is loaded into its own
+/// graph, a missing one is one warning naming where to get it, and a copy also
+/// named by `--ontology` is not loaded twice.
+#[test]
+fn configured_sources_load_when_present_and_warn_once_when_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let onto = tmp.path().join("vendor");
+    std::fs::create_dir_all(&onto).unwrap();
+    std::fs::write(
+        onto.join("tiny.ttl"),
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\
+         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
+         <http://example.org/tiny> a owl:Ontology .\n\
+         <http://example.org/tiny#Beamline> a owl:Class ; rdfs:label \"beamline\"@en .\n",
+    )
+    .unwrap();
+    let config = Config::parse(&format!(
+        "[[sources]]\nname = \"Tiny\"\niri = \"http://example.org/tiny\"\npath = {:?}\n\n\
+         [[sources]]\nname = \"Absent\"\niri = \"http://example.org/absent\"\n\
+         url = \"https://example.org/absent.owl\"\npath = {:?}\nprefix = \"abs\"\n",
+        onto.display().to_string(),
+        tmp.path().join("nowhere").display().to_string(),
+    ))
+    .unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let index_with = |ontologies: Vec<PathBuf>| {
+        index::run(
+            &data,
+            &IndexOptions {
+                content: vec![fixture_content(
+                    &tmp.path().join(format!("c{}", ontologies.len())),
+                )],
+                ontologies,
+                config: config.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let report = index_with(vec![]);
+    let warnings: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("Absent"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    assert!(
+        warnings[0]
+            .message
+            .contains("https://example.org/absent.owl")
+    );
+    assert!(
+        warnings[0]
+            .message
+            .contains("`abs:` terms are not verified")
+    );
+    let graph_triples = |kb: &KnowledgeBase| {
+        count(
+            kb,
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/tiny> { ?s ?p ?o } }",
+        )
+    };
+    assert_eq!(graph_triples(&open(&data)), 3);
+
+    // Named on the command line as well: still one graph of three triples.
+    let report = index_with(vec![onto.clone()]);
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    assert_eq!(graph_triples(&open(&data)), 3);
+    assert_eq!(open(&data).manifest().ontologies.len(), 1);
+}
+
 #[test]
 fn loads_every_shared_ontology_and_skips_licences() {
     let tmp = tempfile::tempdir().unwrap();
