@@ -64,6 +64,23 @@ pub struct Config {
     pub prefixes: BTreeMap<String, String>,
     pub sparql: SparqlConfig,
     pub search: SearchConfig,
+    pub check: CheckConfig,
+}
+
+/// Settings of `eoskb check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// An article whose `updated` date is older than this many days is stale (a warning).
+    pub stale_after_days: u32,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            stale_after_days: 730,
+        }
+    }
 }
 
 /// Ranking settings of hybrid search.
@@ -126,6 +143,7 @@ impl Default for Config {
             prefixes: BTreeMap::new(),
             sparql: SparqlConfig::default(),
             search: SearchConfig::default(),
+            check: CheckConfig::default(),
         }
     }
 }
@@ -316,5 +334,8 @@ mod tests {
         assert_eq!(c.article_iri("a b"), "https://kb.example.com/article/a%20b");
         assert!(Config::parse("base_iri = \"nope\"").is_err());
         assert!(Config::parse("unknown = 1").is_err());
+        let c = Config::parse("[check]\nstale_after_days = 30\n").unwrap();
+        assert_eq!(c.check.stale_after_days, 30);
+        assert_eq!(Config::default().check.stale_after_days, 730);
     }
 }
