@@ -255,6 +255,9 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         && previous.roots == roots
         && !plan.changed()
         && previous.ontology_roots == next.ontology_roots
+        && base_dir
+            .as_ref()
+            .is_some_and(|b| super::terms::is_current(&b.join("terms")))
         && had_vectors == options.encoder.is_some();
     if nothing_changed {
         report.vectors = previous_vectors.map_or(0, |v| v.len());

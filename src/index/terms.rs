@@ -397,6 +397,20 @@ impl TermFields {
     }
 }
 
+/// Version of what the term index stores per term; a generation whose term index
+/// is older is re-derived from the graph store by the next run (2: replacements
+/// of deprecated terms).
+pub const FORMAT: u32 = 2;
+const FORMAT_FILE: &str = "FORMAT";
+
+/// Whether the term index in `dir` stores what this version extracts.
+pub fn is_current(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok())
+        == Some(FORMAT)
+}
+
 /// The term index of one generation.
 pub struct TermIndex {
     pub index: Index,
@@ -462,6 +476,8 @@ impl TermIndex {
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
+        let marker = dir.join(FORMAT_FILE);
+        std::fs::write(&marker, format!("{FORMAT}\n")).map_err(|e| Error::io(&marker, e))?;
         Ok(())
     }
 }

@@ -555,6 +555,21 @@ fn check_terms_are_read_from_the_index() {
     )
     .unwrap();
     assert_eq!(report.ontologies, 1);
+    // A generation whose term index predates replacements gets it derived again.
+    let generation = data.current().unwrap().unwrap();
+    std::fs::remove_file(generation.join("terms/FORMAT")).unwrap();
+    let again = index::run(
+        &data,
+        &IndexOptions {
+            ontologies: vec![fixtures().join("ontology")],
+            config: config.clone(),
+            ..IndexOptions::new(vec![content.clone()])
+        },
+    )
+    .unwrap();
+    assert!(again.published);
+    let generation = data.current().unwrap().unwrap();
+    assert!(index::terms::is_current(&generation.join("terms")));
 
     // No ontology paths: the terms come from the generation's term index.
     let mut options = CheckOptions::new(vec![content]);
