@@ -23,13 +23,15 @@ use crate::ingest::Severity;
 
 static SCHEME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*:").expect("valid regex"));
-/// Anchors written by hand: HTML `id`/`name`, `{#id}` and `{: #id}` attribute
-/// lists, MyST `(label)=` targets.
+/// Anchors written by hand: HTML `id`/`name`, `{#id}` and `{: #id}` attribute lists.
 static EXPLICIT_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?m)\b(?:id|name)\s*=\s*["']([^"']+)["']|\{:?\s*#([\w:.-]+)|^\s*\(([\w:.-]+)\)=\s*$"#,
-    )
-    .expect("valid regex")
+    Regex::new(r#"\b(?:id|name)\s*=\s*["']([^"']+)["']|\{:?\s*#([\w:.-]+)"#).expect("valid regex")
+});
+/// MyST `(label)=` targets and directive `:name:` options: project-wide, so
+/// `[x](#label)` and `[x](label)` reach a target in any file (Jupyter Book, MyST).
+static MYST_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:\(([\w:.-]+)\)=|:name:[ \t]+([\w:.-]+))[ \t]*\r?$")
+        .expect("valid regex")
 });
 
 /// Where a link leads.
@@ -46,6 +48,12 @@ pub fn check(corpus: &Corpus) -> Vec<Finding> {
         .docs
         .iter()
         .map(|doc| (doc.key.as_path(), anchors_of(doc)))
+        .collect();
+    let labels: HashSet<&str> = corpus
+        .docs
+        .iter()
+        .flat_map(|doc| MYST_TARGET.captures_iter(&doc.text))
+        .filter_map(|caps| caps.get(1).or(caps.get(2)).map(|m| m.as_str()))
         .collect();
     let no_anchors = HashSet::new();
     let anchors_of_doc = |doc: &Doc| anchors.get(doc.key.as_path()).unwrap_or(&no_anchors);
@@ -67,6 +75,9 @@ pub fn check(corpus: &Corpus) -> Vec<Finding> {
                 Finding::new(rule, severity, &doc.display, at, message)
             };
             if let Some(fragment) = target.strip_prefix('#') {
+                if labels.contains(fragment) {
+                    continue;
+                }
                 if let Some(message) = missing_anchor(fragment, anchors_of_doc(doc), "this article")
                 {
                     out.push(finding(Rule::Anchor, Severity::Error, message));
@@ -125,6 +136,7 @@ pub fn check(corpus: &Corpus) -> Vec<Finding> {
                     }
                 }
                 Resolved::Asset => {}
+                Resolved::Missing if labels.contains(path) => {}
                 Resolved::Missing => {
                     let hint = if path.starts_with("www.") {
                         format!(" (an external link needs its scheme: `https://{path}`)")
@@ -248,8 +260,11 @@ fn is_article_path(path: &str) -> bool {
 /// Heading anchors as ingest computes them, and anchors written by hand.
 fn anchors_of(doc: &Doc) -> HashSet<String> {
     let mut anchors: HashSet<String> = doc.parsed.anchors.iter().cloned().collect();
-    for caps in EXPLICIT_ANCHOR.captures_iter(&doc.text) {
-        if let Some(m) = caps.get(1).or(caps.get(2)).or(caps.get(3)) {
+    for caps in EXPLICIT_ANCHOR
+        .captures_iter(&doc.text)
+        .chain(MYST_TARGET.captures_iter(&doc.text))
+    {
+        if let Some(m) = caps.get(1).or(caps.get(2)) {
             anchors.insert(m.as_str().to_string());
         }
     }
