@@ -66,6 +66,23 @@ pub struct Config {
     pub search: SearchConfig,
     /// External ontologies the content's terms come from (`[[sources]]`).
     pub sources: Vec<OntologySource>,
+    pub check: CheckConfig,
+}
+
+/// Settings of `eoskb check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// An article whose `updated` date is older than this many days is stale (a warning).
+    pub stale_after_days: u32,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            stale_after_days: 730,
+        }
+    }
 }
 
 /// An external ontology: where it is canonically published and where a copy is
@@ -177,6 +194,7 @@ impl Default for Config {
             sparql: SparqlConfig::default(),
             search: SearchConfig::default(),
             sources: Vec::new(),
+            check: CheckConfig::default(),
         }
     }
 }
@@ -380,5 +398,8 @@ mod tests {
         assert_eq!(c.article_iri("a b"), "https://kb.example.com/article/a%20b");
         assert!(Config::parse("base_iri = \"nope\"").is_err());
         assert!(Config::parse("unknown = 1").is_err());
+        let c = Config::parse("[check]\nstale_after_days = 30\n").unwrap();
+        assert_eq!(c.check.stale_after_days, 30);
+        assert_eq!(Config::default().check.stale_after_days, 730);
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Data flows one way: [`ingest`] turns files into [`model`] values, [`index`]
 //! writes them into the stores of a data directory, [`query`] answers from those
-//! stores, and [`server`] (like the CLI) is a thin face over [`query`].
+//! stores, and [`server`] (like the CLI) is a thin face over [`query`]. [`check`]
+//! validates content through [`ingest`] against a generation's ontology terms.
 
+pub mod check;
 pub mod config;
 pub mod embed;
 pub mod eval;

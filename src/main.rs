@@ -70,6 +70,9 @@ enum Command {
     Sparql(SparqlArgs),
     /// Search ontology terms, or look one up by IRI or CURIE.
     Terms(TermsArgs),
+    /// Validate content: required fields, allowed values, ontology terms, links,
+    /// unique ids and titles, stale articles. Exit 1 if there are errors.
+    Check(CheckArgs),
     /// Counts of what is indexed.
     Stats {
         /// Print the API's JSON.
@@ -105,6 +108,28 @@ struct IndexArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or folders to report on [default: the content folders]
+    paths: Vec<PathBuf>,
+    /// Content folder whose articles links, `related` and the uniqueness rules see;
+    /// repeat for several [default: `content`, unless PATHS outside it are given]
+    #[arg(long = "content", value_name = "DIR")]
+    content: Vec<PathBuf>,
+    /// Ontology file or folder (RDF) whose terms articles may use, besides those the
+    /// data directory's index holds; repeat for several. Default: `ontologies`, if it
+    /// exists.
+    #[arg(long = "ontology", value_name = "PATH")]
+    ontology: Vec<PathBuf>,
+    /// Warn about articles not updated for more than DAYS days [default: `[check]
+    /// stale_after_days` in eoskb.toml, else 730]
+    #[arg(long, value_name = "DAYS")]
+    stale_after: Option<u32>,
+    /// `text` (`path:line:col: severity: message [rule]`) or `json`.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 #[derive(Args)]
@@ -267,6 +292,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval(args) => eval_command(args, cli.model.as_deref()),
         Command::Sparql(args) => sparql_command(&data, args, &config),
         Command::Terms(args) => terms_command(&data, args),
+        Command::Check(args) => check_command(&data, args, config),
         Command::Serve(args) => {
             let encoder = load_encoder(cli.model.as_deref())?;
             let watch = args.watch.then(|| {
@@ -392,6 +418,67 @@ fn index_command(
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check_command(data: &DataDir, args: CheckArgs, config: Config) -> Result<ExitCode> {
+    let default_content = PathBuf::from("content");
+    let content = if !args.content.is_empty() {
+        args.content
+    } else if args.paths.is_empty() || within(&args.paths, &default_content) {
+        vec![default_content]
+    } else {
+        // Paths elsewhere (another corpus) are checked on their own.
+        Vec::new()
+    };
+    let optional = args.ontology.is_empty();
+    let ontologies = if optional {
+        vec![PathBuf::from("ontologies")]
+    } else {
+        args.ontology
+    };
+    let options = eoskb::check::CheckOptions {
+        paths: args.paths,
+        ontologies,
+        ontologies_optional: optional,
+        data: Some(data.clone()),
+        config,
+        stale_after_days: args.stale_after,
+        ..eoskb::check::CheckOptions::new(content)
+    };
+    let report = eoskb::check::check(&options)?;
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for finding in &report.findings {
+            writeln!(out, "{finding}")?;
+        }
+    }
+    eprintln!(
+        "checked {} files in {:.0} ms: {} errors, {} warnings",
+        report.files,
+        report.took.as_secs_f64() * 1000.0,
+        report.errors,
+        report.warnings
+    );
+    Ok(if report.errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Whether every path lies inside `folder` (which exists).
+fn within(paths: &[PathBuf], folder: &std::path::Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else {
+        return false;
+    };
+    paths.iter().all(|p| {
+        p.canonicalize()
+            .or_else(|_| p.parent().map_or(Ok(PathBuf::new()), |d| d.canonicalize()))
+            .is_ok_and(|p| p.starts_with(&folder))
+    })
 }
 
 fn print_report(report: &IndexReport, data: &DataDir) {

@@ -86,6 +86,26 @@ pub struct Section {
     pub line: usize,
 }
 
+/// The content kinds an article may declare (`kind:`), as in `ontologies/eoskb.ttl`.
+pub const KINDS: [&str; 6] = ["guide", "faq", "resource", "output", "training", "policy"];
+
+/// The audiences an article may declare (`audience:`), as in `ontologies/eoskb.ttl`.
+pub const AUDIENCES: [&str; 6] = [
+    "researcher",
+    "data-steward",
+    "curator",
+    "ontology-builder",
+    "developer",
+    "facility-staff",
+];
+
+/// The FAIR principles an article may declare (`fair:`): the four groups and their
+/// fifteen sub-principles, as in `ontologies/fair-principles.ttl`.
+pub const FAIR_PRINCIPLES: [&str; 19] = [
+    "F", "F1", "F2", "F3", "F4", "A", "A1", "A1.1", "A1.2", "A2", "I", "I1", "I2", "I3", "R", "R1",
+    "R1.1", "R1.2", "R1.3",
+];
+
 /// The metadata dimensions exposed as facets and filters, in display order.
 pub const FACETS: [Facet; 6] = [
     Facet::Kind,
@@ -193,6 +213,13 @@ pub struct OntologyTerm {
     /// Named superclasses, super-properties and broader concepts.
     pub parents: Vec<String>,
     pub deprecated: bool,
+    /// Terms that replace this (deprecated) one: `obo:IAO_0100001` (term replaced by),
+    /// `dcterms:isReplacedBy`, `oboInOwl:replacedBy`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced_by: Vec<String>,
+    /// Terms to consider instead, when there is no one replacement (`oboInOwl:consider`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consider: Vec<String>,
     pub mappings: Vec<Mapping>,
     /// `class`, `property` and/or `concept` (punned IRIs have several).
     pub types: Vec<String>,

@@ -177,7 +177,11 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         .iter()
         .map(|r| ingest::normalise_root(r))
         .collect();
-    let ontology_paths = ontology_paths(options, &mut report.diagnostics);
+    let ontology_paths = ontology_paths(
+        &options.ontologies,
+        &options.config,
+        &mut report.diagnostics,
+    );
     let mut next = Manifest {
         schema_version: SCHEMA_VERSION,
         indexed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -255,6 +259,9 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         && previous.roots == roots
         && !plan.changed()
         && previous.ontology_roots == next.ontology_roots
+        && base_dir
+            .as_ref()
+            .is_some_and(|b| super::terms::is_current(&b.join("terms")))
         && had_vectors == options.encoder.is_some();
     if nothing_changed {
         report.vectors = previous_vectors.map_or(0, |v| v.len());
@@ -591,9 +598,13 @@ fn write_generation(
 
 /// The ontology paths to load: those given, plus the local copies of the
 /// configured sources. A source without a copy is a warning, once per run.
-pub fn ontology_paths(options: &IndexOptions, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let mut paths = options.ontologies.clone();
-    for source in &options.config.sources {
+pub fn ontology_paths(
+    given: &[PathBuf],
+    config: &crate::config::Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let mut paths = given.to_vec();
+    for source in &config.sources {
         match source.available_path() {
             Some(path) => {
                 // Already loaded when inside a path given on the command line.
@@ -601,7 +612,7 @@ pub fn ontology_paths(options: &IndexOptions, diagnostics: &mut Vec<Diagnostic>)
                     (Ok(path), Ok(given)) => path.starts_with(given),
                     _ => path == given,
                 };
-                if !options.ontologies.iter().any(inside) {
+                if !given.iter().any(inside) {
                     paths.push(path.to_path_buf());
                 }
             }

@@ -174,7 +174,9 @@ pub fn write(
         Some(dir) => GraphStore::open(dir)?,
         None => GraphStore::new()?,
     };
-    let ontologies_changed = plan.changed() || base.is_none_or(|b| !b.join("terms").exists());
+    // A term index written by an older version lacks fields: derive it again.
+    let ontologies_changed =
+        plan.changed() || base.is_none_or(|b| !terms::is_current(&b.join("terms")));
     for graph in &plan.dropped_graphs {
         store.remove_graph(graph)?;
     }

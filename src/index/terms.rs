@@ -41,11 +41,13 @@ enum Role {
     Definition,
     Parent,
     Deprecated,
+    ReplacedBy,
+    Consider,
     Mapping,
 }
 
 fn role(predicate: &str) -> Option<(Role, &'static str)> {
-    let table: [(&str, &str, Role, &str); 23] = [
+    let table: [(&str, &str, Role, &str); 27] = [
         (RDF, "type", Role::Type, "rdf:type"),
         (RDFS, "label", Role::Label, "rdfs:label"),
         (SKOS, "prefLabel", Role::Label, "skos:prefLabel"),
@@ -83,6 +85,20 @@ fn role(predicate: &str) -> Option<(Role, &'static str)> {
         (RDFS, "subPropertyOf", Role::Parent, "rdfs:subPropertyOf"),
         (SKOS, "broader", Role::Parent, "skos:broader"),
         (OWL, "deprecated", Role::Deprecated, "owl:deprecated"),
+        (OBO, "IAO_0100001", Role::ReplacedBy, "obo:IAO_0100001"),
+        (
+            DCTERMS,
+            "isReplacedBy",
+            Role::ReplacedBy,
+            "dcterms:isReplacedBy",
+        ),
+        (
+            OBO_IN_OWL,
+            "replacedBy",
+            Role::ReplacedBy,
+            "oboInOwl:replacedBy",
+        ),
+        (OBO_IN_OWL, "consider", Role::Consider, "oboInOwl:consider"),
         (OWL, "equivalentClass", Role::Mapping, "owl:equivalentClass"),
         (SKOS, "exactMatch", Role::Mapping, "skos:exactMatch"),
         (SKOS, "closeMatch", Role::Mapping, "skos:closeMatch"),
@@ -132,6 +148,8 @@ struct Draft {
     definitions: BTreeSet<LangText>,
     parents: BTreeSet<String>,
     deprecated: bool,
+    replaced_by: BTreeSet<String>,
+    consider: BTreeSet<String>,
     mappings: BTreeSet<Mapping>,
 }
 
@@ -210,13 +228,10 @@ pub fn extract(
                         draft.deprecated |= matches!(l.value(), "true" | "1");
                     }
                 }
+                Role::ReplacedBy => draft.replaced_by.extend(reference(&quad.object)),
+                Role::Consider => draft.consider.extend(reference(&quad.object)),
                 Role::Mapping => {
-                    let target = match &quad.object {
-                        Term::NamedNode(n) => Some(n.as_str().to_string()),
-                        Term::Literal(l) => Some(l.value().to_string()),
-                        _ => None,
-                    };
-                    if let Some(target) = target {
+                    if let Some(target) = reference(&quad.object) {
                         draft.mappings.insert(Mapping {
                             relation: curie.into(),
                             target,
@@ -253,6 +268,8 @@ pub fn extract(
             merged.definitions.extend(d.definitions);
             merged.parents.extend(d.parents);
             merged.deprecated |= d.deprecated;
+            merged.replaced_by.extend(d.replaced_by);
+            merged.consider.extend(d.consider);
             merged.mappings.extend(d.mappings);
         }
         let labels: Vec<LangText> = merged.labels.into_iter().collect();
@@ -267,6 +284,8 @@ pub fn extract(
             definitions: merged.definitions.into_iter().collect(),
             parents: merged.parents.into_iter().collect(),
             deprecated: merged.deprecated,
+            replaced_by: merged.replaced_by.into_iter().collect(),
+            consider: merged.consider.into_iter().collect(),
             mappings: merged.mappings.into_iter().collect(),
             types: merged.types.into_iter().map(str::to_string).collect(),
             ontology,
@@ -274,6 +293,16 @@ pub fn extract(
     }
     terms.sort_by(|a, b| a.iri.cmp(&b.iri));
     Ok(terms)
+}
+
+/// An IRI, or a reference written as text (`EDAM:data_3021`, an xref): what a
+/// mapping or replacement points at. Blank nodes point nowhere.
+fn reference(object: &Term) -> Option<String> {
+    match object {
+        Term::NamedNode(n) => Some(n.as_str().to_string()),
+        Term::Literal(l) => Some(l.value().trim().to_string()).filter(|v| !v.is_empty()),
+        _ => None,
+    }
 }
 
 /// English or untagged first, then any language.
@@ -368,6 +397,20 @@ impl TermFields {
     }
 }
 
+/// Version of what the term index stores per term; a generation whose term index
+/// is older is re-derived from the graph store by the next run (2: replacements
+/// of deprecated terms).
+pub const FORMAT: u32 = 2;
+const FORMAT_FILE: &str = "FORMAT";
+
+/// Whether the term index in `dir` stores what this version extracts.
+pub fn is_current(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok())
+        == Some(FORMAT)
+}
+
 /// The term index of one generation.
 pub struct TermIndex {
     pub index: Index,
@@ -433,6 +476,8 @@ impl TermIndex {
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
+        let marker = dir.join(FORMAT_FILE);
+        std::fs::write(&marker, format!("{FORMAT}\n")).map_err(|e| Error::io(&marker, e))?;
         Ok(())
     }
 }

@@ -301,6 +301,15 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("related", &["related", "related_pages", "see_also"]),
 ];
 
+/// The front matter names of a content-model field, in order of precedence
+/// (`summary` → `summary`, `description`, ...); empty for an unknown field.
+pub fn aliases(canonical: &str) -> &'static [&'static str] {
+    ALIASES
+        .iter()
+        .find(|(name, _)| *name == canonical)
+        .map_or(&[], |(_, aliases)| aliases)
+}
+
 /// Maps parsed front matter onto the content model.
 pub fn to_metadata(mut fields: BTreeMap<String, Value>) -> Metadata {
     let mut meta = Metadata::default();

@@ -24,8 +24,24 @@ pub struct Body {
     pub sections: Vec<Section>,
     /// Text of the first level-1 heading (or, failing that, the first heading).
     pub first_heading: Option<String>,
-    /// Link targets with their 1-based line in the file.
-    pub links: Vec<(String, usize)>,
+    /// Links (and images), in order.
+    pub links: Vec<Link>,
+    /// The anchor of every heading, in order, including headings with no text of
+    /// their own (which yield no section).
+    pub anchors: Vec<String>,
+}
+
+/// A link or image in a Markdown body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (`other.md#anchor`, `https://...`).
+    pub target: String,
+    /// 1-based line of the link in the file.
+    pub line: usize,
+    /// 1-based column (in characters) of the link's first character, `[` or `<`.
+    pub column: usize,
+    /// Whether it is an image (`![...](...)`).
+    pub image: bool,
 }
 
 /// Maps byte offsets in the body to 1-based lines in the file.
@@ -43,11 +59,23 @@ impl LineIndex {
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.first_line
-            + self
-                .starts
-                .partition_point(|&s| s <= offset)
-                .saturating_sub(1)
+        self.first_line + self.row(offset)
+    }
+
+    fn row(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// 1-based line and character column of a byte offset in `text`.
+    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let row = self.row(offset);
+        let start = self.starts[row];
+        let column = text
+            .get(start..offset)
+            .map_or(1, |before| before.chars().count() + 1);
+        (self.first_line + row, column)
     }
 }
 
@@ -193,6 +221,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 }
                 first_any_heading.get_or_insert_with(|| text.clone());
                 let anchor = anchors.assign(id.as_deref(), &text);
+                body.anchors.push(anchor.clone());
                 path.retain(|(l, _)| *l < level);
                 path.push((level, text.clone()));
                 let next = SectionBuilder {
@@ -205,11 +234,25 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 };
                 finish(std::mem::replace(&mut current, next), &mut body.sections);
             }
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image_depth += 1;
+                let (line, column) = lines.position(markdown, range.start);
+                body.links.push(Link {
+                    target: dest_url.to_string(),
+                    line,
+                    column,
+                    image: true,
+                });
+            }
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Link { dest_url, .. }) => {
-                body.links
-                    .push((dest_url.to_string(), lines.line(range.start)));
+                let (line, column) = lines.position(markdown, range.start);
+                body.links.push(Link {
+                    target: dest_url.to_string(),
+                    line,
+                    column,
+                    image: false,
+                });
             }
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 if image_depth > 0 {
@@ -347,6 +390,7 @@ mod tests {
             ["Getting a DOI", "Step 1: log in"]
         );
         assert_eq!(body.sections[3].heading_path, ["Getting a DOI"]);
+        assert_eq!(body.anchors, anchors[1..]);
         assert_eq!(body.sections[1].line, 12);
         assert_eq!(body.sections[2].text, "Use your account.");
     }
@@ -364,6 +408,11 @@ mod tests {
         assert_eq!(body.first_heading.as_deref(), Some("The Title"));
         assert_eq!(body.sections.len(), 1);
         assert_eq!(body.sections[0].heading_path, ["The Title", "A"]);
+        assert_eq!(
+            body.anchors,
+            ["the-title", "a"],
+            "empty sections keep their anchors"
+        );
     }
 
     #[test]
@@ -375,7 +424,15 @@ mod tests {
         assert!(text.contains("done") && text.contains("link"));
         assert!(text.contains("Inside html") && !text.contains("bad()") && !text.contains('<'));
         assert!(!text.contains("logo"));
-        assert_eq!(body.links, [("http://x.org".to_string(), 6)]);
+        let links: Vec<_> = body
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.line, l.column, l.image))
+            .collect();
+        assert_eq!(
+            links,
+            [("http://x.org", 6, 3, false), ("l.png", 10, 1, true)]
+        );
     }
 
     #[test]

@@ -179,13 +179,30 @@ pub(crate) fn walk_problem(err: &walkdir::Error, root: &str) -> Diagnostic {
         .path()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|| root.to_string());
-    let reason = if err.loop_ancestor().is_some() {
+    let reason = if err.loop_ancestor().is_some() || err.io_error().is_some_and(is_symlink_loop) {
         "symbolic link loop".to_string()
     } else {
         err.io_error()
             .map_or_else(|| err.to_string(), |e| e.to_string())
     };
     Diagnostic::error(path, 0, format!("cannot read: {reason}"))
+}
+
+/// Whether an I/O error is the kernel refusing a chain of symbolic links that
+/// loops (`ELOOP`), e.g. `a.md -> b.md -> a.md`.
+pub fn is_symlink_loop(e: &std::io::Error) -> bool {
+    const ELOOP: i32 = if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd"
+    )) {
+        62
+    } else {
+        40
+    };
+    cfg!(unix) && e.raw_os_error() == Some(ELOOP)
 }
 
 /// Reads a file's bytes, reporting failures as diagnostics.
@@ -218,6 +235,38 @@ pub fn parse_article(
     file: &ContentFile,
     bytes: &[u8],
 ) -> Result<(Article, Vec<Diagnostic>), Diagnostic> {
+    parse_file(file, bytes).map(|parsed| (parsed.article, parsed.warnings))
+}
+
+/// The warning for a file with front matter but no text.
+pub const NO_TEXT: &str = "article has no text";
+
+/// Where an article's title came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleSource {
+    FrontMatter,
+    /// The first level-1 heading, or failing that the first heading.
+    Heading,
+    /// Nothing named it: the title was made from the file name.
+    FileName,
+}
+
+/// An article with what validating it needs besides: its links, every heading
+/// anchor, and the front matter as written.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub article: Article,
+    pub warnings: Vec<Diagnostic>,
+    pub links: Vec<markdown::Link>,
+    /// Anchors of all headings (also those with no text of their own).
+    pub anchors: Vec<String>,
+    /// Top-level front matter keys as written (aliases such as `description` included).
+    pub keys: std::collections::BTreeSet<String>,
+    pub title_source: TitleSource,
+}
+
+/// [`parse_article`] keeping everything it learns about the file.
+pub fn parse_file(file: &ContentFile, bytes: &[u8]) -> Result<ParsedFile, Diagnostic> {
     let display = file.display();
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()]
@@ -236,6 +285,7 @@ pub fn parse_article(
             ..located(&display, w)
         })
         .collect();
+    let keys = fields.values.keys().cloned().collect();
     let meta = frontmatter::to_metadata(fields.values);
     warnings.extend(
         meta.warnings
@@ -263,20 +313,19 @@ pub fn parse_article(
         provisional_title.as_deref().unwrap_or(""),
         split.body_line,
     );
-    let title = provisional_title
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| body.first_heading.clone())
-        .unwrap_or_else(|| title_from_path(&file.rel));
+    let (title, title_source) = match provisional_title.filter(|t| !t.trim().is_empty()) {
+        Some(title) => (title, TitleSource::FrontMatter),
+        None => match body.first_heading.clone() {
+            Some(heading) => (heading, TitleSource::Heading),
+            None => (title_from_path(&file.rel), TitleSource::FileName),
+        },
+    };
     let mut sections = body.sections;
     for section in sections.iter_mut().filter(|s| s.level == 0) {
         section.heading = title.clone();
     }
     if sections.is_empty() {
-        warnings.push(Diagnostic::warning(
-            &display,
-            split.body_line,
-            "article has no text",
-        ));
+        warnings.push(Diagnostic::warning(&display, split.body_line, NO_TEXT));
     }
     let summary = meta
         .summary
@@ -308,7 +357,14 @@ pub fn parse_article(
         markdown: cleaned,
         sections,
     };
-    Ok((article, warnings))
+    Ok(ParsedFile {
+        article,
+        warnings,
+        links: body.links,
+        anchors: body.anchors,
+        keys,
+        title_source,
+    })
 }
 
 /// Ids appear in URLs and on command lines: keep them plain.
