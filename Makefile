@@ -3,7 +3,7 @@ CARGO ?= cargo
 ADDR ?= 127.0.0.1:8080
 EOSKB = ./target/release/eoskb
 
-.PHONY: run setup build index serve test lint bench eval clean
+.PHONY: run setup build index serve check test lint bench eval clean
 
 ## Build, index the bundled content and serve it on http://$(ADDR)
 run: setup build index serve
@@ -21,6 +21,10 @@ index: build
 
 serve: build
 	$(EOSKB) serve --addr $(ADDR)
+
+## Validate the bundled content (fields, terms, links) as a curator would
+check: build
+	$(EOSKB) check
 
 ## All tests (unit, integration on ../shared data when present), then SPARQL
 ## clients we did not write (SPARQLWrapper, rdflib, curl) against a running server
