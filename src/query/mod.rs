@@ -131,7 +131,7 @@ pub struct KnowledgeBase {
     /// The prefixes the generation was written with.
     pub(crate) prefixes: PrefixMap,
     /// Worker processes for SPARQL, when the server asked for them.
-    pub(crate) sparql_workers: Option<sparql_pool::WorkerPool>,
+    pub(crate) sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
 }
 
 /// An open term index.
@@ -198,7 +198,7 @@ impl KnowledgeBase {
             graph,
             terms,
             prefixes,
-            sparql_workers: None,
+            sparql_workers: std::sync::OnceLock::new(),
         };
         kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
@@ -208,16 +208,15 @@ impl KnowledgeBase {
     /// Uses another fusion for hybrid search (evaluation, tuning).
     /// Evaluates SPARQL queries in worker processes started from `program` (the
     /// eoskb executable), so that a query over its time limit can be stopped.
-    pub fn use_sparql_workers(&mut self, program: PathBuf) {
-        self.sparql_workers = Some(sparql_pool::WorkerPool::new(
-            program,
-            self.generation.clone(),
-        ));
+    /// Set once; later calls keep the first program.
+    pub fn use_sparql_workers(&self, program: PathBuf) {
+        self.sparql_workers
+            .get_or_init(|| sparql_pool::WorkerPool::new(program, self.generation.clone()));
     }
 
     /// The SPARQL worker pool, if queries run in workers.
     pub fn sparql_workers(&self) -> Option<&sparql_pool::WorkerPool> {
-        self.sparql_workers.as_ref()
+        self.sparql_workers.get()
     }
 
     pub fn set_fusion(&mut self, fusion: Fusion) {

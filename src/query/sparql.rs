@@ -302,7 +302,7 @@ pub fn execute(
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
     check_size(request)?;
-    match &kb.sparql_workers {
+    match kb.sparql_workers() {
         Some(pool) => pool.execute(settings, request),
         None => execute_on(&kb.graph, settings, request),
     }

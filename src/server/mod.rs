@@ -83,13 +83,10 @@ impl AppState {
     /// Runs SPARQL queries in worker processes started from `program` (the eoskb
     /// executable), so that a query over its time limit is really stopped.
     pub fn with_sparql_workers(mut self, program: PathBuf) -> Self {
-        self.sparql_program = Some(program);
         if let Some(kb) = self.snapshot() {
-            // Reopen the served generation with workers.
-            let generation = kb.generation().to_path_buf();
-            drop(kb);
-            self.open(&generation);
+            kb.use_sparql_workers(program.clone());
         }
+        self.sparql_program = Some(program);
         self
     }
 
@@ -121,7 +118,7 @@ impl AppState {
 
     fn open(&self, current: &Path) {
         match KnowledgeBase::open_generation(current, self.encoder.clone()) {
-            Ok(mut kb) => {
+            Ok(kb) => {
                 if let Some(program) = &self.sparql_program {
                     kb.use_sparql_workers(program.clone());
                 }

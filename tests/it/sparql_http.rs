@@ -83,7 +83,7 @@ fn a_timed_out_query_is_stopped_with_its_worker() {
         },
     )
     .unwrap();
-    let mut kb = eoskb::query::KnowledgeBase::open(&data, None).unwrap();
+    let kb = eoskb::query::KnowledgeBase::open(&data, None).unwrap();
     kb.use_sparql_workers(eoskb_program());
     let settings = SparqlConfig {
         timeout_secs: 0.3,
