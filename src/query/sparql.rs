@@ -26,12 +26,6 @@ pub const MAX_RUNNING: usize = 16;
 
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
-/// Evaluations running in this process now, timed-out ones still winding down
-/// included.
-pub fn running_evaluations() -> usize {
-    RUNNING.load(Ordering::Acquire)
-}
-
 /// One slot of [`MAX_RUNNING`], released when the evaluation thread ends.
 struct Slot;
 
