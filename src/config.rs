@@ -67,6 +67,45 @@ pub struct Config {
     /// External ontologies the content's terms come from (`[[sources]]`).
     pub sources: Vec<OntologySource>,
     pub check: CheckConfig,
+    /// How `ask` scores passages and when it answers (`[ask]`).
+    pub ask: AskParams,
+}
+
+/// How passages are scored and when an answer is given. The defaults are
+/// calibrated with `eoskb eval --ask` on the calibration split of
+/// `benches/ask/` (see README, "Ask").
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AskParams {
+    /// Weight of the passage's cosine similarity to the question.
+    pub similarity_weight: f32,
+    /// Weight of the share of the question's words (IDF-weighted) in the passage.
+    pub overlap_weight: f32,
+    /// Weight of the passage's article in the hybrid ranking (1 for the first).
+    pub article_weight: f32,
+    /// Confidence = logistic(slope · (score − threshold)): 0.5 at the threshold.
+    pub threshold: f32,
+    pub slope: f32,
+}
+
+impl Default for AskParams {
+    /// Calibrated on the calibration split of `benches/ask/` over RDMkit.
+    fn default() -> Self {
+        AskParams {
+            similarity_weight: 1.0,
+            overlap_weight: 0.1,
+            article_weight: 0.4,
+            threshold: 0.8994,
+            slope: 14.0,
+        }
+    }
+}
+
+impl AskParams {
+    /// The probability-like confidence of an answer whose best passage scores `score`.
+    pub fn confidence(&self, score: f32) -> f32 {
+        1.0 / (1.0 + (-self.slope * (score - self.threshold)).exp())
+    }
 }
 
 /// Settings of `eoskb check`.
@@ -195,6 +234,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             sources: Vec::new(),
             check: CheckConfig::default(),
+            ask: AskParams::default(),
         }
     }
 }

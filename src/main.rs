@@ -56,6 +56,8 @@ enum Command {
     Serve(ServeArgs),
     /// Keyword search from the terminal.
     Search(SearchArgs),
+    /// Answer a question with passages quoted from the articles, each cited.
+    Ask(AskArgs),
     /// Show one article by id.
     Show {
         /// Article id (as in search results).
@@ -224,10 +226,34 @@ struct SearchArgs {
 }
 
 #[derive(Args)]
+struct AskArgs {
+    /// The question, in plain words.
+    question: String,
+    /// Print the API's JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct EvalArgs {
     /// BEIR collection folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "ask",
+        conflicts_with = "ask"
+    )]
+    beir: Option<PathBuf>,
+    /// Evaluate `ask` instead: a folder of judged questions (`*.jsonl`, see
+    /// benches/ask/README.md), answered from the articles of --content.
+    #[arg(long, value_name = "DIR", requires = "content")]
+    ask: Option<PathBuf>,
+    /// The content folder the questions of --ask are about.
     #[arg(long, value_name = "DIR")]
-    beir: PathBuf,
+    content: Option<PathBuf>,
+    /// With --ask: score with `[ask]` of the configuration instead of calibrating.
+    #[arg(long, requires = "ask")]
+    configured: bool,
     /// keyword, semantic, hybrid or all.
     #[arg(long, default_value = "all")]
     mode: String,
@@ -289,7 +315,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let encoder = load_encoder(cli.model.as_deref())?;
             index_command(&data, args, config, encoder)
         }
+        Command::Eval(args) if args.ask.is_some() => {
+            eval_ask_command(args, cli.model.as_deref(), &config)
+        }
         Command::Eval(args) => eval_command(args, cli.model.as_deref()),
+        Command::Ask(args) => {
+            let encoder = load_encoder(cli.model.as_deref())?;
+            ask_command(&data, args, encoder, &config)
+        }
         Command::Sparql(args) => sparql_command(&data, args, &config),
         Command::Terms(args) => terms_command(&data, args),
         Command::Check(args) => check_command(&data, args, config),
@@ -575,7 +608,8 @@ fn eval_command(args: EvalArgs, model: Option<&std::path::Path>) -> Result<ExitC
     } else {
         None
     };
-    let (collection, qrels) = eoskb::eval::load_with_qrels(&args.beir, &args.split)?;
+    let beir = args.beir.context("--beir or --ask is required")?;
+    let (collection, qrels) = eoskb::eval::load_with_qrels(&beir, &args.split)?;
     let report = eoskb::eval::run(
         &collection,
         &qrels,
@@ -591,7 +625,7 @@ fn eval_command(args: EvalArgs, model: Option<&std::path::Path>) -> Result<ExitC
     } else {
         println!(
             "{}: {} documents, {} judged queries ({} split), indexed in {:.1} s",
-            args.beir.display(),
+            beir.display(),
             report.documents,
             report.queries,
             args.split,
@@ -608,6 +642,107 @@ fn eval_command(args: EvalArgs, model: Option<&std::path::Path>) -> Result<ExitC
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask_command(
+    data: &DataDir,
+    args: AskArgs,
+    encoder: Option<Arc<SentenceEncoder>>,
+    config: &Config,
+) -> Result<ExitCode> {
+    let kb = KnowledgeBase::open(data, encoder)?;
+    let answer = query::ask(&kb, &args.question, &config.ask)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if answer.answered {
+        for (i, passage) in answer.answer.iter().enumerate() {
+            let c = &passage.citation;
+            println!(
+                "{}\n     [{}] {} › {}  ({})\n",
+                passage.text,
+                i + 1,
+                c.title,
+                c.section,
+                c.url
+            );
+        }
+        println!(
+            "confidence {:.2} · {} ms",
+            answer.confidence, answer.took_ms
+        );
+    } else {
+        println!(
+            "No answer: {}.",
+            answer
+                .reason
+                .as_deref()
+                .unwrap_or("nothing scored high enough")
+        );
+        if !answer.sources.is_empty() {
+            println!("\nYou may look at:");
+            for source in &answer.sources {
+                println!("  - {} ({})", source.title, source.url);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_ask_command(
+    args: EvalArgs,
+    model: Option<&std::path::Path>,
+    config: &Config,
+) -> Result<ExitCode> {
+    let (Some(dir), Some(content)) = (args.ask.as_deref(), args.content.as_deref()) else {
+        anyhow::bail!("--ask needs --content");
+    };
+    let encoder = load_encoder(model)?
+        .with_context(|| format!("ask needs the model: {}", eoskb::embed::SETUP_HINT))?;
+    let questions = eoskb::eval::ask::load_questions(dir)?;
+    let params = args.configured.then_some(config.ask);
+    let report = eoskb::eval::ask::run(content, &questions, encoder, params, args.keep.as_deref())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: {} articles, {} passages, indexed in {:.1} s; {} questions",
+        content.display(),
+        report.articles,
+        report.passages,
+        report.index_seconds,
+        questions.len()
+    );
+    let p = &report.params;
+    println!(
+        "params: similarity_weight = {}, overlap_weight = {}, article_weight = {}, threshold = {}, slope = {}",
+        p.similarity_weight, p.overlap_weight, p.article_weight, p.threshold, p.slope
+    );
+    for (name, split) in [("calibration", &report.calibration), ("test", &report.test)] {
+        println!(
+            "{name:<12} first citation answers {}/{} ({:.1} %), first passage {}/{}, answerable refused {}, unanswerable refused {}/{} ({:.1} %)",
+            split.first_citation_correct,
+            split.answerable,
+            100.0 * split.first_citation_accuracy(),
+            split.first_passage_correct,
+            split.answerable,
+            split.answerable_refused,
+            split.unanswerable_refused,
+            split.unanswerable,
+            100.0 * split.refusal_rate()
+        );
+        if !split.misses.is_empty() {
+            println!("{:<12} misses: {}", "", split.misses.join(" "));
+        }
+    }
+    let l = &report.latency_ms;
+    println!(
+        "ask latency: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms",
+        l.p50, l.p90, l.p99
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -84,6 +84,10 @@ pub struct Section {
     pub text: String,
     /// 1-based line of the heading in the source file.
     pub line: usize,
+    /// The text of each link in the body: words that describe another page,
+    /// not this one (`ask` does not quote a sentence that is mostly a link).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub link_texts: Vec<String>,
 }
 
 /// The content kinds an article may declare (`kind:`), as in `ontologies/eoskb.ttl`.

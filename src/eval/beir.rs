@@ -119,6 +119,7 @@ fn article(doc: Doc) -> Article {
             anchor: String::new(),
             text: doc.text,
             line: 1,
+            link_texts: Vec::new(),
         }],
     }
 }

@@ -2,6 +2,7 @@
 //! temporary data directory, run the judged queries in each mode, and score the
 //! rankings as trec_eval (and so BEIR) does.
 
+pub mod ask;
 mod beir;
 mod metrics;
 
@@ -33,6 +34,8 @@ pub enum EvalError {
     Query(#[from] query::Error),
     #[error("temporary directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("question file: {0}")]
+    Questions(String),
 }
 
 /// Scores per mode, plus how long each took.

@@ -11,6 +11,7 @@ use super::Error;
 use super::datadir::{DataDir, link_tree};
 use super::manifest::{self, FileEntry, GraphConfig, Manifest, SCHEMA_VERSION};
 use super::ontology_run::{self, ArticleChanges};
+use super::passages::{Passages, embed_passages};
 use super::text::TextIndex;
 use super::vectors::{RowOwner, Vectors};
 use crate::config::Config;
@@ -78,6 +79,8 @@ pub struct IndexReport {
     pub model: Option<String>,
     /// Section pieces embedded by this run.
     pub embedded: usize,
+    /// Passages (sentences for `ask`) embedded by this run.
+    pub passages_embedded: usize,
     /// Section pieces with a vector in the published index.
     pub vectors: usize,
     #[serde(serialize_with = "as_millis")]
@@ -125,6 +128,10 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         Some(dir) => Vectors::load(dir).ok().flatten(),
         None => None,
     };
+    let previous_passages = match &base_dir {
+        Some(dir) => Passages::load(dir).ok().flatten(),
+        None => None,
+    };
     // Vectors of one model only: another model's rows are never mixed in.
     let mut full = options.full || options.reembed;
     if let Some(encoder) = &options.encoder {
@@ -135,7 +142,13 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
                     requested: encoder.id().to_string(),
                 });
             }
-            Some(v) if v.model_id == encoder.id() => {}
+            // Passages came later than section vectors: an index without them
+            // needs every article embedded again.
+            Some(v)
+                if v.model_id == encoder.id()
+                    && previous_passages
+                        .as_ref()
+                        .is_some_and(|p| p.model_id == encoder.id()) => {}
             // No vectors yet (or another model, explicitly): every section is needed.
             _ => full = true,
         }
@@ -284,7 +297,13 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             vectors.retain_files(|key| !replaced.contains(key));
             report.embedded = embed_articles(encoder, &to_add, &mut vectors)?;
             report.vectors = vectors.len();
-            Some(vectors)
+            let mut passages = match (previous_passages, &base) {
+                (Some(p), Some(_)) => p,
+                _ => Passages::new(encoder.id(), encoder.dim()),
+            };
+            passages.retain_files(|key| !replaced.contains(key));
+            report.passages_embedded = embed_passages(encoder, &to_add, &mut passages)?;
+            Some((vectors, passages))
         }
         None => {
             if had_vectors {
@@ -295,7 +314,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             None
         }
     };
-    next.model_id = vectors.as_ref().map(|v| v.model_id.clone());
+    next.model_id = vectors.as_ref().map(|(v, _)| v.model_id.clone());
 
     // Content-graph triples go by article id: deleted files' ids, and the old id
     // of every re-parsed file (its id may have changed).
@@ -315,7 +334,12 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     let generation = data.new_generation(&lock)?;
     let base_generation = base.as_ref().and(base_dir.as_ref());
     let written = write_generation(&generation, base_generation, &removed, &to_add, &next)
-        .and_then(|()| vectors.as_ref().map_or(Ok(()), |v| v.save(&generation)))
+        .and_then(|()| {
+            vectors.as_ref().map_or(Ok(()), |(v, p)| {
+                v.save(&generation)?;
+                p.save(&generation)
+            })
+        })
         .and_then(|()| {
             ontology_run::write(
                 &generation,

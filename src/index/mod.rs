@@ -7,6 +7,7 @@ pub mod graph;
 pub mod indexer;
 pub mod manifest;
 pub mod ontology_run;
+pub mod passages;
 pub mod terms;
 pub mod text;
 pub mod vectors;

@@ -1,19 +1,30 @@
-//! The vector store: one L2-normalised embedding per section piece, in a
-//! contiguous row-major f32 matrix, with the rows' owners beside it.
+//! Embedding tables: L2-normalised embeddings in a contiguous row-major f32
+//! matrix, with the rows' owners beside it. Two tables per generation: section
+//! pieces (`Vectors`, for semantic search) and passages (`Passages`, sentences
+//! that `ask` quotes).
 //!
-//! On disk, per generation: `vectors.f32` (little-endian floats) and
-//! `vectors.json` (model id, dimension, row owners).
+//! On disk, per table: `<name>.f32` (little-endian floats) and `<name>.json`
+//! (model id, dimension, row owners).
 
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
 
-const DATA_FILE: &str = "vectors.f32";
-const META_FILE: &str = "vectors.json";
+/// What a table row records about where its text came from.
+pub trait Owner: Clone + Serialize + DeserializeOwned {
+    /// The table's file stem in a generation directory.
+    const FILE_STEM: &'static str;
+    /// The source file's key, to drop its rows when it changes.
+    fn file_key(&self) -> &str;
+}
 
-/// Who a row belongs to.
+/// Section pieces, for semantic search.
+pub type Vectors = EmbeddingTable<RowOwner>;
+
+/// Who a section-piece row belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowOwner {
     /// The source file's key, to drop its rows when it changes.
@@ -25,26 +36,34 @@ pub struct RowOwner {
     pub chunk: u32,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Meta {
-    model_id: String,
-    dim: usize,
-    rows: Vec<RowOwner>,
+impl Owner for RowOwner {
+    const FILE_STEM: &'static str = "vectors";
+    fn file_key(&self) -> &str {
+        &self.file_key
+    }
 }
 
-/// Embeddings of every indexed section piece.
-#[derive(Debug, Clone, Default)]
-pub struct Vectors {
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(bound(deserialize = "O: DeserializeOwned"))]
+struct Meta<O> {
+    model_id: String,
+    dim: usize,
+    rows: Vec<O>,
+}
+
+/// Embeddings of one model, one row per owner.
+#[derive(Debug, Clone)]
+pub struct EmbeddingTable<O> {
     pub model_id: String,
     pub dim: usize,
-    pub owners: Vec<RowOwner>,
+    pub owners: Vec<O>,
     /// `owners.len() * dim` floats.
     pub data: Vec<f32>,
 }
 
-impl Vectors {
+impl<O: Owner> EmbeddingTable<O> {
     pub fn new(model_id: &str, dim: usize) -> Self {
-        Vectors {
+        EmbeddingTable {
             model_id: model_id.to_string(),
             dim,
             owners: Vec::new(),
@@ -64,7 +83,7 @@ impl Vectors {
         &self.data[i * self.dim..(i + 1) * self.dim]
     }
 
-    pub fn push(&mut self, owner: RowOwner, vector: &[f32]) {
+    pub fn push(&mut self, owner: O, vector: &[f32]) {
         debug_assert_eq!(vector.len(), self.dim);
         self.owners.push(owner);
         self.data.extend_from_slice(vector);
@@ -72,9 +91,9 @@ impl Vectors {
 
     /// Keeps only the rows whose file satisfies `keep`.
     pub fn retain_files(&mut self, keep: impl Fn(&str) -> bool) {
-        let mut kept = Vectors::new(&self.model_id, self.dim);
+        let mut kept = Self::new(&self.model_id, self.dim);
         for (i, owner) in self.owners.iter().enumerate() {
-            if keep(&owner.file_key) {
+            if keep(owner.file_key()) {
                 kept.push(owner.clone(), self.row(i));
             }
         }
@@ -93,31 +112,36 @@ impl Vectors {
             .collect()
     }
 
+    fn files(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+        (
+            dir.join(format!("{}.json", O::FILE_STEM)),
+            dir.join(format!("{}.f32", O::FILE_STEM)),
+        )
+    }
+
     pub fn save(&self, dir: &Path) -> Result<(), Error> {
+        let (meta_path, data_path) = Self::files(dir);
         let meta = Meta {
             model_id: self.model_id.clone(),
             dim: self.dim,
             rows: self.owners.clone(),
         };
-        let meta_path = dir.join(META_FILE);
         let text =
             serde_json::to_string(&meta).map_err(|e| Error::Corrupt(format!("vectors: {e}")))?;
         std::fs::write(&meta_path, text).map_err(|e| Error::io(&meta_path, e))?;
         let bytes: Vec<u8> = self.data.iter().flat_map(|x| x.to_le_bytes()).collect();
-        let data_path = dir.join(DATA_FILE);
         std::fs::write(&data_path, bytes).map_err(|e| Error::io(&data_path, e))
     }
 
-    /// Loads the vectors of a generation, or `None` if it has none.
-    pub fn load(dir: &Path) -> Result<Option<Vectors>, Error> {
-        let meta_path = dir.join(META_FILE);
+    /// Loads the table of a generation, or `None` if it has none.
+    pub fn load(dir: &Path) -> Result<Option<Self>, Error> {
+        let (meta_path, data_path) = Self::files(dir);
         if !meta_path.exists() {
             return Ok(None);
         }
         let text = std::fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
-        let meta: Meta = serde_json::from_str(&text)
+        let meta: Meta<O> = serde_json::from_str(&text)
             .map_err(|e| Error::Corrupt(format!("{}: {e}", meta_path.display())))?;
-        let data_path = dir.join(DATA_FILE);
         let bytes = std::fs::read(&data_path).map_err(|e| Error::io(&data_path, e))?;
         if bytes.len() != meta.rows.len() * meta.dim * 4 {
             return Err(Error::Corrupt(format!(
@@ -132,7 +156,7 @@ impl Vectors {
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
-        Ok(Some(Vectors {
+        Ok(Some(EmbeddingTable {
             model_id: meta.model_id,
             dim: meta.dim,
             owners: meta.rows,

@@ -164,6 +164,7 @@ struct SectionBuilder {
     anchor: String,
     text: String,
     line: usize,
+    link_texts: Vec<String>,
 }
 
 /// Splits a (directive-cleaned) Markdown body into sections. `title` names the text
@@ -180,7 +181,10 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
         anchor: String::new(),
         text: String::new(),
         line: body_line,
+        link_texts: Vec::new(),
     };
+    // Where the text of the open link starts in the section's text.
+    let mut link_start: Option<usize> = None;
     let mut in_heading: Option<(u8, Option<String>, usize)> = None;
     let mut heading_text = String::new();
     let mut image_depth = 0usize;
@@ -197,6 +201,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 anchor: section.anchor,
                 text,
                 line: section.line,
+                link_texts: section.link_texts,
             });
         }
     };
@@ -231,6 +236,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                     anchor,
                     text: String::new(),
                     line,
+                    link_texts: Vec::new(),
                 };
                 finish(std::mem::replace(&mut current, next), &mut body.sections);
             }
@@ -245,7 +251,23 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 });
             }
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::End(TagEnd::Link) => {
+                if let Some(start) = link_start.take() {
+                    let words: Vec<&str> = current
+                        .text
+                        .get(start..)
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .collect();
+                    if !words.is_empty() {
+                        current.link_texts.push(words.join(" "));
+                    }
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
+                if in_heading.is_none() {
+                    link_start = Some(current.text.len());
+                }
                 let (line, column) = lines.position(markdown, range.start);
                 body.links.push(Link {
                     target: dest_url.to_string(),

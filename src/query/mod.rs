@@ -1,6 +1,7 @@
 //! Query: reads the stores of one published generation and answers questions.
 //! Knows nothing of HTTP; the CLI and the server are two faces over these functions.
 
+pub mod answer;
 pub mod docs;
 pub mod hybrid;
 pub mod keyword;
@@ -25,12 +26,14 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::config::PrefixMap;
 use crate::embed::{EmbedError, SETUP_HINT, SentenceEncoder};
+use crate::index::passages::Passages;
 use crate::index::terms::TermIndex;
 use crate::index::text::TextIndex;
 use crate::index::vectors::Vectors;
 use crate::index::{self, DataDir, GraphStore, Manifest};
 use crate::model::{FACETS, Facet};
 
+pub use answer::{Answer, AskParams, ask};
 pub use docs::{ArticleView, get_article};
 pub use hybrid::Fusion;
 pub use ontologies::list_ontologies;
@@ -122,6 +125,9 @@ pub struct KnowledgeBase {
     /// Section-piece embeddings, and for each row its article's dense index.
     pub(crate) vectors: Option<Vectors>,
     pub(crate) row_article: Vec<Option<u32>>,
+    /// Passage embeddings (for `ask`), and each article's passage rows.
+    pub(crate) passages: Option<Passages>,
+    pub(crate) passages_by_article: HashMap<String, Vec<u32>>,
     pub(crate) encoder: Option<Arc<SentenceEncoder>>,
     pub(crate) fusion: Fusion,
     /// The RDF dataset: ontology graphs and the content graph.
@@ -169,6 +175,14 @@ impl KnowledgeBase {
         let articles: IndexReader = reader(&text.articles)?;
         let sections: IndexReader = reader(&text.sections)?;
         let vectors = Vectors::load(generation)?;
+        let passages = Passages::load(generation)?;
+        let mut passages_by_article: HashMap<String, Vec<u32>> = HashMap::new();
+        for (row, owner) in passages.iter().flat_map(|p| p.owners.iter().enumerate()) {
+            passages_by_article
+                .entry(owner.article_id.clone())
+                .or_default()
+                .push(row as u32);
+        }
         let graph = GraphStore::open(generation)?;
         let terms_dir = generation.join("terms");
         let terms = if terms_dir.join("meta.json").exists() {
@@ -193,6 +207,8 @@ impl KnowledgeBase {
             article_by_doc: HashMap::new(),
             vectors,
             row_article: Vec::new(),
+            passages,
+            passages_by_article,
             encoder,
             fusion: Fusion::default(),
             graph,
@@ -246,6 +262,18 @@ impl KnowledgeBase {
     /// Whether semantic and hybrid search can run, and if not, why.
     pub fn semantic_status(&self) -> Result<(), String> {
         self.semantic_ready().map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// How many passages `ask` can quote.
+    pub fn passage_count(&self) -> usize {
+        self.passages.as_ref().map_or(0, |p| p.len())
+    }
+
+    /// The passage rows of an article (none when the index has no passages).
+    pub(crate) fn passage_rows(&self, article_id: &str) -> &[u32] {
+        self.passages_by_article
+            .get(article_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The id of the article stored at `doc`.

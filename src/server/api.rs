@@ -53,6 +53,21 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     }
 }
 
+/// `GET /api/ask?q=`: an extractive answer with citations, or `answered: false`
+/// with the nearest pages.
+pub async fn ask(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let raw = raw.unwrap_or_default();
+    let question = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "q" || k == "question")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let params = state.ask;
+    match with_kb(&state, move |kb| query::ask(kb, &question, &params)).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match with_kb(&state, move |kb| query::get_article(kb, &id)).await {
         Ok(view) => Json(view).into_response(),
@@ -93,6 +108,6 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
-        "no such endpoint; see /api/search, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, /sparql, /healthz",
+        "no such endpoint; see /api/search, /api/ask, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, /sparql, /healthz",
     )
 }

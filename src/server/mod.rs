@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
-use crate::config::SparqlConfig;
+use crate::config::{AskParams, SparqlConfig};
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::{Fusion, KnowledgeBase};
@@ -42,6 +42,8 @@ pub struct AppState {
     sparql: SparqlConfig,
     /// How hybrid search fuses its lists.
     fusion: Fusion,
+    /// How `ask` scores passages and when it answers.
+    ask: AskParams,
     /// The eoskb executable that SPARQL worker processes run; `None` evaluates
     /// queries in this process.
     sparql_program: Option<PathBuf>,
@@ -57,6 +59,7 @@ impl AppState {
             encoder,
             sparql: SparqlConfig::default(),
             fusion: Fusion::default(),
+            ask: AskParams::default(),
             sparql_program: None,
         };
         state.reload_if_changed();
@@ -72,6 +75,12 @@ impl AppState {
     /// How hybrid search fuses its lists.
     pub fn fusion(&self) -> Fusion {
         self.fusion
+    }
+
+    /// Uses `ask` to score passages and decide when to answer (from the configuration).
+    pub fn with_ask(mut self, ask: AskParams) -> Self {
+        self.ask = ask;
+        self
     }
 
     /// Uses `sparql` as the SPARQL endpoint's limits.
@@ -141,6 +150,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search))
+        .route("/ask", get(api::ask))
         .route("/docs/{*id}", get(api::doc))
         .route("/stats", get(api::stats))
         .route("/terms", get(terms::search))
@@ -207,7 +217,8 @@ pub async fn run(
     let listener = TcpListener::bind(addr).await?;
     let mut state = AppState::new(data, encoder)
         .with_sparql(config.sparql.clone())
-        .with_fusion(config.search.fusion());
+        .with_fusion(config.search.fusion())
+        .with_ask(config.ask);
     match std::env::current_exe() {
         Ok(program) => state = state.with_sparql_workers(program),
         Err(e) => tracing::warn!(

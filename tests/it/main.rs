@@ -1,5 +1,6 @@
 //! Integration tests: one binary (each test binary links the whole stack).
 
+mod ask;
 mod check;
 mod http;
 mod indexing;

@@ -1,0 +1,430 @@
+//! Ask: an extractive answer to a question in plain words. Hybrid search finds
+//! the articles; their passages (sentences or short sentence groups, embedded at
+//! index time) are scored against the question by meaning (the same encoder)
+//! and by the question's words they contain; the best few are returned
+//! verbatim, each cited to its article and section. When even the best passage
+//! scores below the calibrated threshold, the answer says so and lists the
+//! nearest pages instead: no confident noise, and no invented text.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
+use super::search::{Hit, search};
+use super::{Error, KnowledgeBase};
+pub use crate::config::AskParams;
+use crate::index::vectors::dot;
+
+/// Articles whose passages compete for the answer.
+const CANDIDATE_ARTICLES: usize = 8;
+/// Most passages in one answer.
+pub const MAX_PASSAGES: usize = 3;
+/// Passages from one article in one answer, so several sources get a say.
+const MAX_PER_ARTICLE: usize = 2;
+/// A further passage must score this close to the best one to be included.
+const RELATIVE_CUTOFF: f32 = 0.9;
+/// Two passages this similar say the same thing; the second is dropped.
+const DUPLICATE_SIMILARITY: f32 = 0.92;
+/// Nearest pages offered when there is no answer.
+const SUGGESTIONS: usize = 3;
+
+/// An answer, or an honest "no answer" with pages to look at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Answer {
+    pub question: String,
+    pub answered: bool,
+    /// In [0, 1]; 0.5 is the threshold between answering and not.
+    pub confidence: f32,
+    /// The passages, best first, each verbatim from its source.
+    pub answer: Vec<AnswerPassage>,
+    /// The cited articles, once each, in order of first citation; when there is
+    /// no answer, the nearest pages ("you may look at").
+    pub sources: Vec<Source>,
+    /// Ontology terms the question names.
+    pub terms: Vec<serde_json::Value>,
+    /// Why there is no answer, when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub took_ms: f64,
+}
+
+/// One quoted passage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnswerPassage {
+    pub text: String,
+    pub score: f32,
+    pub citation: Citation,
+}
+
+/// Where a passage is: the article and the section, and a link to it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Citation {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub section: String,
+    pub anchor: String,
+    /// The page, at the section's anchor.
+    pub url: String,
+}
+
+/// An article an answer draws on or points to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub url: String,
+    pub summary: String,
+}
+
+impl From<&Hit> for Source {
+    fn from(hit: &Hit) -> Self {
+        Source {
+            id: hit.id.clone(),
+            title: hit.title.clone(),
+            path: hit.path.clone(),
+            url: hit.url.clone(),
+            summary: hit.summary.clone(),
+        }
+    }
+}
+
+/// A passage in the running, with what its score is made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Row in the generation's passage table.
+    pub row: usize,
+    /// Rank of its article in the hybrid list, from 0.
+    pub article_rank: usize,
+    /// Cosine similarity to the question.
+    pub similarity: f32,
+    /// IDF-weighted share of the question's words it contains.
+    pub overlap: f32,
+    pub score: f32,
+}
+
+impl Candidate {
+    /// Scores the candidate under `params`.
+    pub fn scored(mut self, params: &AskParams) -> Candidate {
+        self.score = params.similarity_weight * self.similarity
+            + params.overlap_weight * self.overlap
+            + params.article_weight / (1.0 + self.article_rank as f32);
+        self
+    }
+}
+
+/// What retrieval found for a question: the articles (best first) and their
+/// passages, unscored; or why there is nothing to score.
+pub struct Retrieved {
+    pub hits: Vec<Hit>,
+    pub candidates: Vec<Candidate>,
+}
+
+/// A question, validated: trimmed, not empty, not too long.
+pub fn validated_question(question: &str) -> Result<&str, Error> {
+    let question = question.trim();
+    if question.is_empty() {
+        return Err(Error::EmptyQuery);
+    }
+    let len = question.chars().count();
+    if len > MAX_QUERY_CHARS {
+        return Err(Error::QueryTooLong {
+            len,
+            max: MAX_QUERY_CHARS,
+        });
+    }
+    Ok(question)
+}
+
+/// Finds the candidate articles and passages for a validated question; `Err`
+/// for the engine's problems, `Ok(Err(reason))` when the question itself leaves
+/// nothing to score.
+pub fn retrieve(
+    kb: &KnowledgeBase,
+    question: &str,
+) -> Result<Result<Retrieved, &'static str>, Error> {
+    let words = content_words(question);
+    if words.is_empty() {
+        return Ok(Err(
+            "the question has no words to search for (only common words such as `how` or `the`)",
+        ));
+    }
+    let (encoder, _) = kb.semantic_ready()?;
+    let passages = kb.passages.as_ref().ok_or_else(|| {
+        Error::SemanticUnavailable(
+            "the index has no passages: run `eoskb index` again with the model installed".into(),
+        )
+    })?;
+    let mut request = SearchRequest::new(question);
+    request.mode = Mode::Hybrid;
+    request.limit = CANDIDATE_ARTICLES;
+    let hits = search(kb, &request)?.hits;
+    let query = encoder.encode_one(question)?;
+    let weights = idf_weights(kb, &words)?;
+    let mut candidates = Vec::new();
+    for (rank, hit) in hits.iter().enumerate() {
+        for &row in kb.passage_rows(&hit.id) {
+            let row = row as usize;
+            candidates.push(Candidate {
+                row,
+                article_rank: rank,
+                similarity: dot(&query, passages.row(row)),
+                overlap: overlap(&weights, &passages.owners[row].own_text()),
+                score: 0.0,
+            });
+        }
+    }
+    Ok(Ok(Retrieved { hits, candidates }))
+}
+
+/// Scores the candidates under `params`, best first.
+pub fn rank(candidates: &[Candidate], params: &AskParams) -> Vec<Candidate> {
+    let mut ranked: Vec<Candidate> = candidates.iter().map(|c| c.scored(params)).collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.row.cmp(&b.row)));
+    ranked
+}
+
+/// Answers `question` from the knowledge base.
+pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Answer, Error> {
+    let started = Instant::now();
+    let question = validated_question(question)?;
+    let unanswered = |reason: &str, sources: Vec<Source>| Answer {
+        question: question.to_string(),
+        answered: false,
+        confidence: 0.0,
+        answer: Vec::new(),
+        sources,
+        terms: Vec::new(),
+        reason: Some(reason.to_string()),
+        took_ms: elapsed_ms(started),
+    };
+    let found = match retrieve(kb, question)? {
+        Ok(found) => found,
+        Err(reason) => return Ok(unanswered(reason, Vec::new())),
+    };
+    if found.hits.is_empty() {
+        return Ok(unanswered("no article matches the question", Vec::new()));
+    }
+    let candidates = rank(&found.candidates, params);
+    let Some(best) = candidates.first() else {
+        return Ok(unanswered(
+            "the matching articles have no passages to quote",
+            suggestions(&found.hits),
+        ));
+    };
+    let confidence = params.confidence(best.score);
+    if best.score < params.threshold {
+        let mut answer = unanswered(
+            "no passage answers the question well enough; these pages are the nearest",
+            suggestions(&found.hits),
+        );
+        answer.confidence = round(confidence);
+        return Ok(answer);
+    }
+    let Some(passages) = kb.passages.as_ref() else {
+        return Ok(unanswered("the index has no passages", Vec::new()));
+    };
+    let mut answer_passages = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    for candidate in choose(&candidates, passages, params) {
+        let row = &passages.owners[candidate.row];
+        let hit = &found.hits[candidate.article_rank];
+        let (section, anchor) = section_heading(kb, &row.article_id, row.section)?;
+        let url = if anchor.is_empty() {
+            hit.url.clone()
+        } else {
+            format!("{}#{anchor}", hit.url)
+        };
+        answer_passages.push(AnswerPassage {
+            text: row.text.clone(),
+            score: round(candidate.score),
+            citation: Citation {
+                id: hit.id.clone(),
+                title: hit.title.clone(),
+                path: hit.path.clone(),
+                section,
+                anchor,
+                url,
+            },
+        });
+        if !sources.iter().any(|s| s.id == hit.id) {
+            sources.push(Source::from(hit));
+        }
+    }
+    Ok(Answer {
+        question: question.to_string(),
+        answered: true,
+        confidence: round(confidence),
+        answer: answer_passages,
+        sources,
+        terms: Vec::new(),
+        reason: None,
+        took_ms: elapsed_ms(started),
+    })
+}
+
+/// The passages to quote: the best, then those nearly as good, at most
+/// `MAX_PER_ARTICLE` per article and no two saying the same thing.
+fn choose<'a>(
+    candidates: &'a [Candidate],
+    passages: &crate::index::passages::Passages,
+    params: &AskParams,
+) -> Vec<&'a Candidate> {
+    let Some(best) = candidates.first() else {
+        return Vec::new();
+    };
+    let floor = params.threshold.max(best.score * RELATIVE_CUTOFF);
+    let mut chosen: Vec<&Candidate> = Vec::new();
+    let mut per_article: HashMap<usize, usize> = HashMap::new();
+    for candidate in candidates.iter().take_while(|c| c.score >= floor) {
+        if chosen.len() == MAX_PASSAGES {
+            break;
+        }
+        let from_article = per_article.entry(candidate.article_rank).or_default();
+        if *from_article == MAX_PER_ARTICLE {
+            continue;
+        }
+        let repeats = chosen
+            .iter()
+            .any(|c| dot(passages.row(c.row), passages.row(candidate.row)) > DUPLICATE_SIMILARITY);
+        if repeats {
+            continue;
+        }
+        *from_article += 1;
+        chosen.push(candidate);
+    }
+    chosen
+}
+
+fn suggestions(hits: &[Hit]) -> Vec<Source> {
+    hits.iter().take(SUGGESTIONS).map(Source::from).collect()
+}
+
+/// The question's words as the index sees them (lower-cased, stemmed, common
+/// words removed), once each.
+pub(crate) fn content_words(text: &str) -> Vec<String> {
+    let mut analyzer = crate::index::text::analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut seen = HashSet::new();
+    let mut words = Vec::new();
+    while stream.advance() {
+        let word = stream.token().text.clone();
+        if seen.insert(word.clone()) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// Inverse document frequency of each word over sections: rare words say more
+/// about what the question asks than common ones.
+fn idf_weights(kb: &KnowledgeBase, words: &[String]) -> Result<Vec<(String, f32)>, Error> {
+    let searcher = kb.sections.searcher();
+    let body = kb.text.section_fields.body;
+    let total = searcher.num_docs() as f32;
+    words
+        .iter()
+        .map(|w| {
+            let df = searcher.doc_freq(&Term::from_field_text(body, w))? as f32;
+            let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+            Ok((w.clone(), idf))
+        })
+        .collect()
+}
+
+/// The IDF-weighted share of the question's words that occur in `text`.
+fn overlap(weights: &[(String, f32)], text: &str) -> f32 {
+    let total: f32 = weights.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let present: HashSet<String> = content_words(text).into_iter().collect();
+    let found: f32 = weights
+        .iter()
+        .filter(|(word, _)| present.contains(word))
+        .map(|(_, w)| w)
+        .sum();
+    found / total
+}
+
+/// The heading and anchor of an article's section.
+fn section_heading(
+    kb: &KnowledgeBase,
+    article_id: &str,
+    ordinal: u32,
+) -> Result<(String, String), Error> {
+    let sf = kb.text.section_fields;
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(sf.article_id, article_id),
+                IndexRecordOption::Basic,
+            )),
+        ),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(sf.ordinal, u64::from(ordinal)),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ]);
+    let searcher = kb.sections.searcher();
+    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some((_, address)) = found.first() else {
+        return Ok((String::new(), String::new()));
+    };
+    let doc: TantivyDocument = searcher.doc(*address)?;
+    let field = |f| {
+        doc.get_first(f)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    Ok((field(sf.heading), field(sf.anchor)))
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn round(x: f32) -> f32 {
+    (x * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_words_drop_common_words_and_stem() {
+        assert_eq!(
+            content_words("How do I cite the datasets?"),
+            vec!["cite", "dataset"]
+        );
+        assert!(content_words("how is it the").is_empty());
+    }
+
+    #[test]
+    fn overlap_weighs_rare_words_more() {
+        let weights = vec![("doi".to_string(), 3.0), ("data".to_string(), 1.0)];
+        assert!((overlap(&weights, "Get a DOI for it.") - 0.75).abs() < 1e-6);
+        assert_eq!(overlap(&weights, "nothing in common"), 0.0);
+        assert_eq!(overlap(&[], "anything"), 0.0);
+    }
+
+    #[test]
+    fn confidence_is_half_at_the_threshold_and_monotone() {
+        let p = AskParams::default();
+        assert!((p.confidence(p.threshold) - 0.5).abs() < 1e-6);
+        assert!(p.confidence(p.threshold + 0.1) > p.confidence(p.threshold));
+    }
+}
