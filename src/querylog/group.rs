@@ -30,12 +30,13 @@ pub fn tidy(text: &str) -> String {
 /// around by rare phrasings; comparing with the centroid rather than any member
 /// keeps chains of small steps ("a" ~ "b" ~ "c") from merging unrelated questions.
 /// Returns groups of item indices, in the order they were founded.
-pub fn group_by_similarity(vectors: &[Vec<f32>], threshold: f32) -> Vec<Vec<usize>> {
+pub fn group_by_similarity<V: AsRef<[f32]>>(vectors: &[V], threshold: f32) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     // Per group, the sum of its members' vectors and that sum's length.
     let mut sums: Vec<Vec<f32>> = Vec::new();
     let mut norms: Vec<f32> = Vec::new();
     for (i, vector) in vectors.iter().enumerate() {
+        let vector = vector.as_ref();
         let best = sums
             .iter()
             .zip(&norms)
@@ -50,7 +51,7 @@ pub fn group_by_similarity(vectors: &[Vec<f32>], threshold: f32) -> Vec<Vec<usiz
             }
             _ => {
                 groups.push(vec![i]);
-                sums.push(vector.clone());
+                sums.push(vector.to_vec());
                 norms.push(dot(vector, vector).sqrt());
             }
         }

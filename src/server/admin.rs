@@ -112,12 +112,23 @@ pub async fn gaps(
         Ok(t) => t,
         Err(e) => return invalid("since", &e.to_string()),
     };
+    let Ok(running) = state.gaps_running.clone().try_lock_owned() else {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "a gaps report is being built; try again when it is done",
+        )
+        .into_response();
+    };
     let options = GapsOptions::new(since, limit, &state.log_config);
     let dir = state.data.logs();
     let encoder = state.encoder.clone();
     // Reading files and embedding questions: off the async threads.
-    match tokio::task::spawn_blocking(move || gaps_report(&dir, &options, encoder.as_deref())).await
-    {
+    let build = move || {
+        let _running = running;
+        gaps_report(&dir, &options, encoder.as_deref())
+    };
+    match tokio::task::spawn_blocking(build).await {
         Ok(report) => Json(report).into_response(),
         Err(e) => {
             tracing::error!("gaps report failed: {e}");

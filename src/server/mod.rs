@@ -57,6 +57,9 @@ pub struct AppState {
     log_config: LogConfig,
     /// Without a token the `/api/admin/` routes do not exist.
     admin_token: Option<AdminToken>,
+    /// Held while a gaps report is built: embedding questions takes the CPU
+    /// searches need, so reports run one at a time.
+    gaps_running: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             query_log: QueryLog::disabled(),
             log_config: LogConfig::default(),
             admin_token: None,
+            gaps_running: Arc::new(tokio::sync::Mutex::new(())),
         };
         state.reload_if_changed();
         state
