@@ -173,6 +173,14 @@ fn gaps(c: &mut Criterion) {
     let model = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_MODEL_DIR);
     match SentenceEncoder::load(&model) {
         Ok(encoder) => {
+            let texts: Vec<&str> = distinct.iter().map(String::as_str).collect();
+            let started = Instant::now();
+            let _ = encoder.encode(&texts);
+            println!(
+                "embedding {} distinct questions: {:.2} s",
+                texts.len(),
+                started.elapsed().as_secs_f64()
+            );
             let started = Instant::now();
             let report = gaps_report(&dir, &options, Some(&encoder));
             println!(
