@@ -95,10 +95,10 @@ fn synthetic_events(n: usize) -> Vec<QueryEvent> {
             );
             let template = templates[(next() % templates.len() as u64) as usize];
             let query = template.replace("{a}", a).replace("{o}", o);
-            let bad = next() % 2 == 0;
+            let bad = next().is_multiple_of(2);
             QueryEvent {
                 time: Utc::now() - chrono::TimeDelta::seconds((n - i) as i64),
-                kind: if i % 5 == 0 {
+                kind: if i.is_multiple_of(5) {
                     QueryKind::Ask
                 } else {
                     QueryKind::Search
@@ -107,7 +107,7 @@ fn synthetic_events(n: usize) -> Vec<QueryEvent> {
                 query,
                 hits: 50,
                 top_score: Some(if bad { 0.2 } else { 0.6 }),
-                answered: (i % 5 == 0).then_some(!bad),
+                answered: i.is_multiple_of(5).then_some(!bad),
             }
         })
         .collect()
@@ -128,7 +128,7 @@ fn record(c: &mut Criterion) {
             );
             log.record(event);
             // Keep the queue from filling, so that every call is a real send.
-            if i % 2048 == 0 {
+            if i.is_multiple_of(2048) {
                 log.flush(Duration::from_secs(10));
             }
         })
