@@ -221,8 +221,9 @@ impl Writer {
         if !queries.is_empty() || !feedback.is_empty() {
             match self.ensure_lock() {
                 Ok(()) => {
-                    let (a, b) = (self.append(true, &queries), self.append(false, &feedback));
-                    if let Some(e) = a.or(b) {
+                    let queries = append(&mut self.queries, &queries, &self.counters);
+                    let feedback = append(&mut self.feedback, &feedback, &self.counters);
+                    if let Some(e) = queries.or(feedback) {
                         self.warn_write(&e);
                     }
                 }
@@ -237,24 +238,6 @@ impl Writer {
         for ack in acks {
             let _ = ack.send(());
         }
-    }
-
-    fn append(&mut self, queries: bool, lines: &[String]) -> Option<std::io::Error> {
-        if lines.is_empty() {
-            return None;
-        }
-        let file = if queries {
-            &mut self.queries
-        } else {
-            &mut self.feedback
-        };
-        let (written, error) = file.append(lines);
-        let failed = (lines.len() - written) as u64;
-        self.counters
-            .written
-            .fetch_add(written as u64, Ordering::Relaxed);
-        self.counters.failed.fetch_add(failed, Ordering::Relaxed);
-        error
     }
 
     fn ensure_lock(&mut self) -> std::io::Result<()> {
@@ -303,6 +286,24 @@ impl Writer {
             self.dropped_reported = dropped;
         }
     }
+}
+
+/// Appends lines to one stream, counting what was written and what was lost.
+fn append(
+    file: &mut RotatingFile,
+    lines: &[String],
+    counters: &Counters,
+) -> Option<std::io::Error> {
+    if lines.is_empty() {
+        return None;
+    }
+    let (written, error) = file.append(lines);
+    let failed = (lines.len() - written) as u64;
+    counters
+        .written
+        .fetch_add(written as u64, Ordering::Relaxed);
+    counters.failed.fetch_add(failed, Ordering::Relaxed);
+    error
 }
 
 fn again(suppressed: u64) -> String {
