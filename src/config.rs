@@ -1,7 +1,8 @@
 //! Project configuration (`eoskb.toml`): the base IRI of the knowledge base's own
-//! resources, the CURIE prefixes that front matter and term lookups expand, and
-//! the SPARQL endpoint's limits. Every setting has a built-in default, so the file
-//! is optional. Owns parsing and CURIE expansion; knows nothing of indexes or HTTP.
+//! resources, the CURIE prefixes that front matter and term lookups expand, the
+//! SPARQL endpoint's limits and the query log's. Every setting has a built-in
+//! default, so the file is optional. Owns parsing and CURIE expansion; knows
+//! nothing of indexes or HTTP.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,7 @@ pub struct Config {
     pub check: CheckConfig,
     /// How `ask` scores passages and when it answers (`[ask]`).
     pub ask: AskParams,
+    pub log: LogConfig,
 }
 
 /// How passages are scored and when an answer is given. The defaults are
@@ -105,6 +107,64 @@ impl AskParams {
     /// The probability-like confidence of an answer whose best passage scores `score`.
     pub fn confidence(&self, score: f32) -> f32 {
         1.0 / (1.0 + (-self.slope * (score - self.threshold)).exp())
+    }
+}
+
+/// The query log (`<data>/logs/`) and the gaps report read from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// Whether `serve` logs searches, asks and feedback (query text, never who asked).
+    pub enabled: bool,
+    /// A log file is rotated when the next line would take it past this size.
+    pub max_file_bytes: u64,
+    /// Files kept per log (the live one included): the oldest is deleted on rotation.
+    pub max_files: usize,
+    /// A semantic, hybrid or ask event whose best cosine similarity is below this
+    /// counts as low-scoring in the gaps report (BM25 scores are not comparable
+    /// across queries, so keyword searches count only when they found nothing).
+    pub low_similarity: f32,
+    /// Questions whose embeddings are at least this similar are one gap.
+    pub group_similarity: f32,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            enabled: true,
+            max_file_bytes: 8 * 1024 * 1024,
+            max_files: 4,
+            low_similarity: 0.35,
+            group_similarity: 0.8,
+        }
+    }
+}
+
+impl LogConfig {
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=1000).contains(&self.max_files) {
+            return Err(format!(
+                "log.max_files: {} is not between 1 and 1000",
+                self.max_files
+            ));
+        }
+        if self.max_file_bytes < 1024 {
+            return Err(format!(
+                "log.max_file_bytes: {} is below the minimum of 1024",
+                self.max_file_bytes
+            ));
+        }
+        for (name, value) in [
+            ("low_similarity", self.low_similarity),
+            ("group_similarity", self.group_similarity),
+        ] {
+            if !(-1.0..=1.0).contains(&value) {
+                return Err(format!(
+                    "log.{name}: {value} is not a cosine similarity (-1 to 1)"
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -235,6 +295,7 @@ impl Default for Config {
             sources: Vec::new(),
             check: CheckConfig::default(),
             ask: AskParams::default(),
+            log: LogConfig::default(),
         }
     }
 }
@@ -276,6 +337,7 @@ impl Config {
             .fusion
             .parse::<crate::query::Fusion>()
             .map_err(|e| format!("search.fusion: {e}"))?;
+        config.log.validate()?;
         for (prefix, ns) in &config.prefixes {
             if oxigraph::model::NamedNode::new(ns).is_err() {
                 return Err(format!("prefix `{prefix}`: `{ns}` is not an absolute IRI"));
@@ -441,5 +503,21 @@ mod tests {
         let c = Config::parse("[check]\nstale_after_days = 30\n").unwrap();
         assert_eq!(c.check.stale_after_days, 30);
         assert_eq!(Config::default().check.stale_after_days, 730);
+    }
+
+    #[test]
+    fn log_section_is_read_and_checked() {
+        let c = Config::parse("[log]\nenabled = false\nmax_files = 2\n").unwrap();
+        assert!(!c.log.enabled);
+        assert_eq!(c.log.max_files, 2);
+        assert_eq!(c.log.max_file_bytes, LogConfig::default().max_file_bytes);
+        for bad in [
+            "[log]\nmax_files = 0\n",
+            "[log]\nmax_file_bytes = 10\n",
+            "[log]\nlow_similarity = 3.0\n",
+            "[log]\nretention = 5\n",
+        ] {
+            assert!(Config::parse(bad).is_err(), "{bad}");
+        }
     }
 }

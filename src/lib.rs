@@ -4,6 +4,7 @@
 //! writes them into the stores of a data directory, [`query`] answers from those
 //! stores, and [`server`] (like the CLI) is a thin face over [`query`]. [`check`]
 //! validates content through [`ingest`] against a generation's ontology terms.
+//! [`querylog`] records what the server was asked and reports the gaps.
 
 pub mod check;
 pub mod config;
@@ -13,4 +14,5 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod querylog;
 pub mod server;

@@ -75,6 +75,10 @@ enum Command {
     /// Validate content: required fields, allowed values, ontology terms, links,
     /// unique ids and titles, stale articles. Exit 1 if there are errors.
     Check(CheckArgs),
+    /// The questions the knowledge base answered badly (no hits, low scores, no
+    /// answer), near-duplicates grouped, and those with negative feedback: what
+    /// to write next. Reads the server's query log in the data directory.
+    Gaps(GapsArgs),
     /// Counts of what is indexed.
     Stats {
         /// Print the API's JSON.
@@ -149,6 +153,22 @@ struct ServeArgs {
     /// Default: `ontologies`, if it exists.
     #[arg(long = "ontology", value_name = "PATH")]
     ontology: Vec<PathBuf>,
+    /// Do not log searches, asks and feedback (as `[log] enabled = false`).
+    #[arg(long)]
+    no_query_log: bool,
+}
+
+#[derive(Args)]
+struct GapsArgs {
+    /// Period to report on: 30d, 12h, 2w, 90m, or a start date (2026-05-01).
+    #[arg(long, default_value = eoskb::querylog::DEFAULT_SINCE)]
+    since: String,
+    /// Groups to list (per list).
+    #[arg(long, short = 'n', default_value_t = eoskb::querylog::gaps::DEFAULT_LIMIT)]
+    limit: usize,
+    /// `text` (a table) or `json` (as `GET /api/admin/gaps`).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 #[derive(Args)]
@@ -326,7 +346,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sparql(args) => sparql_command(&data, args, &config),
         Command::Terms(args) => terms_command(&data, args),
         Command::Check(args) => check_command(&data, args, config),
+        Command::Gaps(args) => {
+            let encoder = load_encoder(cli.model.as_deref())?;
+            gaps_command(&data, args, &config, encoder.as_deref())
+        }
         Command::Serve(args) => {
+            let mut config = config;
+            if args.no_query_log {
+                config.log.enabled = false;
+            }
             let encoder = load_encoder(cli.model.as_deref())?;
             let watch = args.watch.then(|| {
                 index_options(
@@ -844,6 +872,106 @@ fn unescape(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&amp;", "&")
+}
+
+fn gaps_command(
+    data: &DataDir,
+    args: GapsArgs,
+    config: &Config,
+    encoder: Option<&SentenceEncoder>,
+) -> Result<ExitCode> {
+    use eoskb::querylog::{GapsOptions, gaps_report, parse_since};
+    let since = parse_since(&args.since, chrono::Utc::now())?;
+    let options = GapsOptions::new(since, args.limit, &config.log);
+    let report = gaps_report(&data.logs(), &options, encoder);
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_gaps(&report, &data.logs());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_gaps(report: &eoskb::querylog::GapsReport, dir: &std::path::Path) {
+    let day = |t: &chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    println!(
+        "{} to {}: {} searches, {} asks, {} feedback; {} answered badly, in {} groups",
+        day(&report.since),
+        day(&report.until),
+        report.searches,
+        report.asks,
+        report.feedback,
+        report.unanswered,
+        report.gap_groups,
+    );
+    match &report.note {
+        Some(note) => println!("note: {note}"),
+        None => println!(
+            "grouped by meaning (similarity >= {:.2}); low score = best similarity < {:.2}",
+            report.group_similarity, report.low_similarity
+        ),
+    }
+    if report.skipped_lines > 0 {
+        println!("skipped {} damaged log lines", report.skipped_lines);
+    }
+    for problem in &report.problems {
+        println!("problem: {problem}");
+    }
+    if report.searches + report.asks + report.feedback == 0 {
+        println!(
+            "\nnothing logged in {} for this period (`eoskb serve` writes it)",
+            dir.display()
+        );
+        return;
+    }
+    let quote = |v: &eoskb::querylog::gaps::Variant| format!("\"{}\" ({})", v.query, v.count);
+    if !report.gaps.is_empty() {
+        println!(
+            "\n{:>6}  {:<16}  {:>7} {:>6} {:>5}  question",
+            "count", "last seen", "no-hits", "low", "unans"
+        );
+    }
+    for gap in &report.gaps {
+        println!(
+            "{:>6}  {:<16}  {:>7} {:>6} {:>5}  {}",
+            gap.count,
+            day(&gap.last_seen),
+            gap.reasons.no_hits,
+            gap.reasons.low_score,
+            gap.reasons.unanswered,
+            gap.question
+        );
+        let others: Vec<String> = gap.variants.iter().skip(1).map(quote).collect();
+        if !others.is_empty() {
+            println!("{:>49}also: {}", "", others.join(", "));
+        }
+    }
+    if !report.negative_feedback.is_empty() {
+        println!(
+            "\nmost \"not helpful\" feedback:\n{:>4} {:>4}  question",
+            "-", "+"
+        );
+    }
+    for group in &report.negative_feedback {
+        println!(
+            "{:>4} {:>4}  {}",
+            group.negative, group.positive, group.question
+        );
+        let results: Vec<String> = group
+            .results
+            .iter()
+            .filter(|r| r.negative > 0)
+            .map(|r| {
+                format!(
+                    "{} (-{} +{})",
+                    r.id.as_deref().unwrap_or("the answer"),
+                    r.negative,
+                    r.positive
+                )
+            })
+            .collect();
+        println!("{:>11}unhelpful: {}", "", results.join(", "));
+    }
 }
 
 fn sparql_command(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<ExitCode> {

@@ -6,6 +6,7 @@
 //!   .lock            held by the one index run allowed at a time
 //!   gen-000007/      the live generation: text/, manifest.json, ...
 //!   gen-000006/      the previous one, kept for readers that have not reloaded yet
+//!   logs/            the server's query log (outside generations: GC never touches it)
 //! ```
 //! An index run builds a new generation beside the live one (hard-linking the
 //! unchanged, immutable index files), and publishes it by renaming `CURRENT`.
@@ -20,6 +21,7 @@ use super::Error;
 
 const CURRENT: &str = "CURRENT";
 const PREFIX: &str = "gen-";
+const LOGS: &str = "logs";
 
 /// A data directory on disk.
 #[derive(Debug, Clone)]
@@ -40,6 +42,12 @@ impl DataDir {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Where the server's query log lives. Not a generation: index runs and their
+    /// garbage collection leave it alone.
+    pub fn logs(&self) -> PathBuf {
+        self.root.join(LOGS)
     }
 
     /// The live generation's folder, if an index has been published.
@@ -213,8 +221,14 @@ mod tests {
         assert!(g1.exists(), "previous generation kept for readers");
         assert!(!abandoned.exists(), "unfinished generation removed");
         let g3 = data.new_generation(&lock).unwrap();
+        fs::create_dir_all(data.logs()).unwrap();
+        fs::write(data.logs().join("queries.jsonl"), "{}\n").unwrap();
         data.publish(&g3, &lock).unwrap();
         assert!(!g1.exists() && g2.exists());
+        assert!(
+            data.logs().join("queries.jsonl").exists(),
+            "garbage collection keeps the query log"
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct Answer {
     pub sources: Vec<Source>,
     /// Ontology terms the question names.
     pub terms: Vec<serde_json::Value>,
+    /// Cosine similarity of the best passage to the question, when one was scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_similarity: Option<f32>,
     /// Why there is no answer, when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -202,6 +205,7 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         answer: Vec::new(),
         sources,
         terms: Vec::new(),
+        best_similarity: None,
         reason: Some(reason.to_string()),
         took_ms: elapsed_ms(started),
     };
@@ -226,6 +230,7 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
             suggestions(&found.hits),
         );
         answer.confidence = round(confidence);
+        answer.best_similarity = Some(round(best.similarity));
         return Ok(answer);
     }
     let Some(passages) = kb.passages.as_ref() else {
@@ -265,6 +270,7 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         answer: answer_passages,
         sources,
         terms: Vec::new(),
+        best_similarity: Some(round(best.similarity)),
         reason: None,
         took_ms: elapsed_ms(started),
     })

@@ -19,6 +19,11 @@ pub struct ArticleView {
     pub html: String,
 }
 
+/// Whether the generation holds an article with this id (an in-memory lookup).
+pub fn article_exists(kb: &KnowledgeBase, id: &str) -> bool {
+    kb.article_ids.iter().any(|known| known == id)
+}
+
 /// Looks an article up by id.
 pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
     let f = kb.text.article_fields;

@@ -37,6 +37,11 @@ pub struct SearchResponse {
     pub mode: Mode,
     /// Per facet, value → number of matching articles (over all matches).
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Cosine similarity of the best matching article when the mode embeds the
+    /// question (semantic, hybrid): an absolute measure of how well anything
+    /// matched, unlike fused scores, which are relative to the result list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_similarity: Option<f32>,
 }
 
 /// One matching article.
@@ -91,7 +96,7 @@ struct Ranked {
 pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchResponse, Error> {
     let started = Instant::now();
     let text = validated_text(request)?;
-    let (ranked, total, facets) = retrieve(kb, request, text)?;
+    let (ranked, total, facets, best_similarity) = retrieve(kb, request, text)?;
     let mut hits = hits(kb, text, &ranked)?;
     if !request.explain {
         hits.iter_mut().for_each(|h| h.explain = None);
@@ -102,6 +107,7 @@ pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchRespo
         hits,
         mode: request.mode,
         facets,
+        best_similarity,
     })
 }
 
@@ -112,7 +118,7 @@ pub fn ranked_ids(
     request: &SearchRequest,
 ) -> Result<Vec<(String, f32)>, Error> {
     let text = validated_text(request)?;
-    let (ranked, _, _) = retrieve(kb, request, text)?;
+    let (ranked, _, _, _) = retrieve(kb, request, text)?;
     Ok(ranked
         .iter()
         .filter_map(|r| kb.article_id(r.doc).map(|id| (id.to_string(), r.score)))
@@ -136,16 +142,18 @@ fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
 
 type Facets = BTreeMap<String, BTreeMap<String, u64>>;
 
-/// The page of ranked articles, the total, and facet counts over all results.
+/// The page of ranked articles, the total, facet counts over all results, and the
+/// best semantic similarity (when the mode computed one).
 fn retrieve(
     kb: &KnowledgeBase,
     request: &SearchRequest,
     text: &str,
-) -> Result<(Vec<Ranked>, usize, Facets), Error> {
+) -> Result<(Vec<Ranked>, usize, Facets, Option<f32>), Error> {
     let filters = resolve_filters(kb, &request.filters)?;
     let keyword_query = with_filters(kb, parse_article_query(kb, text)?, &filters);
     let page_end = request.offset + request.limit;
 
+    let mut best_similarity = None;
     let (ranked, total, facets): (Vec<Ranked>, usize, Facets) = match request.mode {
         Mode::Keyword => {
             let matches = keyword_matches(kb, &*keyword_query, request.limit, request.offset)?;
@@ -172,6 +180,7 @@ fn retrieve(
             let filter = (!filters.is_empty())
                 .then(|| with_filters(kb, Box::new(tantivy::query::AllQuery), &filters));
             let semantic = semantic_matches(kb, text, filter.as_deref(), depth)?;
+            best_similarity = semantic.first().map(|m| m.similarity);
             let keyword = if request.mode == Mode::Hybrid {
                 keyword_matches(kb, &*keyword_query, depth, 0)?.top
             } else {
@@ -201,7 +210,7 @@ fn retrieve(
             (ranked, total, facets)
         }
     };
-    Ok((ranked, total, facets))
+    Ok((ranked, total, facets, best_similarity))
 }
 
 /// Facet counts over a set of articles.

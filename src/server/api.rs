@@ -11,6 +11,7 @@ use serde_json::json;
 use super::AppState;
 use super::error::ApiError;
 use crate::query::{self, KnowledgeBase, SearchRequest};
+use crate::querylog::QueryEvent;
 
 /// Runs query work off the async threads: a slow query must not stall the others.
 pub(super) async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
@@ -47,8 +48,17 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             Ok(r) => r,
             Err(e) => return ApiError::from(e).into_response(),
         };
+    // Later pages repeat a question already logged with its first page.
+    let logged = (request.offset == 0).then(|| request.query.trim().to_string());
     match with_kb(&state, move |kb| query::search(kb, &request)).await {
-        Ok(response) => Json(response).into_response(),
+        Ok(response) => {
+            if let Some(question) = logged {
+                state
+                    .query_log
+                    .record(QueryEvent::search(question, &response));
+            }
+            Json(response).into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -63,7 +73,20 @@ pub async fn ask(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         .unwrap_or_default();
     let params = state.ask;
     match with_kb(&state, move |kb| query::ask(kb, &question, &params)).await {
-        Ok(answer) => Json(answer).into_response(),
+        Ok(answer) => {
+            let cited = if answer.answered {
+                answer.sources.len()
+            } else {
+                0
+            };
+            state.query_log.record(QueryEvent::ask(
+                answer.question.clone(),
+                cited,
+                answer.best_similarity,
+                answer.answered,
+            ));
+            Json(answer).into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -95,6 +118,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
                 "keyword": "ok",
                 "semantic": semantic.as_ref().map_or("unavailable", |_| "ok"),
                 "reason": semantic.err(),
+                "query_log": state.query_log.stats(),
             }))
             .into_response()
         }
@@ -108,6 +132,6 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
-        "no such endpoint; see /api/search, /api/ask, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, /sparql, /healthz",
+        "no such endpoint; see /api/search, /api/ask, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, POST /api/feedback, /api/admin/gaps (with EOSKB_ADMIN_TOKEN), /sparql, /healthz",
     )
 }

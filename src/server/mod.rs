@@ -1,9 +1,12 @@
 //! The HTTP face (axum): JSON API, health check and a small web page, all thin
 //! over [`crate::query`]. Serves the live generation of the data directory and
-//! switches to a newer one as soon as `eoskb index` publishes it.
+//! switches to a newer one as soon as `eoskb index` publishes it. Records what
+//! it is asked in the query log, without ever waiting for it.
 
+mod admin;
 mod api;
 mod error;
+mod feedback;
 mod sparql;
 mod terms;
 mod ui;
@@ -15,18 +18,20 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+pub use admin::{AdminToken, TOKEN_VARIABLE};
 pub use error::ApiError;
 
-use crate::config::{AskParams, SparqlConfig};
+use crate::config::{AskParams, LogConfig, SparqlConfig};
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::{Fusion, KnowledgeBase};
+use crate::querylog::QueryLog;
 
 /// How often the server looks for a newly published generation.
 const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
@@ -47,6 +52,16 @@ pub struct AppState {
     /// The eoskb executable that SPARQL worker processes run; `None` evaluates
     /// queries in this process.
     sparql_program: Option<PathBuf>,
+    /// Where searches, asks and feedback are recorded: `query_log.record(event)`
+    /// never waits. Disabled unless [`AppState::with_query_log`] set one.
+    query_log: QueryLog,
+    /// Thresholds of the gaps report.
+    log_config: LogConfig,
+    /// Without a token the `/api/admin/` routes do not exist.
+    admin_token: Option<AdminToken>,
+    /// Held while a gaps report is built: embedding questions takes the CPU
+    /// searches need, so reports run one at a time.
+    gaps_running: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -61,6 +76,10 @@ impl AppState {
             fusion: Fusion::default(),
             ask: AskParams::default(),
             sparql_program: None,
+            query_log: QueryLog::disabled(),
+            log_config: LogConfig::default(),
+            admin_token: None,
+            gaps_running: Arc::new(tokio::sync::Mutex::new(())),
         };
         state.reload_if_changed();
         state
@@ -96,6 +115,26 @@ impl AppState {
             kb.use_sparql_workers(program.clone());
         }
         self.sparql_program = Some(program);
+        self
+    }
+
+    /// Records searches, asks and feedback in `log`; `config` holds the gaps
+    /// report's thresholds.
+    pub fn with_query_log(mut self, log: QueryLog, config: LogConfig) -> Self {
+        self.query_log = log;
+        self.log_config = config;
+        self
+    }
+
+    /// The query log (disabled unless set).
+    pub fn query_log(&self) -> &QueryLog {
+        &self.query_log
+    }
+
+    /// Enables the `/api/admin/` routes for requests bearing `token`; `None` or a
+    /// blank token leaves them out.
+    pub fn with_admin_token(mut self, token: Option<&str>) -> Self {
+        self.admin_token = token.and_then(AdminToken::new);
         self
     }
 
@@ -148,15 +187,19 @@ impl AppState {
 
 /// The routes, for serving and for tests.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/search", get(api::search))
         .route("/ask", get(api::ask))
+        .route("/feedback", post(feedback::record))
         .route("/docs/{*id}", get(api::doc))
         .route("/stats", get(api::stats))
         .route("/terms", get(terms::search))
         .route("/terms/lookup", get(terms::lookup))
         .route("/ontologies", get(terms::ontologies))
         .fallback(api::not_found);
+    if state.admin_token.is_some() {
+        api = api.route("/admin/gaps", get(admin::gaps));
+    }
     Router::new()
         .route("/", get(ui::index))
         .route("/docs/{*id}", get(ui::doc))
@@ -167,6 +210,9 @@ pub fn router(state: AppState) -> Router {
         // Above the SPARQL query limit, so that an over-long query gets the
         // endpoint's own JSON 413 rather than a bare one.
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+        .layer(axum::middleware::map_response(
+            error::json_payload_too_large,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -188,6 +234,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let log = state.query_log.clone();
     let watcher = state.clone();
     let reload = tokio::spawn(async move {
         let mut tick = tokio::time::interval(RELOAD_INTERVAL);
@@ -202,6 +249,8 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await;
     reload.abort();
+    // Events of the last requests: written, unless the disk is stuck.
+    let _ = tokio::task::spawn_blocking(move || log.flush(Duration::from_secs(2))).await;
     result
 }
 
@@ -215,10 +264,23 @@ pub async fn run(
     watch: Option<crate::index::IndexOptions>,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
+    let query_log = QueryLog::start(data.logs(), &config.log);
+    if let Some(dir) = query_log.dir() {
+        tracing::info!(
+            "query log in {} (question text and scores, nothing about who asked; `[log] enabled = false` turns it off)",
+            dir.display()
+        );
+    }
+    let admin_token = std::env::var(TOKEN_VARIABLE).ok();
     let mut state = AppState::new(data, encoder)
         .with_sparql(config.sparql.clone())
         .with_fusion(config.search.fusion())
-        .with_ask(config.ask);
+        .with_ask(config.ask)
+        .with_query_log(query_log, config.log.clone())
+        .with_admin_token(admin_token.as_deref());
+    if state.admin_token.is_some() {
+        tracing::info!("admin endpoints on: /api/admin/gaps (bearer token from {TOKEN_VARIABLE})");
+    }
     match std::env::current_exe() {
         Ok(program) => state = state.with_sparql_workers(program),
         Err(e) => tracing::warn!(

@@ -217,7 +217,11 @@ async fn ask_over_http_answers_and_rejects_bad_questions_with_json() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = eoskb::server::AppState::new(data, Some(encoder));
+    let config = eoskb::config::LogConfig::default();
+    let log = eoskb::querylog::QueryLog::start(data.logs(), &config);
+    let log_file = data.logs().join("queries.jsonl");
+    let state =
+        eoskb::server::AppState::new(data, Some(encoder)).with_query_log(log.clone(), config);
     tokio::spawn(eoskb::server::serve(listener, state, async {
         let _ = stopped.await;
     }));
@@ -262,5 +266,33 @@ async fn ask_over_http_answers_and_rejects_bad_questions_with_json() {
     assert_eq!(
         (status.as_u16(), &body["answered"]),
         (200, &serde_json::Value::Bool(false))
+    );
+
+    // Every ask that got an answer or an honest no is in the curators' log.
+    let flushed =
+        tokio::task::spawn_blocking(move || log.flush(std::time::Duration::from_secs(10)));
+    assert!(flushed.await.unwrap());
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(log_file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let asks: Vec<(&str, bool)> = events
+        .iter()
+        .filter(|e| e["kind"] == "ask")
+        .map(|e| {
+            (
+                e["query"].as_str().unwrap(),
+                e["answered"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        asks,
+        vec![
+            ("How can I get a DOI for my beamtime data?", true),
+            ("asdf qwerty zxcv", false),
+            ("the and of", false),
+        ]
     );
 }

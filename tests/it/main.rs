@@ -5,6 +5,7 @@ mod check;
 mod http;
 mod indexing;
 mod ontology;
+mod querylog;
 mod rdmkit;
 mod semantic;
 mod sparql_http;
