@@ -168,7 +168,15 @@ pub fn retrieve(
     let mut request = SearchRequest::new(question);
     request.mode = Mode::Hybrid;
     request.limit = CANDIDATE_ARTICLES;
-    let hits = search(kb, &request)?.hits;
+    // A question is prose, not query syntax: when its quotes or brackets do not
+    // parse, search its plain words instead of refusing it.
+    let hits = match search(kb, &request) {
+        Err(Error::Syntax(_)) => {
+            request.query = words.join(" ");
+            search(kb, &request)?.hits
+        }
+        other => other?.hits,
+    };
     let query = encoder.encode_one(question)?;
     let weights = idf_weights(kb, &words)?;
     let mut candidates = Vec::new();
