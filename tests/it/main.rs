@@ -4,6 +4,7 @@ mod check;
 mod http;
 mod indexing;
 mod ontology;
+mod ontosearch;
 mod rdmkit;
 mod semantic;
 mod sparql_http;
