@@ -342,6 +342,24 @@ pub fn name_key(s: &str) -> String {
     key
 }
 
+/// Every name of a term with where it comes from: labels (`label`), synonyms (their
+/// property, e.g. `skos:altLabel`), then its CURIE and local name (`iri`).
+pub fn names(term: &OntologyTerm) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = term
+        .labels
+        .iter()
+        .map(|l| (l.value.clone(), "label".to_string()))
+        .chain(
+            term.synonyms
+                .iter()
+                .map(|s| (s.value.clone(), s.kind.clone())),
+        )
+        .collect();
+    out.extend(term.curie.iter().map(|c| (c.clone(), "iri".to_string())));
+    out.push((local_name(&term.iri).to_string(), "iri".to_string()));
+    out
+}
+
 /// The term analyser (registered on every open).
 pub fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -483,12 +501,9 @@ impl TermIndex {
                 .min()
                 .unwrap_or(255);
             d.add_u64(f.name_len, shortest as u64);
-            let keys: BTreeSet<String> = term
-                .labels
+            let keys: BTreeSet<String> = names(term)
                 .iter()
-                .map(|l| &l.value)
-                .chain(term.synonyms.iter().map(|s| &s.value))
-                .map(|name| name_key(name))
+                .map(|(name, _)| name_key(name))
                 .filter(|key| !key.is_empty())
                 .collect();
             if let (Some(field), Some(count)) = (f.name_key, f.descendants) {

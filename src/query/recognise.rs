@@ -1,5 +1,5 @@
 //! Recognising ontology terms in a query: runs of the query's words that equal a
-//! term's label or synonym, compared as name keys (case, accents, hyphens and other
+//! term's label or synonym (or its CURIE or local name), compared as name keys (case, accents, hyphens and other
 //! punctuation ignored: "small-angle X-ray scattering" = "small angle x ray
 //! scattering"), looked up exactly in the term index. Longer runs win; matches do
 //! not overlap. Search uses the result to boost and explain; the "ask" answer lists
@@ -13,16 +13,19 @@
 //! since single words ("name", "report", "place") are names of something in one of
 //! the large ontologies for most questions.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermSetQuery;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::columnar::Column;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, Term};
 
 use super::terms::stored_term;
 use super::{Error, KnowledgeBase};
-use crate::index::terms::{DESCENDANTS, TermFields, local_name, name_analyzer, name_key};
+use crate::index::terms::{
+    DESCENDANTS, TermFields, local_name, name_analyzer, name_key, names, normalise_name,
+};
 use crate::model::OntologyTerm;
 
 /// Longest run of words tried as a name (PaNET's longest labels have 7 words).
@@ -53,7 +56,8 @@ pub struct RecognisedTerm {
     pub matched: String,
     /// The label or synonym those words equal, as the ontology writes it.
     pub name: String,
-    /// `label`, or the synonym's property (`skos:altLabel`, ...).
+    /// `label`, the synonym's property (`skos:altLabel`, ...), or `iri` (the
+    /// words are the term's CURIE or local name, e.g. `PaNET01188`).
     pub field: String,
     /// Graph IRI of the defining ontology.
     pub ontology: String,
@@ -96,62 +100,45 @@ pub fn recognise_terms(kb: &KnowledgeBase, text: &str) -> Result<Vec<RecognisedT
     let f = terms.index.fields;
     let searcher = terms.reader.searcher();
     let usage = kb.term_usage();
+    let broad = Breadth::of(&searcher, &f);
 
-    // Every term having a name equal to some span, read once.
-    let lookup: Vec<Term> = match f.name_key {
-        Some(field) => spans
-            .iter()
-            .map(|s| Term::from_field_text(field, &s.key))
-            .collect(),
-        // A term index older than name keys: exact names as typed, minus case.
-        None => spans
-            .iter()
-            .flat_map(|s| {
-                let typed = crate::index::terms::normalise_name(
-                    &text[words[s.first].start..words[s.last - 1].end],
-                );
-                [
-                    Term::from_field_text(f.label_exact, &typed),
-                    Term::from_field_text(f.synonym_exact, &typed),
-                ]
-            })
-            .collect(),
-    };
-    let found = searcher.search(&TermSetQuery::new(lookup), &DocSetCollector)?;
-    let mut by_key: HashMap<&str, Vec<Candidate>> = HashMap::new();
-    let wanted: HashSet<&str> = spans.iter().map(|s| s.key.as_str()).collect();
-    for address in found {
-        if descendants(&searcher, &f, address).is_some_and(|n| n > MAX_DESCENDANTS) {
-            continue;
-        }
-        let document: TantivyDocument = searcher.doc(address)?;
-        let term = stored_term(&document, &f)?;
-        let articles = usage.articles(&term.iri).len();
-        for (key, name, field) in names(&term) {
-            if let Some(&wanted_key) = wanted.get(key.as_str()) {
-                by_key.entry(wanted_key).or_default().push(Candidate {
-                    term: term.clone(),
-                    name,
-                    field,
-                    articles,
-                });
+    // Per span, its best term. Categories, and for single words the terms no
+    // article uses, are ruled out from the index before any stored term is read.
+    let mut read: HashMap<DocAddress, OntologyTerm> = HashMap::new();
+    let mut best: Vec<(&Span, Candidate)> = Vec::new();
+    for span in &spans {
+        let single_word = span.last - span.first == 1;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for address in postings(&searcher, &lookup_terms(&f, span, text, &words))? {
+            let articles = usage.articles_of_term_doc(address);
+            if broad.exceeds(address, MAX_DESCENDANTS) || (single_word && articles == 0) {
+                continue;
             }
+            let term = match read.entry(address) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(stored_term(&searcher.doc(address)?, &f)?),
+            };
+            candidates.extend(
+                keyed_names(term)
+                    .into_iter()
+                    .filter(|(key, _, _)| *key == span.key)
+                    .map(|(_, name, field)| Candidate {
+                        term: term.clone(),
+                        name,
+                        field,
+                        articles,
+                    }),
+            );
+        }
+        if let Some(c) = candidates
+            .into_iter()
+            .min_by(|a, b| a.rank().cmp(&b.rank()))
+        {
+            best.push((span, c));
         }
     }
 
-    // The best term per span, then the longest spans that do not overlap.
-    let mut best: Vec<(&Span, Candidate)> = spans
-        .iter()
-        .filter_map(|span| {
-            let single_word = span.last - span.first == 1;
-            by_key
-                .get(span.key.as_str())?
-                .iter()
-                .filter(|c| !single_word || c.articles > 0)
-                .min_by(|a, b| a.rank().cmp(&b.rank()))
-                .map(|c| (span, c.clone()))
-        })
-        .collect();
+    // The longest spans that do not overlap.
     best.sort_by_key(|(span, _)| (std::cmp::Reverse(span.last - span.first), span.first));
     let mut taken = vec![false; words.len()];
     let mut chosen: Vec<(&Span, Candidate)> = Vec::new();
@@ -198,12 +185,13 @@ struct Candidate {
 
 impl Candidate {
     /// Lower is better: used by the articles, live, named by its label (then by an
-    /// exact synonym, then by a broader, narrower or related one), used by more
-    /// articles; the IRI settles ties so the answer never flickers.
+    /// exact synonym, a broader, narrower or related one, its CURIE or local name),
+    /// used by more articles; the IRI settles ties so the answer never flickers.
     fn rank(&self) -> (bool, bool, u8, std::cmp::Reverse<usize>, &str) {
         let name = match self.field.as_str() {
             "label" => 0,
             "skos:altLabel" | "oboInOwl:hasExactSynonym" | "obo:IAO_0000118" => 1,
+            "iri" => 3,
             _ => 2,
         };
         (
@@ -216,28 +204,80 @@ impl Candidate {
     }
 }
 
-/// Each label and synonym of a term with its key, labels first.
-fn names(term: &OntologyTerm) -> Vec<(String, String, String)> {
-    term.labels
-        .iter()
-        .map(|l| (name_key(&l.value), l.value.clone(), "label".to_string()))
-        .chain(
-            term.synonyms
-                .iter()
-                .map(|s| (name_key(&s.value), s.value.clone(), s.kind.clone())),
-        )
+/// Each name of a term (labels, synonyms, CURIE, local name) with its key.
+fn keyed_names(term: &OntologyTerm) -> Vec<(String, String, String)> {
+    names(term)
+        .into_iter()
+        .map(|(name, field)| (name_key(&name), name, field))
         .collect()
 }
 
-/// The term's count of narrower terms, when the index stores it.
-fn descendants(searcher: &Searcher, f: &TermFields, address: DocAddress) -> Option<u64> {
-    f.descendants?;
-    searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .u64(DESCENDANTS)
-        .ok()?
-        .first(address.doc_id)
+/// The index terms a span is looked up as: its name key, or in a term index older
+/// than name keys, its words as typed (lower case) among exact labels and synonyms.
+fn lookup_terms(f: &TermFields, span: &Span, text: &str, words: &[Word]) -> Vec<Term> {
+    match f.name_key {
+        Some(field) => vec![Term::from_field_text(field, &span.key)],
+        None => {
+            let typed = normalise_name(&text[words[span.first].start..words[span.last - 1].end]);
+            vec![
+                Term::from_field_text(f.label_exact, &typed),
+                Term::from_field_text(f.synonym_exact, &typed),
+            ]
+        }
+    }
+}
+
+/// The live documents holding any of `terms`, read from the postings directly: a
+/// query per span would cost more than the lookups themselves.
+fn postings(searcher: &Searcher, terms: &[Term]) -> Result<Vec<DocAddress>, Error> {
+    let mut out = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for term in terms {
+            let index = segment.inverted_index(term.field())?;
+            let Some(mut docs) = index
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let mut doc = docs.doc();
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc) {
+                    out.push(DocAddress::new(ord as u32, doc));
+                }
+                doc = docs.advance();
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Each term's count of narrower terms, per segment (absent before format 3).
+struct Breadth(Vec<Option<Column<u64>>>);
+
+impl Breadth {
+    fn of(searcher: &Searcher, f: &TermFields) -> Breadth {
+        Breadth(
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|s| {
+                    f.descendants?;
+                    s.fast_fields().u64(DESCENDANTS).ok()
+                })
+                .collect(),
+        )
+    }
+
+    fn exceeds(&self, address: DocAddress, max: u64) -> bool {
+        self.0
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|c| c.first(address.doc_id))
+            .is_some_and(|n| n > max)
+    }
 }
 
 fn is_stop_word(key: &str) -> bool {

@@ -8,9 +8,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNode, Term as RdfTerm};
+use tantivy::DocAddress;
+use tantivy::collector::DocSetCollector;
 
 use super::KnowledgeBase;
 use super::term_lookup::walk;
+use super::terms::term_query;
 
 const DCTERMS_SUBJECT: &str = "http://purl.org/dc/terms/subject";
 const DCTERMS_IDENTIFIER: &str = "http://purl.org/dc/terms/identifier";
@@ -20,6 +23,9 @@ const DCTERMS_IDENTIFIER: &str = "http://purl.org/dc/terms/identifier";
 #[derive(Debug, Default)]
 pub struct TermUsage {
     articles: HashMap<String, Vec<u32>>,
+    /// The same counts by the term's document in the term index, so that
+    /// recognition can rule out unused terms before reading them.
+    by_term_doc: HashMap<DocAddress, usize>,
 }
 
 impl TermUsage {
@@ -37,12 +43,22 @@ impl TermUsage {
                     .extend(annotated.iter().copied());
             }
         }
+        let by_term_doc = term_docs(
+            kb,
+            articles.iter().map(|(iri, set)| (iri.as_str(), set.len())),
+        );
         TermUsage {
             articles: articles
                 .into_iter()
                 .map(|(iri, set)| (iri, set.into_iter().collect()))
                 .collect(),
+            by_term_doc,
         }
+    }
+
+    /// How many articles the term stored at `doc` in the term index stands for.
+    pub fn articles_of_term_doc(&self, doc: DocAddress) -> usize {
+        self.by_term_doc.get(&doc).copied().unwrap_or(0)
     }
 
     /// The articles annotated with `iri` or a descendant (sorted; empty if none).
@@ -54,6 +70,26 @@ impl TermUsage {
     pub fn is_empty(&self) -> bool {
         self.articles.is_empty()
     }
+}
+
+/// The term index documents of the given IRIs, with their counts.
+fn term_docs<'a>(
+    kb: &KnowledgeBase,
+    counts: impl Iterator<Item = (&'a str, usize)>,
+) -> HashMap<DocAddress, usize> {
+    let Some(terms) = &kb.terms else {
+        return HashMap::new();
+    };
+    let searcher = terms.reader.searcher();
+    let mut out = HashMap::new();
+    for (iri, count) in counts {
+        let query = term_query(terms.index.fields.iri, iri);
+        // A term the index cannot find is simply not recognisable.
+        if let Ok(found) = searcher.search(&*query, &DocSetCollector) {
+            out.extend(found.into_iter().map(|doc| (doc, count)));
+        }
+    }
+    out
 }
 
 /// Term IRI → the articles whose `dcterms:subject` it is.

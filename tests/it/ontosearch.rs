@@ -105,6 +105,12 @@ fn panet_labels_and_synonyms_are_recognised_in_queries() {
         assert_eq!(found[0].curie.as_deref(), Some("PaNET:PaNET01188"));
         assert!(found[0].articles >= 1);
     }
+    // A CURIE or local name names the term too.
+    for text in ["PaNET:PaNET01188", "panet01188"] {
+        let found = recognised(&kb, text);
+        assert_eq!(iris(&found), [saxs.as_str()], "{text}");
+        assert_eq!(found[0].field, "iri");
+    }
     assert_eq!(iris(&recognised(&kb, "XRD")), [xrd.as_str()]);
     assert_eq!(iris(&recognised(&kb, "X-Ray Diffraction")), [xrd.as_str()]);
     // Several terms, in query order.
