@@ -231,9 +231,13 @@ struct SearchArgs {
     /// Only articles from this project (repeatable).
     #[arg(long)]
     project: Vec<String>,
-    /// Only articles annotated with this ontology term, as written (repeatable).
+    /// Only articles annotated with this ontology term (IRI or CURIE, e.g.
+    /// PaNET:PaNET01124) or any narrower term (repeatable).
     #[arg(long)]
     term: Vec<String>,
+    /// Do not recognise ontology terms in the query (plain text search).
+    #[arg(long)]
+    no_recognise: bool,
     /// keyword, semantic or hybrid.
     #[arg(long, default_value = "hybrid")]
     mode: Mode,
@@ -800,6 +804,7 @@ fn search_command(
     request.mode = args.mode;
     request.explain = args.explain;
     request.fusion = Some(fusion);
+    request.recognise = !args.no_recognise;
     let response = query::search(&kb, &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -821,12 +826,21 @@ fn print_hits(response: &SearchResponse, offset: usize) {
         unescape(&s.replace("<mark>", on).replace("</mark>", off))
     };
     println!(
-        "{} of {} articles ({}, {} ms)\n",
+        "{} of {} articles ({}, {} ms)",
         response.hits.len(),
         response.total,
         response.mode.name(),
         response.took_ms
     );
+    for term in response.terms.iter().filter(|t| t.articles > 0) {
+        println!(
+            "also searching for {} ({}, matched by \"{}\")",
+            term.label,
+            term.curie.as_deref().unwrap_or(&term.iri),
+            term.matched
+        );
+    }
+    println!();
     for (i, hit) in response.hits.iter().enumerate() {
         let title = if color {
             bold(&hit.title)
@@ -848,16 +862,20 @@ fn print_hits(response: &SearchResponse, offset: usize) {
             hit.source, hit.path, hit.id, hit.score
         );
         println!("     {}", mark(&hit.snippet).replace('\n', " "));
+        if let Some(term) = &hit.matched_term {
+            println!("     about {} <{}>", term.label, term.iri);
+        }
         if let Some(e) = &hit.explain {
             let show = |r: Option<usize>, s: Option<f32>| match (r, s) {
                 (Some(r), Some(s)) => format!("#{r} ({s:.3})"),
                 _ => "-".to_string(),
             };
             println!(
-                "     keyword {}  semantic {}  fused {}",
+                "     keyword {}  semantic {}  fused {}  term bonus {}",
                 show(e.keyword_rank, e.keyword_score),
                 show(e.semantic_rank, e.semantic_similarity),
-                e.fused_score.map_or("-".into(), |f| format!("{f:.4}"))
+                e.fused_score.map_or("-".into(), |f| format!("{f:.4}")),
+                e.term_bonus.map_or("-".into(), |b| format!("{b:.4}"))
             );
         }
         println!();

@@ -128,12 +128,11 @@ pub fn run(
     let mut prepared = Vec::new();
     for question in questions {
         let text = answer::validated_question(&question.question)?;
-        let Retrieved { hits, candidates } = match answer::retrieve(&kb, text)? {
-            Ok(found) => found,
-            Err(_) => Retrieved {
-                hits: Vec::new(),
-                candidates: Vec::new(),
-            },
+        let (hits, candidates) = match answer::retrieve(&kb, text)? {
+            Ok(Retrieved {
+                hits, candidates, ..
+            }) => (hits, candidates),
+            Err(_) => (Vec::new(), Vec::new()),
         };
         prepared.push(Prepared {
             question,

@@ -326,6 +326,40 @@ pub fn normalise_name(s: &str) -> String {
         .to_lowercase()
 }
 
+/// A name as its words, lower case, accents folded, joined by single spaces:
+/// "Small-angle X-ray scattering" and "small angle x ray scattering" have the same
+/// key. Recognition of terms in search queries compares these keys.
+pub fn name_key(s: &str) -> String {
+    let mut analyzer = name_analyzer();
+    let mut stream = analyzer.token_stream(s);
+    let mut key = String::with_capacity(s.len());
+    while stream.advance() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&stream.token().text);
+    }
+    key
+}
+
+/// Every name of a term with where it comes from: labels (`label`), synonyms (their
+/// property, e.g. `skos:altLabel`), then its CURIE and local name (`iri`).
+pub fn names(term: &OntologyTerm) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = term
+        .labels
+        .iter()
+        .map(|l| (l.value.clone(), "label".to_string()))
+        .chain(
+            term.synonyms
+                .iter()
+                .map(|s| (s.value.clone(), s.kind.clone())),
+        )
+        .collect();
+    out.extend(term.curie.iter().map(|c| (c.clone(), "iri".to_string())));
+    out.push((local_name(&term.iri).to_string(), "iri".to_string()));
+    out
+}
+
 /// The term analyser (registered on every open).
 pub fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -355,10 +389,18 @@ pub struct TermFields {
     pub json: Field,
     /// Characters in the shortest label: among equal scores, shorter names first.
     pub name_len: Field,
+    /// [`name_key`] of every label and synonym, for recognising terms in queries.
+    /// `None` in term indexes written before format 3.
+    pub name_key: Option<Field>,
+    /// Number of narrower terms (transitively): how broad a term is. `None` before
+    /// format 3.
+    pub descendants: Option<Field>,
 }
 
 /// Name of the fast field holding [`TermFields::name_len`].
 pub const NAME_LEN: &str = "name_len";
+/// Name of the fast field holding [`TermFields::descendants`].
+pub const DESCENDANTS: &str = "descendants";
 
 impl TermFields {
     fn schema() -> Schema {
@@ -378,6 +420,8 @@ impl TermFields {
         s.add_text_field("deprecated", STRING);
         s.add_text_field("json", STORED);
         s.add_u64_field(NAME_LEN, FAST);
+        s.add_text_field("name_key", STRING);
+        s.add_u64_field(DESCENDANTS, FAST);
         s.build()
     }
 
@@ -393,14 +437,17 @@ impl TermFields {
             deprecated: schema.get_field("deprecated")?,
             json: schema.get_field("json")?,
             name_len: schema.get_field(NAME_LEN)?,
+            name_key: schema.get_field("name_key").ok(),
+            descendants: schema.get_field(DESCENDANTS).ok(),
         })
     }
 }
 
 /// Version of what the term index stores per term; a generation whose term index
 /// is older is re-derived from the graph store by the next run (2: replacements
-/// of deprecated terms).
-pub const FORMAT: u32 = 2;
+/// of deprecated terms; 3: name keys and descendant counts for query recognition).
+/// Older indexes still open: the fields they lack are `None` in [`TermFields`].
+pub const FORMAT: u32 = 3;
 const FORMAT_FILE: &str = "FORMAT";
 
 /// Whether the term index in `dir` stores what this version extracts.
@@ -439,7 +486,8 @@ impl TermIndex {
         let f = TermFields::resolve(&index.schema())?;
         let mut writer: tantivy::IndexWriter =
             index.writer_with_num_threads(1, 32 * 1024 * 1024)?;
-        for term in terms {
+        let descendants = descendant_counts(terms);
+        for (term, descendants) in terms.iter().zip(descendants) {
             let json = serde_json::to_string(term).map_err(|e| Error::Corrupt(e.to_string()))?;
             let mut d: TantivyDocument = doc!(
                 f.iri => term.iri.as_str(),
@@ -453,6 +501,17 @@ impl TermIndex {
                 .min()
                 .unwrap_or(255);
             d.add_u64(f.name_len, shortest as u64);
+            let keys: BTreeSet<String> = names(term)
+                .iter()
+                .map(|(name, _)| name_key(name))
+                .filter(|key| !key.is_empty())
+                .collect();
+            if let (Some(field), Some(count)) = (f.name_key, f.descendants) {
+                for key in keys {
+                    d.add_text(field, key);
+                }
+                d.add_u64(count, descendants as u64);
+            }
             for label in &term.labels {
                 d.add_text(f.label_exact, normalise_name(&label.value));
                 d.add_text(f.label_words, &label.value);
@@ -482,7 +541,80 @@ impl TermIndex {
     }
 }
 
+/// Most narrower terms counted per term: enough to tell a category from a technique.
+const MAX_COUNTED: usize = 20_000;
+
+/// For each term (same order), how many terms lie below it through `parents`
+/// (subclass, sub-property, broader), each counted once, cycles harmless.
+fn descendant_counts(terms: &[OntologyTerm]) -> Vec<usize> {
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for term in terms {
+        for parent in &term.parents {
+            children
+                .entry(parent.as_str())
+                .or_default()
+                .push(term.iri.as_str());
+        }
+    }
+    terms
+        .iter()
+        .map(|term| {
+            let mut seen: std::collections::HashSet<&str> =
+                std::collections::HashSet::from([term.iri.as_str()]);
+            let mut stack = vec![term.iri.as_str()];
+            while let Some(next) = stack.pop() {
+                for child in children.get(next).into_iter().flatten() {
+                    if seen.len() > MAX_COUNTED {
+                        return MAX_COUNTED;
+                    }
+                    if seen.insert(child) {
+                        stack.push(child);
+                    }
+                }
+            }
+            seen.len() - 1
+        })
+        .collect()
+}
+
 /// The part of an IRI after its last `#` or `/`.
 pub fn local_name(iri: &str) -> &str {
     iri.rsplit(['#', '/']).next().unwrap_or(iri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_ignore_case_hyphens_and_punctuation() {
+        let key = name_key("Small-angle X-ray scattering");
+        assert_eq!(key, "small angle x ray scattering");
+        assert_eq!(name_key("small angle x ray  scattering"), key);
+        assert_eq!(name_key("SMALL ANGLE X–RAY SCATTERING"), key);
+        assert_eq!(
+            name_key("Format (by type of data)"),
+            "format by type of data"
+        );
+        assert_eq!(name_key("Rövid"), "rovid");
+        assert_eq!(name_key(" - "), "");
+    }
+
+    #[test]
+    fn descendants_are_counted_once_through_every_path_and_cycle() {
+        let term = |iri: &str, parents: &[&str]| OntologyTerm {
+            iri: iri.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            ..OntologyTerm::default()
+        };
+        // d has two parents (b and c); e and a form a cycle.
+        let terms = [
+            term("a", &["e"]),
+            term("b", &["a"]),
+            term("c", &["a"]),
+            term("d", &["b", "c"]),
+            term("e", &["a"]),
+        ];
+        assert_eq!(descendant_counts(&terms), [4, 1, 1, 0, 4]);
+    }
 }

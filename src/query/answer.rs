@@ -15,6 +15,7 @@ use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
+use super::recognise::RecognisedTerm;
 use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
 use super::search::{Hit, search};
 use super::{Error, KnowledgeBase};
@@ -46,8 +47,8 @@ pub struct Answer {
     /// The cited articles, once each, in order of first citation; when there is
     /// no answer, the nearest pages ("you may look at").
     pub sources: Vec<Source>,
-    /// Ontology terms the question names.
-    pub terms: Vec<serde_json::Value>,
+    /// Ontology terms the question names (their articles were ranked higher).
+    pub terms: Vec<RecognisedTerm>,
     /// Cosine similarity of the best passage to the question, when one was scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best_similarity: Option<f32>,
@@ -128,6 +129,7 @@ impl Candidate {
 pub struct Retrieved {
     pub hits: Vec<Hit>,
     pub candidates: Vec<Candidate>,
+    pub terms: Vec<RecognisedTerm>,
 }
 
 /// A question, validated: trimmed, not empty, not too long.
@@ -170,13 +172,14 @@ pub fn retrieve(
     request.limit = CANDIDATE_ARTICLES;
     // A question is prose, not query syntax: when its quotes or brackets do not
     // parse, search its plain words instead of refusing it.
-    let hits = match search(kb, &request) {
+    let response = match search(kb, &request) {
         Err(Error::Syntax(_)) => {
             request.query = words.join(" ");
-            search(kb, &request)?.hits
+            search(kb, &request)?
         }
-        other => other?.hits,
+        other => other?,
     };
+    let hits = response.hits;
     let query = encoder.encode_one(question)?;
     let weights = idf_weights(kb, &words)?;
     let mut candidates = Vec::new();
@@ -192,7 +195,11 @@ pub fn retrieve(
             });
         }
     }
-    Ok(Ok(Retrieved { hits, candidates }))
+    Ok(Ok(Retrieved {
+        hits,
+        candidates,
+        terms: response.terms,
+    }))
 }
 
 /// Scores the candidates under `params`, best first.
@@ -206,29 +213,34 @@ pub fn rank(candidates: &[Candidate], params: &AskParams) -> Vec<Candidate> {
 pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Answer, Error> {
     let started = Instant::now();
     let question = validated_question(question)?;
-    let unanswered = |reason: &str, sources: Vec<Source>| Answer {
+    let unanswered = |reason: &str, sources: Vec<Source>, terms: &[RecognisedTerm]| Answer {
         question: question.to_string(),
         answered: false,
         confidence: 0.0,
         answer: Vec::new(),
         sources,
-        terms: Vec::new(),
+        terms: terms.to_vec(),
         best_similarity: None,
         reason: Some(reason.to_string()),
         took_ms: elapsed_ms(started),
     };
     let found = match retrieve(kb, question)? {
         Ok(found) => found,
-        Err(reason) => return Ok(unanswered(reason, Vec::new())),
+        Err(reason) => return Ok(unanswered(reason, Vec::new(), &[])),
     };
     if found.hits.is_empty() {
-        return Ok(unanswered("no article matches the question", Vec::new()));
+        return Ok(unanswered(
+            "no article matches the question",
+            Vec::new(),
+            &found.terms,
+        ));
     }
     let candidates = rank(&found.candidates, params);
     let Some(best) = candidates.first() else {
         return Ok(unanswered(
             "the matching articles have no passages to quote",
             suggestions(&found.hits),
+            &found.terms,
         ));
     };
     let confidence = params.confidence(best.score);
@@ -236,13 +248,14 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         let mut answer = unanswered(
             "no passage answers the question well enough; these pages are the nearest",
             suggestions(&found.hits),
+            &found.terms,
         );
         answer.confidence = round(confidence);
         answer.best_similarity = Some(round(best.similarity));
         return Ok(answer);
     }
     let Some(passages) = kb.passages.as_ref() else {
-        return Ok(unanswered("the index has no passages", Vec::new()));
+        return Ok(unanswered("the index has no passages", Vec::new(), &[]));
     };
     let mut answer_passages = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
@@ -277,7 +290,7 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         confidence: round(confidence),
         answer: answer_passages,
         sources,
-        terms: Vec::new(),
+        terms: found.terms,
         best_similarity: Some(round(best.similarity)),
         reason: None,
         took_ms: elapsed_ms(started),

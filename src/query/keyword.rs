@@ -2,10 +2,11 @@
 //! filters, and the same words over sections for passages and snippets.
 
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
+use super::term_filter::term_filter_articles;
 use super::{Error, KnowledgeBase, facet_children};
 use crate::model::{FACETS, Facet};
 use std::collections::BTreeMap;
@@ -65,38 +66,59 @@ pub fn keyword_matches(
     Ok(KeywordMatches { top, total, facets })
 }
 
-/// Checks filter values against the values the index holds, accepting any case.
+/// Filters checked against the index: facet values as the index holds them, and
+/// the articles `term=` lets through.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    /// Per facet (not `term`), the accepted values (any of them matches).
+    pub facets: Vec<(Facet, Vec<String>)>,
+    /// Dense indexes of the articles annotated with a `term=` value or one of its
+    /// descendants; `None` without a `term=` filter.
+    pub articles: Option<Vec<u32>>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.facets.is_empty() && self.articles.is_none()
+    }
+}
+
+/// Checks filter values against the values the index holds, accepting any case;
+/// `term=` values are IRIs or CURIEs standing for the term and its descendants.
 pub fn resolve_filters(
     kb: &KnowledgeBase,
     filters: &[(Facet, Vec<String>)],
-) -> Result<Vec<(Facet, Vec<String>)>, Error> {
-    filters
-        .iter()
-        .map(|(facet, values)| {
-            let known = kb.facet_values.get(facet.name());
-            let resolved = values
-                .iter()
-                .map(|value| {
-                    known
-                        .and_then(|k| k.iter().find(|v| v.eq_ignore_ascii_case(value)))
-                        .cloned()
-                        .ok_or_else(|| Error::UnknownFacetValue {
-                            facet: facet.param(),
-                            value: value.clone(),
-                            known: known.map_or_else(String::new, |k| {
-                                let mut list: Vec<&str> =
-                                    k.iter().map(String::as_str).take(25).collect();
-                                if k.len() > 25 {
-                                    list.push("...");
-                                }
-                                list.join(", ")
-                            }),
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((*facet, resolved))
-        })
-        .collect()
+) -> Result<Filters, Error> {
+    let mut resolved = Filters::default();
+    for (facet, values) in filters {
+        if *facet == Facet::Terms {
+            resolved.articles = Some(term_filter_articles(kb, values)?);
+            continue;
+        }
+        let known = kb.facet_values.get(facet.name());
+        let values = values
+            .iter()
+            .map(|value| {
+                known
+                    .and_then(|k| k.iter().find(|v| v.eq_ignore_ascii_case(value)))
+                    .cloned()
+                    .ok_or_else(|| Error::UnknownFacetValue {
+                        facet: facet.param(),
+                        value: value.clone(),
+                        known: known.map_or_else(String::new, |k| {
+                            let mut list: Vec<&str> =
+                                k.iter().map(String::as_str).take(25).collect();
+                            if k.len() > 25 {
+                                list.push("...");
+                            }
+                            list.join(", ")
+                        }),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        resolved.facets.push((*facet, values));
+    }
+    Ok(resolved)
 }
 
 /// Makes everyday text safe for the query grammar while keeping its deliberate
@@ -176,16 +198,33 @@ pub fn parse_section_query(kb: &KnowledgeBase, text: &str) -> Box<dyn Query> {
     parser.parse_query_lenient(&text).0
 }
 
+/// Whether the query text requires or excludes words (`+word`, `-word`, AND, NOT):
+/// then it says exactly which articles it wants, and nothing may be added to them.
+pub fn constrains_matches(text: &str) -> bool {
+    normalise_query(text, &SEARCHABLE_FIELDS)
+        .split_whitespace()
+        .any(|w| w.starts_with(['+', '-']) || w == "AND" || w == "NOT")
+}
+
+/// The articles given by dense index, as a query on their ids.
+pub fn articles_query(kb: &KnowledgeBase, articles: &[u32]) -> Box<dyn Query> {
+    let ids = articles
+        .iter()
+        .filter_map(|&i| kb.article_ids.get(i as usize))
+        .map(|id| Term::from_field_text(kb.text.article_fields.id, id));
+    Box::new(TermSetQuery::new(ids))
+}
+
 pub fn with_filters(
     kb: &KnowledgeBase,
     query: Box<dyn Query>,
-    filters: &[(Facet, Vec<String>)],
+    filters: &Filters,
 ) -> Box<dyn Query> {
     if filters.is_empty() {
         return query;
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-    for (facet, values) in filters {
+    for (facet, values) in &filters.facets {
         let field = kb.text.article_fields.facet(*facet);
         let any_value: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
@@ -197,6 +236,9 @@ pub fn with_filters(
             })
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_value))));
+    }
+    if let Some(articles) = &filters.articles {
+        clauses.push((Occur::Must, articles_query(kb, articles)));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -219,5 +261,17 @@ mod tests {
         assert_eq!(n("doi OR citation"), "doi OR citation");
         assert_eq!(n("OR doi AND"), "or doi and");
         assert_eq!(n("\"open AND closed\" *"), "\"open and closed\" *");
+    }
+
+    #[test]
+    fn required_and_excluded_words_constrain_matches() {
+        assert!(constrains_matches("SAXS -embargo"));
+        assert!(constrains_matches("+doi SAXS"));
+        assert!(constrains_matches("doi AND SAXS"));
+        assert!(!constrains_matches("small-angle x-ray scattering"));
+        assert!(!constrains_matches(
+            "doi OR saxs \"data citation\" title:doi"
+        ));
+        assert!(!constrains_matches("SAXS AND"));
     }
 }

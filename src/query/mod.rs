@@ -6,13 +6,17 @@ pub mod docs;
 pub mod hybrid;
 pub mod keyword;
 pub mod ontologies;
+pub mod recognise;
 pub mod request;
 pub mod search;
 pub mod semantic;
 pub mod sparql;
 pub mod sparql_pool;
 pub mod stats;
+pub mod term_boost;
+pub mod term_filter;
 pub mod term_lookup;
+pub mod term_usage;
 pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -37,8 +41,9 @@ pub use answer::{Answer, AskParams, ask};
 pub use docs::{ArticleView, get_article};
 pub use hybrid::Fusion;
 pub use ontologies::list_ontologies;
+pub use recognise::{RecognisedTerm, recognise_terms};
 pub use request::{Mode, SearchRequest};
-pub use search::{Explain, Hit, SearchResponse, search};
+pub use search::{Explain, Hit, MatchedTerm, SearchResponse, search};
 pub use sparql::{SparqlRequest, SparqlResponse};
 pub use stats::{Stats, stats};
 pub use term_lookup::{TermDetails, lookup_term};
@@ -70,6 +75,10 @@ pub enum Error {
     Embed(#[from] EmbedError),
     #[error("no term with IRI <{0}>")]
     TermNotFound(String),
+    #[error(
+        "unknown term `{value}` (<{iri}>): no loaded ontology defines it and no article is annotated with it"
+    )]
+    UnknownTerm { value: String, iri: String },
     #[error("the query is {len} bytes long; the limit is {max}")]
     QueryTooLarge { len: usize, max: usize },
     #[error("SPARQL syntax error: {0}")]
@@ -138,6 +147,8 @@ pub struct KnowledgeBase {
     pub(crate) prefixes: PrefixMap,
     /// Worker processes for SPARQL, when the server asked for them.
     pub(crate) sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
+    /// Articles per term (with descendants), read from the graph on first use.
+    pub(crate) term_usage: std::sync::OnceLock<term_usage::TermUsage>,
 }
 
 /// An open term index.
@@ -215,6 +226,7 @@ impl KnowledgeBase {
             terms,
             prefixes,
             sparql_workers: std::sync::OnceLock::new(),
+            term_usage: std::sync::OnceLock::new(),
         };
         kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
@@ -322,6 +334,12 @@ impl KnowledgeBase {
 
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// Which articles each term stands for (annotated with it or a descendant).
+    pub fn term_usage(&self) -> &term_usage::TermUsage {
+        self.term_usage
+            .get_or_init(|| term_usage::TermUsage::build(self))
     }
 
     /// The RDF store, for in-process SPARQL.

@@ -63,6 +63,8 @@ pub struct SearchRequest {
     pub explain: bool,
     /// How hybrid mode fuses its lists (the engine's default when `None`).
     pub fusion: Option<super::Fusion>,
+    /// Recognise ontology terms in the query and rank their articles higher.
+    pub recognise: bool,
 }
 
 impl SearchRequest {
@@ -75,11 +77,12 @@ impl SearchRequest {
             mode: Mode::default(),
             explain: false,
             fusion: None,
+            recognise: true,
         }
     }
 
     /// Builds a request from URL parameters (`q`, `limit`, `offset`, `mode`,
-    /// `explain`, and the facet filters `kind`, `audience`, `fair`, `tag`,
+    /// `explain`, `recognise`, and the filters `kind`, `audience`, `fair`, `tag`,
     /// `project`, `term`, repeatable).
     /// Unknown parameters are ignored.
     pub fn from_params<'a>(
@@ -108,6 +111,7 @@ impl SearchRequest {
                     })?
                 }
                 "explain" => request.explain = matches!(value, "" | "1" | "true" | "yes"),
+                "recognise" => request.recognise = flag(name, value)?,
                 _ => {
                     if let Some(i) = FACETS.iter().position(|f| f.param() == name) {
                         if value.trim().is_empty() {
@@ -120,6 +124,17 @@ impl SearchRequest {
         }
         request.filters = filters.into_iter().map(|(i, v)| (FACETS[i], v)).collect();
         Ok(request)
+    }
+}
+
+fn flag(name: &str, value: &str) -> Result<bool, Error> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(Error::InvalidParameter {
+            name: name.into(),
+            reason: format!("`{other}`: use true or false"),
+        }),
     }
 }
 
@@ -163,5 +178,13 @@ mod tests {
         assert_eq!((r.mode, r.explain), (Mode::Semantic, true));
         assert_eq!(SearchRequest::new("x").mode, Mode::Hybrid);
         assert!(SearchRequest::from_params([("mode", "fuzzy")]).is_err());
+    }
+
+    #[test]
+    fn recognition_can_be_switched_off() {
+        assert!(SearchRequest::new("x").recognise);
+        let off = SearchRequest::from_params([("q", "x"), ("recognise", "false")]).unwrap();
+        assert!(!off.recognise);
+        assert!(SearchRequest::from_params([("recognise", "maybe")]).is_err());
     }
 }

@@ -2,11 +2,11 @@
 //! mode (keyword, semantic, or both fused), counts facets over the whole result
 //! set, and builds hits with their best section and snippet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -14,10 +14,13 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::hybrid::{Fused, fuse};
 use super::keyword::{
-    keyword_matches, parse_article_query, parse_section_query, resolve_filters, with_filters,
+    Filters, articles_query, constrains_matches, keyword_matches, parse_article_query,
+    parse_section_query, resolve_filters, with_filters,
 };
+use super::recognise::{RecognisedTerm, recognise_terms};
 use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
 use super::semantic::semantic_matches;
+use super::term_boost::TermBoost;
 use super::{Error, KnowledgeBase, facet_counts};
 use crate::index::text::Card;
 use crate::model::FACETS;
@@ -42,6 +45,10 @@ pub struct SearchResponse {
     /// matched, unlike fused scores, which are relative to the result list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best_similarity: Option<f32>,
+    /// Ontology terms the query names; articles annotated with them (or a
+    /// descendant) rank higher.
+    #[serde(default)]
+    pub terms: Vec<RecognisedTerm>,
 }
 
 /// One matching article.
@@ -61,6 +68,10 @@ pub struct Hit {
     /// Best passage, HTML-escaped, matches wrapped in `<mark>`.
     pub snippet: String,
     pub section: SectionRef,
+    /// The recognised query term this article is annotated with (or with a
+    /// descendant of): why it ranks higher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_term: Option<MatchedTerm>,
     /// Why it ranks here (with `explain=true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
@@ -74,6 +85,16 @@ pub struct Explain {
     pub semantic_rank: Option<usize>,
     pub semantic_similarity: Option<f32>,
     pub fused_score: Option<f32>,
+    /// What recognised terms added to the score (included in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_bonus: Option<f32>,
+}
+
+/// A recognised term, as a hit names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MatchedTerm {
+    pub iri: String,
+    pub label: String,
 }
 
 /// The section a hit points into.
@@ -90,24 +111,35 @@ struct Ranked {
     explain: Explain,
     /// Section ordinal the semantic side liked best.
     semantic_section: Option<u32>,
+    matched_term: Option<MatchedTerm>,
+}
+
+/// What retrieval found: a page, the total, facet counts, recognised terms.
+struct Retrieved {
+    ranked: Vec<Ranked>,
+    total: usize,
+    facets: Facets,
+    terms: Vec<RecognisedTerm>,
+    best_similarity: Option<f32>,
 }
 
 /// Runs a search in the request's mode.
 pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchResponse, Error> {
     let started = Instant::now();
     let text = validated_text(request)?;
-    let (ranked, total, facets, best_similarity) = retrieve(kb, request, text)?;
-    let mut hits = hits(kb, text, &ranked)?;
+    let found = retrieve(kb, request, text)?;
+    let mut hits = hits(kb, text, &found.ranked)?;
     if !request.explain {
         hits.iter_mut().for_each(|h| h.explain = None);
     }
     Ok(SearchResponse {
-        total,
+        total: found.total,
         took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         hits,
         mode: request.mode,
-        facets,
-        best_similarity,
+        facets: found.facets,
+        best_similarity: found.best_similarity,
+        terms: found.terms,
     })
 }
 
@@ -118,8 +150,8 @@ pub fn ranked_ids(
     request: &SearchRequest,
 ) -> Result<Vec<(String, f32)>, Error> {
     let text = validated_text(request)?;
-    let (ranked, _, _, _) = retrieve(kb, request, text)?;
-    Ok(ranked
+    Ok(retrieve(kb, request, text)?
+        .ranked
         .iter()
         .filter_map(|r| kb.article_id(r.doc).map(|id| (id.to_string(), r.score)))
         .collect())
@@ -143,33 +175,43 @@ fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
 type Facets = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// The page of ranked articles, the total, facet counts over all results, and the
-/// best semantic similarity (when the mode computed one).
-fn retrieve(
-    kb: &KnowledgeBase,
-    request: &SearchRequest,
-    text: &str,
-) -> Result<(Vec<Ranked>, usize, Facets, Option<f32>), Error> {
+/// terms the query names, and the best semantic similarity (when the mode
+/// computed one).
+fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<Retrieved, Error> {
     let filters = resolve_filters(kb, &request.filters)?;
-    let keyword_query = with_filters(kb, parse_article_query(kb, text)?, &filters);
+    let terms = if request.recognise {
+        recognise_terms(kb, text)?
+    } else {
+        Vec::new()
+    };
+    let boost = TermBoost::new(kb, &terms);
+    let text_query = parse_article_query(kb, text)?;
     let page_end = request.offset + request.limit;
 
     let mut best_similarity = None;
     let (ranked, total, facets): (Vec<Ranked>, usize, Facets) = match request.mode {
         Mode::Keyword => {
-            let matches = keyword_matches(kb, &*keyword_query, request.limit, request.offset)?;
+            let query = boost.keyword_query(kb, text_query, !constrains_matches(text));
+            let query = with_filters(kb, query, &filters);
+            let matches = keyword_matches(kb, &*query, request.limit, request.offset)?;
             let ranked = matches
                 .top
                 .iter()
                 .enumerate()
-                .map(|(i, (score, doc))| Ranked {
-                    doc: *doc,
-                    score: *score,
-                    explain: Explain {
-                        keyword_rank: Some(request.offset + i + 1),
-                        keyword_score: Some(*score),
-                        ..Explain::default()
-                    },
-                    semantic_section: None,
+                .map(|(i, (score, doc))| {
+                    let article = kb.article_by_doc.get(doc).copied();
+                    Ranked {
+                        doc: *doc,
+                        score: *score,
+                        explain: Explain {
+                            keyword_rank: Some(request.offset + i + 1),
+                            keyword_score: Some(*score),
+                            term_bonus: article.and_then(|a| boost.keyword_bonus(a)),
+                            ..Explain::default()
+                        },
+                        semantic_section: None,
+                        matched_term: article.and_then(|a| boost.matched_term(a)),
+                    }
                 })
                 .collect();
             (ranked, matches.total, matches.facets)
@@ -182,11 +224,17 @@ fn retrieve(
             let semantic = semantic_matches(kb, text, filter.as_deref(), depth)?;
             best_similarity = semantic.first().map(|m| m.similarity);
             let keyword = if request.mode == Mode::Hybrid {
+                let keyword_query = with_filters(kb, text_query, &filters);
                 keyword_matches(kb, &*keyword_query, depth, 0)?.top
             } else {
                 Vec::new()
             };
-            let fused: Vec<Fused> = fuse(&keyword, &semantic, request.fusion.unwrap_or(kb.fusion));
+            let mut fused: Vec<Fused> =
+                fuse(&keyword, &semantic, request.fusion.unwrap_or(kb.fusion));
+            let allowed = allowed_by(kb, &boost, &filters)?;
+            let bonuses = boost.apply_to_fused(kb, &mut fused, |d| {
+                allowed.as_ref().is_none_or(|a| a.contains(&d))
+            });
             let all: Vec<DocAddress> = fused.iter().map(|f| f.doc).collect();
             let facets = facets_of(kb, &all)?;
             let total = fused.len();
@@ -194,23 +242,50 @@ fn retrieve(
                 .into_iter()
                 .skip(request.offset)
                 .take(request.limit)
-                .map(|f| Ranked {
-                    doc: f.doc,
-                    score: f.score,
-                    semantic_section: f.semantic_section,
-                    explain: Explain {
-                        keyword_rank: f.keyword_rank,
-                        keyword_score: f.keyword_score,
-                        semantic_rank: f.semantic_rank,
-                        semantic_similarity: f.similarity,
-                        fused_score: (request.mode == Mode::Hybrid).then_some(f.score),
-                    },
+                .map(|f| {
+                    let article = kb.article_by_doc.get(&f.doc).copied();
+                    Ranked {
+                        doc: f.doc,
+                        score: f.score,
+                        semantic_section: f.semantic_section,
+                        matched_term: article.and_then(|a| boost.matched_term(a)),
+                        explain: Explain {
+                            keyword_rank: f.keyword_rank,
+                            keyword_score: f.keyword_score,
+                            semantic_rank: f.semantic_rank,
+                            semantic_similarity: f.similarity,
+                            fused_score: (request.mode == Mode::Hybrid).then_some(f.score),
+                            term_bonus: bonuses.iter().find(|(d, _)| *d == f.doc).map(|(_, b)| *b),
+                        },
+                    }
                 })
                 .collect();
             (ranked, total, facets)
         }
     };
-    Ok((ranked, total, facets, best_similarity))
+    Ok(Retrieved {
+        ranked,
+        total,
+        facets,
+        terms,
+        best_similarity,
+    })
+}
+
+/// Of the articles the terms stand for, those the filters let through (`None`:
+/// no filters, all of them).
+fn allowed_by(
+    kb: &KnowledgeBase,
+    boost: &TermBoost,
+    filters: &Filters,
+) -> Result<Option<HashSet<DocAddress>>, Error> {
+    if boost.is_empty() || filters.is_empty() {
+        return Ok(None);
+    }
+    let query = with_filters(kb, articles_query(kb, &boost.articles()), filters);
+    Ok(Some(
+        kb.articles.searcher().search(&*query, &DocSetCollector)?,
+    ))
 }
 
 /// Facet counts over a set of articles.
@@ -295,6 +370,7 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
                 score: r.score,
                 snippet,
                 section: SectionRef { heading, anchor },
+                matched_term: r.matched_term.clone(),
                 explain: Some(r.explain.clone()),
             })
         })

@@ -65,7 +65,7 @@ pub struct TermDetails {
     pub articles: Vec<AnnotatedArticle>,
 }
 
-fn find_term(kb: &KnowledgeBase, iri: &str) -> Result<Option<OntologyTerm>, Error> {
+pub(crate) fn find_term(kb: &KnowledgeBase, iri: &str) -> Result<Option<OntologyTerm>, Error> {
     let Some(terms) = &kb.terms else {
         return Ok(None);
     };
@@ -137,8 +137,9 @@ fn neighbours(kb: &KnowledgeBase, iri: &str, up: bool) -> BTreeSet<String> {
     out
 }
 
-/// Breadth-first walk; the visited set makes cycles harmless.
-fn walk(kb: &KnowledgeBase, iri: &str, up: bool) -> (Vec<String>, bool) {
+/// Breadth-first walk; the visited set makes cycles harmless. Returns the terms
+/// reached (nearest first) and whether the walk stopped at its budget.
+pub(crate) fn walk(kb: &KnowledgeBase, iri: &str, up: bool) -> (Vec<String>, bool) {
     let mut visited: HashSet<String> = HashSet::from([iri.to_string()]);
     let mut order = Vec::new();
     let mut queue = VecDeque::from([iri.to_string()]);

@@ -46,6 +46,7 @@ impl From<query::Error> for ApiError {
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             E::SemanticUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "semantic_unavailable"),
             E::TermNotFound(_) => (StatusCode::NOT_FOUND, "term_not_found"),
+            E::UnknownTerm { .. } => (StatusCode::BAD_REQUEST, "unknown_term"),
             E::QueryTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "query_too_large"),
             E::SparqlSyntax(_) => (StatusCode::BAD_REQUEST, "sparql_syntax"),
             E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),

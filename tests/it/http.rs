@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::support::{fixture_content, index};
 
 /// Serves `data` on an ephemeral port; the server stops with the returned sender.
-async fn start(data: DataDir) -> (String, tokio::sync::oneshot::Sender<()>) {
+pub(crate) async fn start(data: DataDir) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -21,7 +21,7 @@ async fn start(data: DataDir) -> (String, tokio::sync::oneshot::Sender<()>) {
     (base, stop)
 }
 
-async fn get(base: &str, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(base: &str, path: &str) -> (StatusCode, Value) {
     let response = reqwest::get(format!("{base}{path}")).await.unwrap();
     let status = response.status();
     let body = response.json::<Value>().await.unwrap_or(Value::Null);

@@ -5,6 +5,7 @@ mod check;
 mod http;
 mod indexing;
 mod ontology;
+mod ontosearch;
 mod querylog;
 mod rdmkit;
 mod semantic;
