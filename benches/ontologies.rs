@@ -167,10 +167,13 @@ fn main() {
         (base, stop)
     });
     let client = reqwest::Client::new();
-    // The four ways are interleaved within each repetition (in a rotating order),
-    // so that a change in the machine's load hits them alike: the ratios compare
-    // neighbouring measurements, not runs seconds apart.
-    const REPS: usize = 31;
+    // Each way runs in blocks (one untimed run, then BLOCK timed ones), and the
+    // blocks alternate over ROUNDS rounds in a rotating order. Within a block the
+    // way's own copy of the store (each worker process has one) stays in the CPU
+    // caches, as in a server answering queries; across rounds, a change in the
+    // (shared) machine's load hits every way alike.
+    const ROUNDS: usize = 8;
+    const BLOCK: usize = 4;
     println!(
         "\n| query | rows | store ms | in-process ms | pool ms | HTTP ms | pool / in-process | HTTP / in-process |"
     );
@@ -220,13 +223,13 @@ fn main() {
         };
         let ways: [&mut dyn FnMut(); 4] = [&mut store_only, &mut in_process, &mut pool, &mut http];
         let mut times: [Vec<Duration>; 4] = Default::default();
-        for rep in 0..=REPS {
+        for round in 0..ROUNDS {
             for k in 0..ways.len() {
-                let way = (k + rep) % ways.len();
-                let started = Instant::now();
+                let way = (k + round) % ways.len();
                 ways[way]();
-                // The first round warms caches and workers up.
-                if rep > 0 {
+                for _ in 0..BLOCK {
+                    let started = Instant::now();
+                    ways[way]();
                     times[way].push(started.elapsed());
                 }
             }

@@ -156,11 +156,24 @@ async fn a_timed_out_query_is_stopped_with_its_worker() {
     assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
     assert_eq!(pool.idle_pids(), fresh);
 
+    // A query whose caller goes away takes its worker with it; another is loaded.
+    let abandoned = tokio::time::timeout(std::time::Duration::from_millis(100), run(RUNAWAY));
+    assert!(abandoned.await.is_err());
+    #[cfg(target_os = "linux")]
+    eventually("the abandoned query's worker is killed", || {
+        !alive(fresh[0])
+    })
+    .await;
+    pool.warmed_up().await;
+    let replaced = pool.idle_pids();
+    assert_eq!(replaced.len(), 1);
+    assert_ne!(replaced, fresh);
+
     // The workers end with their generation.
     drop(kb);
     #[cfg(target_os = "linux")]
     eventually("the idle worker ends with its generation", || {
-        !alive(fresh[0])
+        !alive(replaced[0])
     })
     .await;
 }

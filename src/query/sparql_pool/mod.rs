@@ -126,23 +126,25 @@ impl WorkerPool {
             .map_err(|_| Error::SparqlBusy(MAX_WORKERS))?;
         let frame = WireRequest::new(settings, request).encode()?;
         let mut worker = self.take_worker().await?;
+        // Unless the worker goes back to the idle list, a replacement is loaded:
+        // after a timeout, a crash, or this future being dropped mid-query.
+        let mut replace = ReplaceOnDrop(Some(self));
         // The limit is the query's: a worker's start-up (loading the store, once
         // per generation and after a timeout) does not count against it.
         match tokio::time::timeout(settings.timeout(), worker.ask(&frame)).await {
             Ok(Ok(answer)) => {
+                replace.0 = None;
                 self.keep(worker);
                 answer
             }
             Ok(Err(broken)) => {
                 let ended = worker.ended().await;
-                self.warm_up();
                 Err(Error::SparqlWorker(format!(
                     "the query worker {ended} during the query ({broken}); the next query gets a fresh one"
                 )))
             }
             Err(_) => {
                 worker.stop().await;
-                self.warm_up();
                 Err(Error::SparqlTimeout(settings.timeout()))
             }
         }
@@ -192,19 +194,41 @@ impl WorkerPool {
         let (program, generation) = (self.program.clone(), self.generation.clone());
         let idle: Weak<Idle> = Arc::downgrade(&self.idle);
         let task = runtime.spawn(async move {
-            let started = Worker::start(&program, &generation).await;
-            let Some(idle) = idle.upgrade() else { return };
-            {
-                let mut state = idle.lock();
-                state.warming = None;
-                match started {
-                    Ok(worker) => state.workers.push(worker),
-                    Err(e) => tracing::warn!("{e}"),
+            let _done = WarmUpDone(idle.clone());
+            match Worker::start(&program, &generation).await {
+                Ok(worker) => {
+                    if let Some(idle) = idle.upgrade() {
+                        idle.lock().workers.push(worker);
+                    }
                 }
+                Err(e) => tracing::warn!("{e}"),
             }
-            idle.warmed.notify_waiters();
         });
         state.warming = Some(task.abort_handle());
+    }
+}
+
+/// Ends a warm-up however its task ends, so that queries waiting for it never
+/// wait forever.
+struct WarmUpDone(Weak<Idle>);
+
+impl Drop for WarmUpDone {
+    fn drop(&mut self) {
+        if let Some(idle) = self.0.upgrade() {
+            idle.lock().warming = None;
+            idle.warmed.notify_waiters();
+        }
+    }
+}
+
+/// Loads a replacement worker when dropped, unless disarmed.
+struct ReplaceOnDrop<'a>(Option<&'a WorkerPool>);
+
+impl Drop for ReplaceOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0 {
+            pool.warm_up();
+        }
     }
 }
 
