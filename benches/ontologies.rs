@@ -237,7 +237,7 @@ fn main() {
         drop(ways);
         let [s, e, p, h] = times.map(median);
         println!(
-            "| {name} | {rows} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}× | {:.2}× |",
+            "| {name} | {rows} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2}× | {:.2}× |",
             ms(s),
             ms(e),
             ms(p),

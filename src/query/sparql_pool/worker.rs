@@ -34,7 +34,9 @@ pub struct Broken(io::Error);
 
 impl Worker {
     /// Starts `program sparql-worker GENERATION` and waits until it has loaded
-    /// the store.
+    /// the store. Call it from a runtime task, never a blocking thread: the
+    /// worker's `PR_SET_PDEATHSIG` fires when the *thread* that started it ends,
+    /// and tokio retires idle blocking threads after a few seconds.
     pub async fn start(program: &Path, generation: &Path) -> Result<Worker, Error> {
         let failed = |e: String| Error::SparqlWorker(format!("cannot start a query worker: {e}"));
         let mut child = Command::new(program)
