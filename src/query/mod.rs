@@ -97,6 +97,9 @@ pub enum Error {
     SparqlBusy(usize),
     #[error("SPARQL evaluation failed: {0}")]
     SparqlEvaluation(String),
+    /// A worker process could not start, or died during a query.
+    #[error("SPARQL worker: {0}")]
+    SparqlWorker(String),
     #[error(transparent)]
     Index(#[from] index::Error),
     #[error("full-text index: {0}")]
@@ -113,6 +116,7 @@ impl Error {
                 | Error::Embed(_)
                 | Error::SemanticUnavailable(_)
                 | Error::SparqlEvaluation(_)
+                | Error::SparqlWorker(_)
         )
     }
 }

@@ -4,6 +4,7 @@
 //! Results are serialised completely before anything is sent, so a client never
 //! receives a truncated answer that looks complete.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -287,18 +288,30 @@ fn iri(name: &str, value: &str) -> Result<NamedNode, Error> {
     })
 }
 
-/// Evaluates a query and serialises its results: in a worker process when the
-/// knowledge base has a pool (the server), else on a thread of this process (the
-/// CLI, which exits after one query anyway).
+/// Evaluates a query and serialises its results on a thread of this process (the
+/// CLI, which exits after one query anyway). The server uses [`execute_async`].
 pub fn execute(
     kb: &KnowledgeBase,
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
-    check_size(request)?;
+    execute_on(&kb.graph, settings, request)
+}
+
+/// Evaluates a query for the server: in a worker process when the knowledge base
+/// has a pool, awaited on the runtime with no thread in between; else on a
+/// blocking thread of this process.
+pub async fn execute_async(
+    kb: Arc<KnowledgeBase>,
+    settings: SparqlConfig,
+    request: SparqlRequest,
+) -> Result<SparqlResponse, Error> {
+    check_size(&request)?;
     match kb.sparql_workers() {
-        Some(pool) => pool.execute(settings, request),
-        None => execute_on(&kb.graph, settings, request),
+        Some(pool) => pool.execute(&settings, &request).await,
+        None => tokio::task::spawn_blocking(move || execute(&kb, &settings, &request))
+            .await
+            .map_err(|e| Error::SparqlEvaluation(format!("the query thread failed: {e}")))?,
     }
 }
 

@@ -13,18 +13,23 @@ use super::error::ApiError;
 use crate::query::{self, KnowledgeBase, SearchRequest};
 use crate::querylog::QueryEvent;
 
+/// The generation being served, or 503 while there is none.
+pub(super) fn live_kb(state: &AppState) -> Result<Arc<KnowledgeBase>, ApiError> {
+    state.snapshot().ok_or_else(|| {
+        ApiError::unavailable(format!(
+            "no index in {} yet: run `eoskb index`",
+            state.data.root().display()
+        ))
+    })
+}
+
 /// Runs query work off the async threads: a slow query must not stall the others.
 pub(super) async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeBase) -> Result<T, query::Error> + Send + 'static,
 {
-    let kb: Arc<KnowledgeBase> = state.snapshot().ok_or_else(|| {
-        ApiError::unavailable(format!(
-            "no index in {} yet: run `eoskb index`",
-            state.data.root().display()
-        ))
-    })?;
+    let kb = live_kb(state)?;
     tokio::task::spawn_blocking(move || work(&kb))
         .await
         .map_err(|e| {

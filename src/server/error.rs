@@ -55,6 +55,7 @@ impl From<query::Error> for ApiError {
             E::SparqlBusy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
             E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
+            E::SparqlWorker(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_worker"),
             E::Index(crate::index::Error::NoIndex(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_index")
             }

@@ -1,5 +1,6 @@
 //! The SPARQL 1.1 Protocol endpoint (`/sparql`): takes the request apart (GET,
-//! POST form, POST `application/sparql-query`), calls [`crate::query::sparql`],
+//! POST form, POST `application/sparql-query`), awaits
+//! [`crate::query::sparql::execute_async`] (a worker process, no thread hand-off),
 //! and sends the serialised result. Updates are refused with 403.
 
 use axum::body::Bytes;
@@ -9,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::with_kb;
+use super::api::live_kb;
 use super::error::ApiError;
 use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
 use crate::query::{self, Error};
@@ -116,11 +117,14 @@ pub async fn endpoint(
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let settings = state.sparql.clone();
-    match with_kb(&state, move |kb| {
-        query::sparql::execute(kb, &settings, &request)
-    })
-    .await
+    let kb = match live_kb(&state) {
+        Ok(kb) => kb,
+        Err(e) => return e.into_response(),
+    };
+    // Awaited here, not on a blocking thread: the worker pool is asynchronous.
+    match query::sparql::execute_async(kb, state.sparql.clone(), request)
+        .await
+        .map_err(ApiError::from)
     {
         Ok(answer) => {
             let mut response = (StatusCode::OK, answer.body).into_response();

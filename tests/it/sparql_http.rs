@@ -1,6 +1,7 @@
 //! The SPARQL 1.1 Protocol endpoint and the term routes through a real socket.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use eoskb::config::{Config, SparqlConfig};
 use eoskb::index::{self, DataDir, IndexOptions};
@@ -27,14 +28,12 @@ fn synthetic_ontology(dir: &Path) {
     std::fs::write(dir.join("syn.ttl"), ttl).unwrap();
 }
 
-async fn start(
-    sparql: SparqlConfig,
-) -> (tempfile::TempDir, String, tokio::sync::oneshot::Sender<()>) {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = fixture_content(tmp.path());
-    let onto = tmp.path().join("onto");
+/// The fixture articles and the synthetic ontology, indexed into `tmp/data`.
+fn indexed(tmp: &Path) -> DataDir {
+    let content = fixture_content(tmp);
+    let onto = tmp.join("onto");
     synthetic_ontology(&onto);
-    let data = DataDir::new(tmp.path().join("data"));
+    let data = DataDir::new(tmp.join("data"));
     let report = index::run(
         &data,
         &IndexOptions {
@@ -46,15 +45,29 @@ async fn start(
     )
     .unwrap();
     assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    data
+}
+
+/// Serves `state` on a free port; the server stops when the sender drops.
+async fn serve(state: AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(data, None)
-        .with_sparql(sparql)
-        .with_sparql_workers(eoskb_program());
     tokio::spawn(server::serve(listener, state, async {
         let _ = stopped.await;
     }));
+    (base, stop)
+}
+
+async fn start(
+    sparql: SparqlConfig,
+) -> (tempfile::TempDir, String, tokio::sync::oneshot::Sender<()>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = indexed(tmp.path());
+    let state = AppState::new(data, None)
+        .with_sparql(sparql)
+        .with_sparql_workers(eoskb_program());
+    let (base, stop) = serve(state).await;
     (tmp, base, stop)
 }
 
@@ -67,33 +80,42 @@ fn eoskb_program() -> std::path::PathBuf {
 /// store again, so only killing its process stops it.
 const RUNAWAY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
 
-#[test]
-fn a_timed_out_query_is_stopped_with_its_worker() {
+/// Whether a process is alive (a zombie waiting to be reaped is not).
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// Polls `condition` for up to five seconds.
+async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("not within 5 s: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_query_is_stopped_with_its_worker() {
     let tmp = tempfile::tempdir().unwrap();
-    let onto = tmp.path().join("onto");
-    synthetic_ontology(&onto);
-    let data = DataDir::new(tmp.path().join("data"));
-    index::run(
-        &data,
-        &IndexOptions {
-            content: vec![fixture_content(tmp.path())],
-            ontologies: vec![onto],
-            config: Config::default(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let kb = eoskb::query::KnowledgeBase::open(&data, None).unwrap();
+    let data = indexed(tmp.path());
+    let kb = Arc::new(eoskb::query::KnowledgeBase::open(&data, None).unwrap());
     kb.use_sparql_workers(eoskb_program());
     let settings = SparqlConfig {
         timeout_secs: 0.3,
         ..SparqlConfig::default()
     };
     let run = |query: &str| {
-        eoskb::query::sparql::execute(
-            &kb,
-            &settings,
-            &eoskb::query::SparqlRequest {
+        eoskb::query::sparql::execute_async(
+            kb.clone(),
+            settings.clone(),
+            eoskb::query::SparqlRequest {
                 query: query.into(),
                 ..Default::default()
             },
@@ -101,17 +123,18 @@ fn a_timed_out_query_is_stopped_with_its_worker() {
     };
     let pool = kb.sparql_workers().unwrap();
 
-    // A normal query starts a worker, which stays for the next query.
-    let answer = run(COUNT_CLASSES).unwrap();
-    assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
+    // A worker is loaded before the first query, and stays for the next ones.
+    pool.warmed_up().await;
     let pids = pool.idle_pids();
-    assert_eq!(pids.len(), 1);
-    run(COUNT_CLASSES).unwrap();
+    assert_eq!(pids.len(), 1, "one worker warmed up");
+    let answer = run(COUNT_CLASSES).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
+    run(COUNT_CLASSES).await.unwrap();
     assert_eq!(pool.idle_pids(), pids, "the warm worker is reused");
 
     // The runaway query gets the timeout error, and its process is gone.
     let started = std::time::Instant::now();
-    let error = run(RUNAWAY).unwrap_err();
+    let error = run(RUNAWAY).await.unwrap_err();
     assert!(
         matches!(error, eoskb::query::Error::SparqlTimeout(_)),
         "{error}"
@@ -121,19 +144,83 @@ fn a_timed_out_query_is_stopped_with_its_worker() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(pool.idle_workers(), 0);
     #[cfg(target_os = "linux")]
-    assert!(
-        !Path::new(&format!("/proc/{}", pids[0])).exists(),
-        "worker {} still running",
-        pids[0]
-    );
+    assert!(!alive(pids[0]), "worker {} still running", pids[0]);
 
-    // The pool recovers with a fresh worker.
-    let answer = run(COUNT_CLASSES).unwrap();
+    // A fresh worker is loaded in the background, and the pool answers again.
+    pool.warmed_up().await;
+    let fresh = pool.idle_pids();
+    assert_eq!(fresh.len(), 1);
+    assert_ne!(fresh, pids);
+    let answer = run(COUNT_CLASSES).await.unwrap();
     assert!(String::from_utf8_lossy(&answer.body).contains("1501"));
-    assert_eq!(pool.idle_workers(), 1);
-    assert_ne!(pool.idle_pids(), pids);
+    assert_eq!(pool.idle_pids(), fresh);
+
+    // A query whose caller goes away takes its worker with it; another is loaded.
+    let abandoned = tokio::time::timeout(std::time::Duration::from_millis(100), run(RUNAWAY));
+    assert!(abandoned.await.is_err());
+    #[cfg(target_os = "linux")]
+    eventually("the abandoned query's worker is killed", || {
+        !alive(fresh[0])
+    })
+    .await;
+    pool.warmed_up().await;
+    let replaced = pool.idle_pids();
+    assert_eq!(replaced.len(), 1);
+    assert_ne!(replaced, fresh);
+
+    // The workers end with their generation.
+    drop(kb);
+    #[cfg(target_os = "linux")]
+    eventually("the idle worker ends with its generation", || {
+        !alive(replaced[0])
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_dying_mid_query_is_a_json_500_and_the_next_query_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = AppState::new(indexed(tmp.path()), None)
+        .with_sparql(SparqlConfig {
+            timeout_secs: 60.0,
+            ..SparqlConfig::default()
+        })
+        .with_sparql_workers(eoskb_program());
+    let kb = state.snapshot().unwrap();
+    let pool = kb.sparql_workers().unwrap();
+    pool.warmed_up().await;
+    let pid = pool.idle_pids()[0];
+    let (base, _stop) = serve(state).await;
+    let client = reqwest::Client::new();
+
+    let runaway = tokio::spawn(client.get(url(&base, RUNAWAY, "")).send());
+    eventually("the runaway query takes the worker", || {
+        pool.idle_workers() == 0
+    })
+    .await;
+    let killed = std::process::Command::new("kill")
+        .args(["-9", pid.to_string().as_str()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let r = runaway.await.unwrap().unwrap();
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "sparql_worker", "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("during the query"), "{message}");
+    #[cfg(unix)]
+    assert!(message.contains("signal 9"), "{message}");
+
+    let r = client
+        .get(url(&base, COUNT_CLASSES, ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let json: Value = r.json().await.unwrap();
+    assert_eq!(json["results"]["bindings"][0]["n"]["value"], "1501");
 }
 
 const COUNT_CLASSES: &str =

@@ -1,0 +1,129 @@
+//! One worker process as the pool drives it, over tokio's asynchronous pipes: the
+//! request handler writes the request and awaits the reply itself, with no thread
+//! in between. Dropping a worker kills its process (a cancelled request would
+//! leave it out of step).
+
+use std::io;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+use super::wire::{self, Reply};
+use crate::query::Error;
+use crate::query::sparql::SparqlResponse;
+
+/// Time a new worker may take to load the store.
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+/// Time given to a worker that closed its output to report how it ended.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
+
+/// A started worker whose store is loaded.
+pub struct Worker {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+}
+
+/// Why a worker can no longer be used; the process must be discarded.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Broken(io::Error);
+
+impl Worker {
+    /// Starts `program sparql-worker GENERATION` and waits until it has loaded
+    /// the store. Call it from a runtime task, never a blocking thread: the
+    /// worker's `PR_SET_PDEATHSIG` fires when the *thread* that started it ends,
+    /// and tokio retires idle blocking threads after a few seconds.
+    pub async fn start(program: &Path, generation: &Path) -> Result<Worker, Error> {
+        let failed = |e: String| Error::SparqlWorker(format!("cannot start a query worker: {e}"));
+        let mut child = Command::new(program)
+            .arg("sparql-worker")
+            .arg(generation)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| failed(format!("{}: {e}", program.display())))?;
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(failed("no pipes".into()));
+        };
+        let mut worker = Worker {
+            child,
+            input,
+            output: BufReader::new(output),
+        };
+        match tokio::time::timeout(START_TIMEOUT, wire::read_reply(&mut worker.output)).await {
+            Ok(Ok(Reply::Ready)) => Ok(worker),
+            Ok(Ok(Reply::Answer(_))) => Err(failed("it answered before it was asked".into())),
+            Ok(Err(e)) => {
+                let ended = worker.ended().await;
+                Err(failed(format!("it {ended} while loading the store ({e})")))
+            }
+            Err(_) => {
+                worker.stop().await;
+                Err(failed("it did not load the store in time".into()))
+            }
+        }
+    }
+
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Whether the process has ended (killed while idle, say).
+    pub fn has_exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Sends one encoded request and reads its reply. `Ok` holds the query's
+    /// outcome (its own errors included); `Err` means the worker is broken.
+    pub async fn ask(&mut self, request: &[u8]) -> Result<Result<SparqlResponse, Error>, Broken> {
+        self.input.write_all(request).await.map_err(Broken)?;
+        self.input.flush().await.map_err(Broken)?;
+        match wire::read_reply(&mut self.output).await.map_err(Broken)? {
+            Reply::Answer(answer) => Ok(answer),
+            Reply::Ready => Err(Broken(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a second ready signal: out of step",
+            ))),
+        }
+    }
+
+    /// Kills the process and waits until it is gone.
+    pub async fn stop(mut self) {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+    }
+
+    /// How the process ended, for messages about a broken worker ("was killed by
+    /// signal 9"); kills it if it has not ended within a moment.
+    pub async fn ended(mut self) -> String {
+        match tokio::time::timeout(EXIT_GRACE, self.child.wait()).await {
+            Ok(Ok(status)) => describe(status),
+            Ok(Err(e)) => format!("ended in an unknown way ({e})"),
+            Err(_) => {
+                self.stop().await;
+                "stopped answering".into()
+            }
+        }
+    }
+}
+
+fn describe(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return format!("was killed by signal {signal}");
+        }
+    }
+    match status.code() {
+        Some(code) => format!("exited with status {code}"),
+        None => format!("ended ({status})"),
+    }
+}

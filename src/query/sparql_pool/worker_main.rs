@@ -1,0 +1,79 @@
+//! The `eoskb sparql-worker GENERATION` process: loads the store once, then
+//! evaluates one request at a time on its main thread, synchronously, until its
+//! input closes. The pool kills it when a query passes its deadline.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::wire;
+use crate::index::graph::GraphStore;
+use crate::query::Error;
+use crate::query::sparql::execute_blocking;
+
+/// Pipe capacity asked for the replies: a result body up to this size is written
+/// in one go, instead of waking the server once per 64 KiB (Linux's default).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const PIPE_CAPACITY: usize = 1 << 20;
+
+/// Runs the worker: says it is ready once the store is loaded, and answers
+/// requests until its input closes.
+pub fn run_worker(generation: &Path) -> Result<(), Error> {
+    die_with_parent();
+    let graph = GraphStore::open(generation)?;
+    let failed = |e: io::Error| Error::SparqlEvaluation(format!("worker pipes: {e}"));
+    let mut input = io::stdin().lock();
+    let mut output = reply_channel().map_err(failed)?;
+    wire::write_ready(&mut output).map_err(failed)?;
+    while let Some(request) = wire::read_request(&mut input).map_err(failed)? {
+        let result = request.and_then(|request| {
+            let (settings, request) = request.into_parts();
+            execute_blocking(&graph, &settings, &request)
+        });
+        wire::write_reply(&mut output, result).map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// A worker must not outlive the server, even one killed without notice in the
+/// middle of a long evaluation (when its closed input would go unnoticed).
+fn die_with_parent() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: prctl(PR_SET_PDEATHSIG) only sets a signal for this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
+}
+
+/// Standard output without the standard library's line buffering (which would
+/// split a body at its newlines), with a pipe large enough for most results.
+#[cfg(unix)]
+fn reply_channel() -> io::Result<Box<dyn Write>> {
+    use std::os::fd::AsFd;
+    let out = io::stdout().as_fd().try_clone_to_owned()?;
+    widen_pipe(&out);
+    Ok(Box::new(std::fs::File::from(out)))
+}
+
+#[cfg(not(unix))]
+fn reply_channel() -> io::Result<Box<dyn Write>> {
+    Ok(Box::new(io::stdout()))
+}
+
+/// Best effort: a pipe that refuses keeps its default capacity, which only
+/// costs more wake-ups.
+#[cfg(unix)]
+fn widen_pipe(_out: &std::os::fd::OwnedFd) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: F_SETPIPE_SZ only resizes the pipe behind a descriptor we own;
+        // on anything but a pipe it fails with EBADF/EINVAL, which is ignored.
+        unsafe {
+            libc::fcntl(
+                _out.as_raw_fd(),
+                libc::F_SETPIPE_SZ,
+                PIPE_CAPACITY as libc::c_int,
+            );
+        }
+    }
+}
