@@ -97,8 +97,8 @@ impl Default for AskParams {
             similarity_weight: 1.0,
             overlap_weight: 0.1,
             article_weight: 0.4,
-            threshold: 0.8994,
-            slope: 14.0,
+            threshold: 0.901,
+            slope: 13.0,
         }
     }
 }

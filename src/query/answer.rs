@@ -334,17 +334,32 @@ fn suggestions(hits: &[Hit]) -> Vec<Source> {
     hits.iter().take(SUGGESTIONS).map(Source::from).collect()
 }
 
+/// Words that shape a question but say nothing about its subject; the index's
+/// stop words (`the`, `is`, ...) are removed by its analyser already.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "which", "who", "whom", "whose", "why", "when", "where", "do", "does", "did",
+    "i", "me", "my", "we", "us", "our", "you", "your", "can", "could", "should", "would", "may",
+    "might", "must", "shall", "have", "has", "had",
+];
+
 /// The question's words as the index sees them (lower-cased, stemmed, common
-/// words removed), once each.
+/// and question words removed), once each.
 pub(crate) fn content_words(text: &str) -> Vec<String> {
     let mut analyzer = crate::index::text::analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut seen = HashSet::new();
     let mut words = Vec::new();
     while stream.advance() {
-        let word = stream.token().text.clone();
-        if seen.insert(word.clone()) {
-            words.push(word);
+        let token = stream.token();
+        let typed = text
+            .get(token.offset_from..token.offset_to)
+            .unwrap_or_default()
+            .to_lowercase();
+        if QUESTION_WORDS.contains(&typed.as_str()) {
+            continue;
+        }
+        if seen.insert(token.text.clone()) {
+            words.push(token.text.clone());
         }
     }
     words
@@ -438,6 +453,8 @@ mod tests {
             vec!["cite", "dataset"]
         );
         assert!(content_words("how is it the").is_empty());
+        assert!(content_words("What should I do?").is_empty());
+        assert_eq!(content_words("HOW to cite; how cited"), vec!["cite"]);
     }
 
     #[test]
