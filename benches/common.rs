@@ -2,6 +2,7 @@
 //! from `../shared`.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A folder under `../shared`, or `None` with a note when absent.
 pub fn shared(relative: &str) -> Option<PathBuf> {
@@ -35,4 +36,16 @@ pub fn ontologies() -> Option<PathBuf> {
 #[allow(dead_code)]
 pub fn beir(name: &str) -> Option<PathBuf> {
     shared(&format!("bench/beir/{name}"))
+}
+
+/// The `p` quantile (0..=1) of sorted timings, nearest rank.
+#[allow(dead_code)]
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// [`percentile`] in milliseconds.
+#[allow(dead_code)]
+pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
+    percentile(sorted, p).as_secs_f64() * 1e3
 }

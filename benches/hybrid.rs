@@ -7,16 +7,12 @@ mod common;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use eoskb::embed::{DEFAULT_MODEL_DIR, SentenceEncoder};
 use eoskb::index::{self, DataDir};
 use eoskb::query::{KnowledgeBase, SearchRequest};
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
 
 /// A data directory with more than 10,000 embedded sections (SciFact abstracts
 /// plus the Markdown corpora), built on first use and kept in target/bench-data.
@@ -81,8 +77,8 @@ fn hybrid(c: &mut Criterion) {
     println!(
         "hybrid search over {sections} sections, {} queries: p50 {:.2} ms, p99 {:.2} ms",
         times.len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
+        common::percentile_ms(&times, 0.5),
+        common::percentile_ms(&times, 0.99)
     );
 
     c.bench_function("hybrid/query_10k_sections", |b| {

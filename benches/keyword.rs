@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use eoskb::index::{self, DataDir, IndexOptions};
@@ -56,10 +56,6 @@ fn queries(kb: &KnowledgeBase) -> Vec<String> {
     out
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn keyword(c: &mut Criterion) {
     let Some(corpus) = common::corpus("rdmkit") else {
         return;
@@ -100,8 +96,8 @@ fn keyword(c: &mut Criterion) {
     println!(
         "keyword latency over {} queries x 10 (limit 10, snippets, facets): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
         queries.len(),
-        percentile(&times, 0.5).as_secs_f64() * 1e3,
-        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        common::percentile(&times, 0.5).as_secs_f64() * 1e3,
+        common::percentile(&times, 0.99).as_secs_f64() * 1e3,
         times.last().unwrap().as_secs_f64() * 1e3,
     );
 

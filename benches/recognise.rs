@@ -15,10 +15,6 @@ use eoskb::config::Config;
 use eoskb::index::{self, DataDir, IndexOptions};
 use eoskb::query::{self, KnowledgeBase, Mode, SearchRequest, TermSearch};
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
-}
-
 /// Titles and headings of the bundled articles, and sentences around real names.
 fn queries(kb: &KnowledgeBase) -> Vec<String> {
     let mut out = std::collections::BTreeSet::new();
@@ -128,14 +124,14 @@ fn recognise(c: &mut Criterion) {
         "{} queries x 5 ({} name a term): recognition p50 {:.3} ms, p99 {:.3} ms",
         queries.len(),
         recognised / 5,
-        percentile(&recognition, 0.5),
-        percentile(&recognition, 0.99)
+        common::percentile_ms(&recognition, 0.5),
+        common::percentile_ms(&recognition, 0.99)
     );
     for (name, times) in [("with", &with), ("without", &without)] {
         println!(
             "keyword search {name} recognition: p50 {:.3} ms, p99 {:.3} ms",
-            percentile(times, 0.5),
-            percentile(times, 0.99)
+            common::percentile_ms(times, 0.5),
+            common::percentile_ms(times, 0.99)
         );
     }
 

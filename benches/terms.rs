@@ -83,10 +83,6 @@ fn typo(label: &str) -> Option<String> {
     Some(out.join(" "))
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn terms(c: &mut Criterion) {
     let Some(ontologies) = common::ontologies() else {
         return;
@@ -142,16 +138,16 @@ fn terms(c: &mut Criterion) {
             .values()
             .map(|o| o.info.counts.terms)
             .sum::<usize>(),
-        percentile(&all, 0.5).as_secs_f64() * 1e3,
-        percentile(&all, 0.99).as_secs_f64() * 1e3
+        common::percentile(&all, 0.5).as_secs_f64() * 1e3,
+        common::percentile(&all, 0.99).as_secs_f64() * 1e3
     );
     for (kind, mut times) in by_kind {
         times.sort();
         println!(
             "  {kind:8} {:4} queries: p50 {:.2} ms, p99 {:.2} ms",
             times.len(),
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.99).as_secs_f64() * 1e3
+            common::percentile(&times, 0.5).as_secs_f64() * 1e3,
+            common::percentile(&times, 0.99).as_secs_f64() * 1e3
         );
     }
     c.bench_function("term search mix", |b| {

@@ -16,7 +16,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use super::recognise::RecognisedTerm;
-use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
+use super::request::{Mode, SearchRequest, validated_query};
 use super::search::{Hit, search};
 use super::{Error, KnowledgeBase};
 pub use crate::config::AskParams;
@@ -132,20 +132,9 @@ pub struct Retrieved {
     pub terms: Vec<RecognisedTerm>,
 }
 
-/// A question, validated: trimmed, not empty, not too long.
+/// A question, validated as a search query is: trimmed, not empty, not too long.
 pub fn validated_question(question: &str) -> Result<&str, Error> {
-    let question = question.trim();
-    if question.is_empty() {
-        return Err(Error::EmptyQuery);
-    }
-    let len = question.chars().count();
-    if len > MAX_QUERY_CHARS {
-        return Err(Error::QueryTooLong {
-            len,
-            max: MAX_QUERY_CHARS,
-        });
-    }
-    Ok(question)
+    validated_query(question)
 }
 
 /// Finds the candidate articles and passages for a validated question; `Err`

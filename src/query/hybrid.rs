@@ -103,7 +103,8 @@ pub fn fuse(
     fused
 }
 
-fn empty(doc: DocAddress) -> Fused {
+/// An article in the fused list before any method has scored it.
+pub(super) fn empty(doc: DocAddress) -> Fused {
     Fused {
         doc,
         score: 0.0,

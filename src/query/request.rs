@@ -7,6 +7,22 @@ use crate::model::{FACETS, Facet};
 
 /// Longest query accepted, in characters. Longer text is a paste, not a query.
 pub const MAX_QUERY_CHARS: usize = 1000;
+
+/// A query or question, trimmed; empty or longer than [`MAX_QUERY_CHARS`] is an error.
+pub fn validated_query(text: &str) -> Result<&str, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::EmptyQuery);
+    }
+    let len = text.chars().count();
+    if len > MAX_QUERY_CHARS {
+        return Err(Error::QueryTooLong {
+            len,
+            max: MAX_QUERY_CHARS,
+        });
+    }
+    Ok(text)
+}
 /// Most hits per page.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page start; deep paging is for crawlers, not people.

@@ -18,7 +18,7 @@ use super::keyword::{
     parse_section_query, resolve_filters, with_filters,
 };
 use super::recognise::{RecognisedTerm, recognise_terms};
-use super::request::{MAX_QUERY_CHARS, Mode, SearchRequest};
+use super::request::{Mode, SearchRequest, validated_query};
 use super::semantic::semantic_matches;
 use super::term_boost::TermBoost;
 use super::{Error, KnowledgeBase, facet_counts};
@@ -158,18 +158,7 @@ pub fn ranked_ids(
 }
 
 fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
-    let text = request.query.trim();
-    if text.is_empty() {
-        return Err(Error::EmptyQuery);
-    }
-    let len = text.chars().count();
-    if len > MAX_QUERY_CHARS {
-        return Err(Error::QueryTooLong {
-            len,
-            max: MAX_QUERY_CHARS,
-        });
-    }
-    Ok(text)
+    validated_query(&request.query)
 }
 
 type Facets = BTreeMap<String, BTreeMap<String, u64>>;

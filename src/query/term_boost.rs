@@ -18,7 +18,7 @@ use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 
 use super::KnowledgeBase;
-use super::hybrid::Fused;
+use super::hybrid::{self, Fused};
 use super::keyword::articles_query;
 use super::recognise::RecognisedTerm;
 use super::search::MatchedTerm;
@@ -173,15 +173,7 @@ impl<'a> TermBoost<'a> {
             .filter(|d| allowed(*d))
             .collect();
         missing.sort();
-        fused.extend(missing.into_iter().map(|doc| Fused {
-            doc,
-            score: 0.0,
-            keyword_rank: None,
-            keyword_score: None,
-            semantic_rank: None,
-            similarity: None,
-            semantic_section: None,
-        }));
+        fused.extend(missing.into_iter().map(hybrid::empty));
         let mut bonuses = Vec::new();
         for f in fused.iter_mut() {
             let Some(&article) = kb.article_by_doc.get(&f.doc) else {
