@@ -705,6 +705,7 @@ fn ask_command(
             "confidence {:.2} · {} ms",
             answer.confidence, answer.took_ms
         );
+        print_terms(&answer.terms);
     } else {
         println!(
             "No answer: {}.",
@@ -719,8 +720,24 @@ fn ask_command(
                 println!("  - {} ({})", source.title, source.url);
             }
         }
+        print_terms(&answer.terms);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The ontology terms a question named (their articles ranked higher).
+fn print_terms(terms: &[query::RecognisedTerm]) {
+    if terms.is_empty() {
+        return;
+    }
+    let named: Vec<String> = terms
+        .iter()
+        .map(|t| match &t.curie {
+            Some(curie) => format!("{} ({curie})", t.label),
+            None => t.label.clone(),
+        })
+        .collect();
+    println!("terms: {}", named.join(", "));
 }
 
 fn eval_ask_command(

@@ -15,18 +15,22 @@ fn bundled_content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
-/// The bundled content, indexed once with the model for every test here.
-fn bundled_kb() -> Option<&'static KnowledgeBase> {
+/// The bundled content, indexed once with the model for every test here: its
+/// data directory and the knowledge base open on it.
+fn bundled() -> Option<&'static (tempfile::TempDir, KnowledgeBase)> {
     static KB: std::sync::OnceLock<(tempfile::TempDir, KnowledgeBase)> = std::sync::OnceLock::new();
     let encoder = encoder()?;
-    let (_, kb) = KB.get_or_init(|| {
+    Some(KB.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let data = DataDir::new(tmp.path());
         index_with(&data, &[bundled_content()], &encoder);
         let kb = open_with(&data, &encoder);
         (tmp, kb)
-    });
-    Some(kb)
+    }))
+}
+
+fn bundled_kb() -> Option<&'static KnowledgeBase> {
+    bundled().map(|(_, kb)| kb)
 }
 
 fn squash(text: &str) -> String {
@@ -295,4 +299,45 @@ async fn ask_over_http_answers_and_rejects_bad_questions_with_json() {
             ("the and of", false),
         ]
     );
+}
+
+#[test]
+fn the_cli_prints_cited_answers_and_honest_refusals() {
+    let Some((data, _)) = bundled() else { return };
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join(eoskb::embed::DEFAULT_MODEL_DIR);
+    let ask = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_eoskb"))
+            .arg("--data")
+            .arg(data.path())
+            .arg("--model")
+            .arg(&model)
+            .arg("ask")
+            .args(args)
+            .output()
+            .expect("run eoskb ask")
+    };
+    let question = "How can I obtain a DOI for data collected during my beamtime?";
+    let out = ask(&[question]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[1] ") && text.contains("/docs/doi-for-beamtime-data"),
+        "{text}"
+    );
+    assert!(text.contains("confidence"), "{text}");
+
+    let out = ask(&[question, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["answered"], true);
+    assert_eq!(json["answer"][0]["citation"]["id"], "doi-for-beamtime-data");
+
+    let out = ask(&["zxqv wbnm plok trsy"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("No answer: "), "{text}");
+
+    let out = ask(&["   "]);
+    assert!(!out.status.success());
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert!(error.to_lowercase().contains("empty"), "{error}");
 }
