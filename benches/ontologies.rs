@@ -150,7 +150,9 @@ fn main() {
     // The worker pool alone, without HTTP: what the server's handler awaits.
     let pooled = Arc::new(KnowledgeBase::open(&data, None).expect("open"));
     let (base, _stop) = runtime.block_on(async {
-        pooled.use_sparql_workers(program.clone());
+        pooled.use_sparql_workers(eoskb::query::sparql_pool::WorkerOptions::new(
+            program.clone(),
+        ));
         if let Some(pool) = pooled.sparql_workers() {
             pool.warmed_up().await;
         }

@@ -71,6 +71,73 @@ pub struct Config {
     /// How `ask` scores passages and when it answers (`[ask]`).
     pub ask: AskParams,
     pub log: LogConfig,
+    pub server: ServerConfig,
+}
+
+/// Limits of `eoskb serve` that keep slow, idle or greedy clients from holding
+/// its connections and threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Time limit of one request on every route but `/sparql` (which has its own).
+    pub request_timeout_secs: f64,
+    /// Time a client may take to send a request's headers, and to start the
+    /// next request on a kept-alive connection (an idle one is closed then).
+    pub header_read_timeout_secs: f64,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Searches, asks and term look-ups computed at once.
+    pub max_running: usize,
+    /// More that may wait for one of those; beyond it requests get 503 `busy`.
+    pub max_queued: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            request_timeout_secs: 30.0,
+            header_read_timeout_secs: 10.0,
+            max_connections: 1024,
+            max_running: 8,
+            max_queued: 256,
+        }
+    }
+}
+
+impl ServerConfig {
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=1024).contains(&self.max_running) {
+            return Err(format!(
+                "server.max_running: {} is not between 1 and 1024",
+                self.max_running
+            ));
+        }
+        if !(1..=65_536).contains(&self.max_connections) {
+            return Err(format!(
+                "server.max_connections: {} is not between 1 and 65536",
+                self.max_connections
+            ));
+        }
+        if self.max_queued > 100_000 {
+            return Err(format!(
+                "server.max_queued: {} is above the maximum of 100000",
+                self.max_queued
+            ));
+        }
+        Ok(())
+    }
+    pub fn request_timeout(&self) -> Duration {
+        seconds(self.request_timeout_secs)
+    }
+    pub fn header_read_timeout(&self) -> Duration {
+        seconds(self.header_read_timeout_secs)
+    }
+}
+
+/// A duration from configured seconds, kept within sane bounds (a typo of
+/// `0` or `1e12` must not disable a limit or overflow a timer).
+fn seconds(value: f64) -> Duration {
+    Duration::from_secs_f64(if value.is_finite() { value } else { 60.0 }.clamp(0.001, 86_400.0))
 }
 
 /// How passages are scored and when an answer is given. The defaults are
@@ -267,6 +334,12 @@ pub struct SparqlConfig {
     pub max_rows: usize,
     /// Whether the default graph is the union of all graphs (else it is empty).
     pub union_default_graph: bool,
+    /// Most bytes one serialised result may take (422 above it): rows alone do
+    /// not bound it, a row can hold a whole literal.
+    pub max_result_bytes: usize,
+    /// Address space each worker process may use (`RLIMIT_AS`), so that a
+    /// runaway query kills only its worker; 0 sets no limit.
+    pub worker_memory_bytes: u64,
 }
 
 impl Default for SparqlConfig {
@@ -275,6 +348,8 @@ impl Default for SparqlConfig {
             timeout_secs: 10.0,
             max_rows: 100_000,
             union_default_graph: true,
+            max_result_bytes: 32 << 20,
+            worker_memory_bytes: 4 << 30,
         }
     }
 }
@@ -296,6 +371,7 @@ impl Default for Config {
             check: CheckConfig::default(),
             ask: AskParams::default(),
             log: LogConfig::default(),
+            server: ServerConfig::default(),
         }
     }
 }
@@ -338,6 +414,7 @@ impl Config {
             .parse::<crate::query::Fusion>()
             .map_err(|e| format!("search.fusion: {e}"))?;
         config.log.validate()?;
+        config.server.validate()?;
         for (prefix, ns) in &config.prefixes {
             if oxigraph::model::NamedNode::new(ns).is_err() {
                 return Err(format!("prefix `{prefix}`: `{ns}` is not an absolute IRI"));

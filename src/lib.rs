@@ -16,3 +16,4 @@ pub mod model;
 pub mod query;
 pub mod querylog;
 pub mod server;
+pub mod terminal;

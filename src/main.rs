@@ -13,6 +13,20 @@ use eoskb::embed::{DEFAULT_MODEL_DIR, SentenceEncoder};
 use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
 use eoskb::model::FACETS;
 use eoskb::query::{self, Fusion, KnowledgeBase, Mode, SearchRequest, SearchResponse};
+use eoskb::terminal::escape_controls;
+
+// What the CLI prints passes through `escape_controls`: titles, snippets,
+// questions and findings come from files and queries anyone can write, and a
+// control character in them must not drive the curator's terminal. These
+// shadow the standard macros for this file; `print_hits`, which styles its own
+// output, escapes each field and prints with `std::println!`.
+macro_rules! println {
+    () => { std::println!() };
+    ($($arg:tt)*) => { std::println!("{}", escape_controls(&std::format!($($arg)*))) };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => { std::eprintln!("{}", escape_controls(&std::format!($($arg)*))) };
+}
 
 /// Knowledge base and search engine for open-science guidance and ontologies.
 #[derive(Parser)]
@@ -47,6 +61,9 @@ enum Command {
     /// Internal: evaluate SPARQL requests for `serve` on standard input/output.
     #[command(hide = true)]
     SparqlWorker {
+        /// Address space the worker may use, in bytes (0: no limit).
+        #[arg(long, default_value_t = 0)]
+        memory_limit: u64,
         /// The generation folder whose store to load.
         generation: PathBuf,
     },
@@ -325,8 +342,11 @@ fn init_logging(verbose: u8) {
 fn run(cli: Cli) -> Result<ExitCode> {
     // The worker needs neither configuration nor model: it only loads a store.
     let command = match cli.command {
-        Command::SparqlWorker { generation } => {
-            query::sparql_pool::run_worker(&generation)?;
+        Command::SparqlWorker {
+            generation,
+            memory_limit,
+        } => {
+            query::sparql_pool::run_worker(&generation, memory_limit)?;
             return Ok(ExitCode::SUCCESS);
         }
         other => other,
@@ -517,7 +537,7 @@ fn check_command(data: &DataDir, args: CheckArgs, config: Config) -> Result<Exit
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         for finding in &report.findings {
-            writeln!(out, "{finding}")?;
+            writeln!(out, "{}", escape_controls(&finding.to_string()))?;
         }
     }
     eprintln!(
@@ -832,7 +852,7 @@ fn search_command(
 }
 
 fn print_hits(response: &SearchResponse, offset: usize) {
-    let bold = |s: &str| format!("\x1b[1m{s}\x1b[0m");
+    let bold = |s: &str| format!("\x1b[1m{}\x1b[0m", escape_controls(s));
     let color = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let mark = |s: &str| {
         let (on, off) = if color {
@@ -840,9 +860,17 @@ fn print_hits(response: &SearchResponse, offset: usize) {
         } else {
             ("[", "]")
         };
-        unescape(&s.replace("<mark>", on).replace("</mark>", off))
+        // Marks become private-use characters first, so that neither the text's
+        // own `&lt;mark&gt;` nor its control characters can pass for them.
+        let marked = unescape(
+            &s.replace("<mark>", "\u{e000}")
+                .replace("</mark>", "\u{e001}"),
+        );
+        escape_controls(&marked)
+            .replace('\u{e000}', on)
+            .replace('\u{e001}', off)
     };
-    println!(
+    std::println!(
         "{} of {} articles ({}, {} ms)",
         response.hits.len(),
         response.total,
@@ -850,44 +878,51 @@ fn print_hits(response: &SearchResponse, offset: usize) {
         response.took_ms
     );
     for term in response.terms.iter().filter(|t| t.articles > 0) {
-        println!(
+        std::println!(
             "also searching for {} ({}, matched by \"{}\")",
-            term.label,
-            term.curie.as_deref().unwrap_or(&term.iri),
-            term.matched
+            escape_controls(&term.label),
+            escape_controls(term.curie.as_deref().unwrap_or(&term.iri)),
+            escape_controls(&term.matched)
         );
     }
-    println!();
+    std::println!();
     for (i, hit) in response.hits.iter().enumerate() {
         let title = if color {
             bold(&hit.title)
         } else {
-            hit.title.clone()
+            escape_controls(&hit.title).into_owned()
         };
-        println!(
+        std::println!(
             "{:>3}. {title}  [{}]",
             offset + i + 1,
-            hit.kind.as_deref().unwrap_or("-")
+            escape_controls(hit.kind.as_deref().unwrap_or("-"))
         );
         let anchor = if hit.section.anchor.is_empty() {
             String::new()
         } else {
-            format!("#{}", hit.section.anchor)
+            format!("#{}", escape_controls(&hit.section.anchor))
         };
-        println!(
+        std::println!(
             "     {}/{}{anchor}  ·  id {}  ·  score {:.2}",
-            hit.source, hit.path, hit.id, hit.score
+            escape_controls(&hit.source),
+            escape_controls(&hit.path),
+            escape_controls(&hit.id),
+            hit.score
         );
-        println!("     {}", mark(&hit.snippet).replace('\n', " "));
+        std::println!("     {}", mark(&hit.snippet).replace('\n', " "));
         if let Some(term) = &hit.matched_term {
-            println!("     about {} <{}>", term.label, term.iri);
+            std::println!(
+                "     about {} <{}>",
+                escape_controls(&term.label),
+                escape_controls(&term.iri)
+            );
         }
         if let Some(e) = &hit.explain {
             let show = |r: Option<usize>, s: Option<f32>| match (r, s) {
                 (Some(r), Some(s)) => format!("#{r} ({s:.3})"),
                 _ => "-".to_string(),
             };
-            println!(
+            std::println!(
                 "     keyword {}  semantic {}  fused {}  term bonus {}",
                 show(e.keyword_rank, e.keyword_score),
                 show(e.semantic_rank, e.semantic_similarity),
@@ -895,7 +930,7 @@ fn print_hits(response: &SearchResponse, offset: usize) {
                 e.term_bonus.map_or("-".into(), |b| format!("{b:.4}"))
             );
         }
-        println!();
+        std::println!();
     }
 }
 

@@ -8,6 +8,10 @@
 //!   gen-000006/      the previous one, kept for readers that have not reloaded yet
 //!   logs/            the server's query log (outside generations: GC never touches it)
 //! ```
+//! Every process reading a generation (a server, its SPARQL workers, a CLI
+//! command) holds a shared lock on its `readers.lock` for as long as it does;
+//! garbage collection removes only generations nobody holds, so a server that
+//! is still answering from an old generation never loses its files.
 //! An index run builds a new generation beside the live one (hard-linking the
 //! unchanged, immutable index files), and publishes it by renaming `CURRENT`.
 //! A run that fails or is killed never touches `CURRENT`, so readers keep serving
@@ -22,6 +26,9 @@ use super::Error;
 const CURRENT: &str = "CURRENT";
 const PREFIX: &str = "gen-";
 const LOGS: &str = "logs";
+/// A generation's lease file. Ends in `.lock` so that `link_tree` never shares
+/// it between generations (a lock on one would hold the other).
+const LEASE: &str = "readers.lock";
 
 /// A data directory on disk.
 #[derive(Debug, Clone)]
@@ -33,6 +40,46 @@ pub struct DataDir {
 #[derive(Debug)]
 pub struct WriteLock {
     _file: File,
+}
+
+/// A reader's claim on a generation, released on drop (or when the process
+/// ends, however it ends): garbage collection leaves the generation alone
+/// while any process holds one.
+#[derive(Debug)]
+pub struct Lease {
+    _file: Option<File>,
+}
+
+impl Lease {
+    /// Claims `generation` for reading. A data directory this process cannot
+    /// write to (a read-only mount) cannot be collected either: the claim is
+    /// then empty and reading goes on. A generation being removed is an error.
+    pub fn take(generation: &Path) -> Result<Lease, Error> {
+        let path = generation.join(LEASE);
+        let file = match File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoIndex(generation.to_path_buf()));
+            }
+            Err(e) => {
+                tracing::debug!("no lease on {}: {e}", generation.display());
+                return Ok(Lease { _file: None });
+            }
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Lease { _file: Some(file) }),
+            Err(fs::TryLockError::WouldBlock) => Err(Error::Corrupt(format!(
+                "{} is being removed",
+                generation.display()
+            ))),
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
 }
 
 impl DataDir {
@@ -115,17 +162,23 @@ impl DataDir {
         self.collect_garbage(&[Some(generation.to_path_buf()), previous])
     }
 
-    /// Removes generations other than `keep` (unfinished runs, old generations).
+    /// Removes generations other than `keep` (unfinished runs, old generations)
+    /// that no reader holds a [`Lease`] on.
     pub fn collect_garbage(&self, keep: &[Option<PathBuf>]) -> Result<(), Error> {
         let entries = fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
             let is_gen = name.to_str().is_some_and(is_generation_name);
-            if is_gen
-                && !keep.iter().flatten().any(|k| *k == path)
-                && let Err(e) = fs::remove_dir_all(&path)
-            {
+            if !is_gen || keep.iter().flatten().any(|k| *k == path) {
+                continue;
+            }
+            // Held while the folder is removed, so no reader claims it meanwhile.
+            let Some(_unused) = claim_unused(&path) else {
+                tracing::debug!("{} is still read; kept", path.display());
+                continue;
+            };
+            if let Err(e) = fs::remove_dir_all(&path) {
                 tracing::warn!("could not remove old generation {}: {e}", path.display());
             }
         }
@@ -138,6 +191,15 @@ impl DataDir {
             .flatten()
             .filter_map(|e| e.file_name().to_str()?.strip_prefix(PREFIX)?.parse().ok())
             .collect())
+    }
+}
+
+/// An exclusive lock on a generation's lease file, if no reader holds one
+/// (`Some(None)`: the generation has no lease file, so no reader).
+fn claim_unused(generation: &Path) -> Option<Option<File>> {
+    match File::options().write(true).open(generation.join(LEASE)) {
+        Ok(file) => file.try_lock().ok().map(|()| Some(file)),
+        Err(_) => Some(None),
     }
 }
 

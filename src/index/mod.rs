@@ -14,7 +14,7 @@ pub mod vectors;
 
 use std::path::{Path, PathBuf};
 
-pub use datadir::DataDir;
+pub use datadir::{DataDir, Lease};
 pub use graph::GraphStore;
 pub use indexer::{IndexOptions, IndexReport, build, run};
 pub use manifest::Manifest;

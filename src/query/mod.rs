@@ -11,6 +11,7 @@ pub mod request;
 pub mod search;
 pub mod semantic;
 pub mod sparql;
+pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
 pub mod term_boost;
@@ -83,6 +84,19 @@ pub enum Error {
     QueryTooLarge { len: usize, max: usize },
     #[error("SPARQL syntax error: {0}")]
     SparqlSyntax(String),
+    /// Nesting or operator chains beyond what the parser and evaluator may recurse.
+    #[error("the query is too complex: {0}; simplify it")]
+    QueryTooComplex(String),
+    /// `SERVICE` (federation) or an extension function the endpoint does not offer.
+    #[error("{0}")]
+    Unsupported(String),
+    #[error(
+        "the result is larger than {0} bytes, the endpoint's limit; add LIMIT (and OFFSET to page) or select fewer variables"
+    )]
+    ResultTooLarge(usize),
+    /// A worker process ran out of the memory or stack a query may use.
+    #[error("the query needed more memory than a query may use ({0}); narrow it or add LIMIT")]
+    ResourceLimit(String),
     #[error("{0}")]
     ReadOnly(String),
     #[error("not acceptable: {0}")]
@@ -153,6 +167,9 @@ pub struct KnowledgeBase {
     pub(crate) sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
     /// Articles per term (with descendants), read from the graph on first use.
     pub(crate) term_usage: std::sync::OnceLock<term_usage::TermUsage>,
+    /// Keeps garbage collection away from the generation while it is read;
+    /// last, so that it is released after everything reading the files.
+    _lease: crate::index::Lease,
 }
 
 /// An open term index.
@@ -179,6 +196,7 @@ impl KnowledgeBase {
         generation: &Path,
         encoder: Option<Arc<SentenceEncoder>>,
     ) -> Result<KnowledgeBase, Error> {
+        let lease = crate::index::Lease::take(generation)?;
         let manifest = Manifest::load(generation)?;
         let text = TextIndex::open(&generation.join("text"))?;
         let reader = |index: &tantivy::Index| {
@@ -231,19 +249,19 @@ impl KnowledgeBase {
             prefixes,
             sparql_workers: std::sync::OnceLock::new(),
             term_usage: std::sync::OnceLock::new(),
+            _lease: lease,
         };
         kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
         Ok(kb)
     }
 
-    /// Uses another fusion for hybrid search (evaluation, tuning).
     /// Evaluates SPARQL queries in worker processes started from `program` (the
     /// eoskb executable), so that a query over its time limit can be stopped.
     /// Set once; later calls keep the first program.
-    pub fn use_sparql_workers(&self, program: PathBuf) {
+    pub fn use_sparql_workers(&self, options: sparql_pool::WorkerOptions) {
         self.sparql_workers
-            .get_or_init(|| sparql_pool::WorkerPool::new(program, self.generation.clone()));
+            .get_or_init(|| sparql_pool::WorkerPool::new(options, self.generation.clone()));
     }
 
     /// The SPARQL worker pool, if queries run in workers.
@@ -251,6 +269,7 @@ impl KnowledgeBase {
         self.sparql_workers.get()
     }
 
+    /// Uses another fusion for hybrid search (evaluation, tuning).
     pub fn set_fusion(&mut self, fusion: Fusion) {
         self.fusion = fusion;
     }

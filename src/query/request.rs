@@ -27,6 +27,9 @@ pub fn validated_query(text: &str) -> Result<&str, Error> {
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page start; deep paging is for crawlers, not people.
 pub const MAX_OFFSET: usize = 10_000;
+/// Most filter values (`kind=`, `term=`, ...) one search may combine: each is
+/// a clause to build and, for terms, a hierarchy to expand.
+pub const MAX_FILTER_VALUES: usize = 32;
 const DEFAULT_LIMIT: usize = 10;
 
 /// How results are found.
@@ -139,7 +142,36 @@ impl SearchRequest {
             }
         }
         request.filters = filters.into_iter().map(|(i, v)| (FACETS[i], v)).collect();
+        request.check_bounds()?;
         Ok(request)
+    }
+
+    /// Refuses a page deeper than [`MAX_OFFSET`] or longer than [`MAX_LIMIT`]
+    /// and more than [`MAX_FILTER_VALUES`] filter values, however the request
+    /// was built: tantivy allocates for `offset + limit` up front.
+    pub fn check_bounds(&self) -> Result<(), Error> {
+        if self.limit > MAX_LIMIT {
+            return Err(Error::InvalidParameter {
+                name: "limit".into(),
+                reason: format!("must be at most {MAX_LIMIT}"),
+            });
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(Error::InvalidParameter {
+                name: "offset".into(),
+                reason: format!("must be at most {MAX_OFFSET}"),
+            });
+        }
+        let values: usize = self.filters.iter().map(|(_, v)| v.len()).sum();
+        if values > MAX_FILTER_VALUES {
+            return Err(Error::InvalidParameter {
+                name: "filters".into(),
+                reason: format!(
+                    "{values} filter values; at most {MAX_FILTER_VALUES} may be combined"
+                ),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -185,6 +217,11 @@ mod tests {
         assert!(SearchRequest::from_params([("limit", "-1")]).is_err());
         assert!(SearchRequest::from_params([("offset", "x")]).is_err());
         assert!(SearchRequest::from_params([("offset", "100000")]).is_err());
+        assert!(SearchRequest::from_params([("offset", "18446744073709551615")]).is_err());
+        let many: Vec<(&str, &str)> =
+            std::iter::repeat_n(("term", "PaNET:PaNET01012"), 33).collect();
+        let err = SearchRequest::from_params(many).unwrap_err().to_string();
+        assert!(err.contains("at most 32"), "{err}");
     }
 
     #[test]

@@ -158,6 +158,7 @@ pub fn ranked_ids(
 }
 
 fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
+    request.check_bounds()?;
     validated_query(&request.query)
 }
 

@@ -21,6 +21,11 @@ use crate::index::graph::GraphStore;
 /// Longest query text accepted (the protocol layer answers 413 above it).
 pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
 
+/// Stack of a thread that parses and evaluates a query: both recurse per
+/// nesting level. The text is bounded before parsing (`sparql_guard`); this is
+/// the margin behind that bound. Only the pages used are ever committed.
+pub const EVALUATION_STACK: usize = 256 << 20;
+
 /// Most evaluations running at once, timed-out ones still winding down included:
 /// without a bound, a client repeating an expensive query could pile up threads.
 pub const MAX_RUNNING: usize = 16;
@@ -272,13 +277,12 @@ pub fn negotiate(
     )))
 }
 
-/// Rejects update operations: the endpoint is read-only.
-pub fn reject_update(text: &str) -> Error {
-    Error::ReadOnly(if SparqlEvaluator::new().parse_update(text).is_ok() {
-        "SPARQL updates are not accepted: this endpoint is read-only (change the sources and run `eoskb index`)".into()
-    } else {
-        "this endpoint is read-only".into()
-    })
+/// Refuses an update operation: the endpoint is read-only. The text is never
+/// parsed (parsing it only to refuse it is work, and recursion, a client controls).
+pub fn reject_update() -> Error {
+    Error::ReadOnly(
+        "SPARQL updates are not accepted: this endpoint is read-only (change the sources and run `eoskb index`)".into(),
+    )
 }
 
 fn iri(name: &str, value: &str) -> Result<NamedNode, Error> {
@@ -306,7 +310,7 @@ pub async fn execute_async(
     settings: SparqlConfig,
     request: SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
-    check_size(&request)?;
+    check_request(&request)?;
     match kb.sparql_workers() {
         Some(pool) => pool.execute(&settings, &request).await,
         None => tokio::task::spawn_blocking(move || execute(&kb, &settings, &request))
@@ -315,7 +319,8 @@ pub async fn execute_async(
     }
 }
 
-fn check_size(request: &SparqlRequest) -> Result<(), Error> {
+/// The checks made before a query is parsed: size, emptiness, nesting.
+fn check_request(request: &SparqlRequest) -> Result<(), Error> {
     if request.query.len() > MAX_QUERY_BYTES {
         return Err(Error::QueryTooLarge {
             len: request.query.len(),
@@ -325,7 +330,7 @@ fn check_size(request: &SparqlRequest) -> Result<(), Error> {
     if request.query.trim().is_empty() {
         return Err(Error::EmptyQuery);
     }
-    Ok(())
+    super::sparql_guard::check(&request.query)
 }
 
 /// Evaluates a query on `graph` in this process. The answer comes at the deadline
@@ -336,7 +341,7 @@ pub fn execute_on(
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
-    check_size(request)?;
+    check_request(request)?;
     let token = CancellationToken::new();
     let timeout = settings.timeout();
     let started = Instant::now();
@@ -360,6 +365,7 @@ pub fn execute_on(
     };
     std::thread::Builder::new()
         .name("sparql".into())
+        .stack_size(EVALUATION_STACK)
         .spawn(worker)
         .map_err(|e| Error::SparqlEvaluation(format!("cannot start the query thread: {e}")))?;
     match receive.recv_timeout(timeout) {
@@ -381,7 +387,7 @@ pub fn execute_blocking(
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, Error> {
-    check_size(request)?;
+    check_request(request)?;
     let started = Instant::now();
     prepare(graph.store(), settings, request, CancellationToken::new())
         .and_then(|bound| evaluate(bound, settings, request, started, settings.timeout()))
@@ -401,7 +407,7 @@ fn prepare(
         Ok(p) => p,
         Err(e) => {
             if SparqlEvaluator::new().parse_update(&request.query).is_ok() {
-                return Err(reject_update(&request.query));
+                return Err(reject_update());
             }
             return Err(Error::SparqlSyntax(e.to_string()));
         }
@@ -429,7 +435,53 @@ fn prepare(
 }
 
 fn evaluation_error(e: QueryEvaluationError) -> Error {
-    Error::SparqlEvaluation(e.to_string())
+    use QueryEvaluationError as E;
+    match e {
+        E::Service(_) | E::UnboundService | E::InvalidServiceName(_) | E::UnsupportedService(_) => {
+            Error::Unsupported(format!(
+                "{e}: federated queries (SERVICE) are not offered by this endpoint"
+            ))
+        }
+        E::UnsupportedCustomFunction(_) | E::UnsupportedCustomFunctionArity { .. } => {
+            Error::Unsupported(e.to_string())
+        }
+        e => Error::SparqlEvaluation(e.to_string()),
+    }
+}
+
+/// The serialised result, refusing to grow past the configured size: a few
+/// rows can hold whole ontologies in their literals.
+struct CappedBuffer {
+    bytes: Vec<u8>,
+    max: usize,
+}
+
+/// The error [`CappedBuffer`] fails a write with.
+#[derive(Debug, thiserror::Error)]
+#[error("result over {0} bytes")]
+struct OverCap(usize);
+
+impl std::io::Write for CappedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.max {
+            return Err(std::io::Error::other(OverCap(self.max)));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn serialisation_error(e: std::io::Error) -> Error {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<OverCap>())
+    {
+        Some(OverCap(max)) => Error::ResultTooLarge(*max),
+        None => Error::SparqlEvaluation(format!("serialising results: {e}")),
+    }
 }
 
 fn evaluate(
@@ -448,7 +500,11 @@ fn evaluate(
         }
         Ok(())
     };
-    let io = |e: std::io::Error| Error::SparqlEvaluation(format!("serialising results: {e}"));
+    let io = serialisation_error;
+    let buffer = || CappedBuffer {
+        bytes: Vec::new(),
+        max: settings.max_result_bytes,
+    };
     match bound.execute().map_err(evaluation_error)? {
         QueryResults::Boolean(value) => {
             let format = negotiate(
@@ -460,8 +516,9 @@ fn evaluate(
                 return Err(wrong_kind());
             };
             let body = QueryResultsSerializer::from_format(f)
-                .serialize_boolean_to_writer(Vec::new(), value)
-                .map_err(io)?;
+                .serialize_boolean_to_writer(buffer(), value)
+                .map_err(io)?
+                .bytes;
             Ok(SparqlResponse {
                 content_type: format.content_type(),
                 body,
@@ -479,7 +536,7 @@ fn evaluate(
             };
             let variables = solutions.variables().to_vec();
             let mut writer = QueryResultsSerializer::from_format(f)
-                .serialize_solutions_to_writer(Vec::new(), variables)
+                .serialize_solutions_to_writer(buffer(), variables)
                 .map_err(io)?;
             let mut rows = 0;
             for solution in solutions {
@@ -490,7 +547,7 @@ fn evaluate(
             }
             Ok(SparqlResponse {
                 content_type: format.content_type(),
-                body: writer.finish().map_err(io)?,
+                body: writer.finish().map_err(io)?.bytes,
                 rows,
             })
         }
@@ -516,7 +573,7 @@ fn evaluate(
                         .map_err(|e| Error::SparqlEvaluation(e.to_string()))?;
                 }
             }
-            let mut writer = serializer.for_writer(Vec::new());
+            let mut writer = serializer.for_writer(buffer());
             let mut rows = 0;
             for triple in triples {
                 let triple = triple.map_err(evaluation_error)?;
@@ -526,7 +583,7 @@ fn evaluate(
             }
             Ok(SparqlResponse {
                 content_type: format.content_type(),
-                body: writer.finish().map_err(io)?,
+                body: writer.finish().map_err(io)?.bytes,
                 rows,
             })
         }

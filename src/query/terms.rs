@@ -13,6 +13,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
 
+use super::request::MAX_OFFSET;
 use super::{Error, KnowledgeBase};
 use crate::index::terms::{NAME_LEN, TermFields, local_name, name_analyzer, normalise_name};
 use crate::model::OntologyTerm;
@@ -63,7 +64,15 @@ impl TermSearch {
                     s.kind = Some(v.to_string());
                 }
                 "limit" => s.limit = number(k, v)?.min(MAX_LIMIT),
-                "offset" => s.offset = number(k, v)?,
+                "offset" => {
+                    s.offset = number(k, v)?;
+                    if s.offset > MAX_OFFSET {
+                        return Err(Error::InvalidParameter {
+                            name: k.into(),
+                            reason: format!("must be at most {MAX_OFFSET}"),
+                        });
+                    }
+                }
                 _ => {}
             }
         }
@@ -226,7 +235,11 @@ pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSear
     if let Some(k) = &request.kind {
         filters.push((Occur::Must, term_query(f.kind, k)));
     }
-    let wanted = request.offset + request.limit;
+    // Callers other than `from_params` may not have capped them: tantivy
+    // allocates for `wanted` up front.
+    let offset = request.offset.min(MAX_OFFSET);
+    let limit = request.limit.min(MAX_LIMIT);
+    let wanted = offset + limit;
     let mut seen: HashSet<DocAddress> = HashSet::new();
     let mut ranked: Vec<DocAddress> = Vec::new();
     let mut all: HashSet<DocAddress> = HashSet::new();
@@ -262,7 +275,7 @@ pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSear
     }
     let total = all.len();
     let mut hits = Vec::new();
-    for address in ranked.into_iter().skip(request.offset).take(request.limit) {
+    for address in ranked.into_iter().skip(offset).take(limit) {
         let document: TantivyDocument = searcher.doc(address)?;
         let term = stored_term(&document, &f)?;
         let matched = best_match(&term, &request.q);

@@ -113,12 +113,8 @@ pub async fn gaps(
         Err(e) => return invalid("since", &e.to_string()),
     };
     let Ok(running) = state.gaps_running.clone().try_lock_owned() else {
-        return ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "a gaps report is being built; try again when it is done",
-        )
-        .into_response();
+        return ApiError::busy("a gaps report is being built; try again when it is done")
+            .into_response();
     };
     let options = GapsOptions::new(since, limit, &state.log_config);
     let dir = state.data.logs();

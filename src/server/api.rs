@@ -15,32 +15,28 @@ use crate::querylog::QueryEvent;
 
 /// The generation being served, or 503 while there is none.
 pub(super) fn live_kb(state: &AppState) -> Result<Arc<KnowledgeBase>, ApiError> {
-    state.snapshot().ok_or_else(|| {
-        ApiError::unavailable(format!(
-            "no index in {} yet: run `eoskb index`",
-            state.data.root().display()
-        ))
-    })
+    state
+        .snapshot()
+        .ok_or_else(|| ApiError::unavailable("no index yet: run `eoskb index`"))
 }
 
-/// Runs query work off the async threads: a slow query must not stall the others.
+/// Runs query work off the async threads (a slow query must not stall the
+/// others), once admitted: a bounded number run at once, and a request whose
+/// client leaves while it waits is never computed.
 pub(super) async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeBase) -> Result<T, query::Error> + Send + 'static,
 {
     let kb = live_kb(state)?;
-    tokio::task::spawn_blocking(move || work(&kb))
-        .await
-        .map_err(|e| {
-            tracing::error!("query task failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "query failed",
-            )
-        })?
-        .map_err(ApiError::from)
+    let permit = state.admission.enter().await?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work(&kb)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("query task failed: {e}")))?
+    .map_err(ApiError::from)
 }
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
@@ -124,6 +120,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
                 "semantic": semantic.as_ref().map_or("unavailable", |_| "ok"),
                 "reason": semantic.err(),
                 "query_log": state.query_log.stats(),
+                "waiting": state.admission.waiting(),
             }))
             .into_response()
         }

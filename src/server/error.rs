@@ -14,6 +14,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds after which a client may try again (`Retry-After`), for 503s.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -22,7 +24,27 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// 503 `busy`: too much work already waiting; try again in a second.
+    pub fn busy(message: impl Into<String>) -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+        }
+    }
+
+    /// 500 for a failure of the engine, not the request: logged in full, while
+    /// the client gets no detail (paths, file names) about the host.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!("request failed: {detail}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the request could not be handled; the server log has the details",
+        )
     }
 
     pub fn unavailable(message: impl Into<String>) -> Self {
@@ -49,19 +71,21 @@ impl From<query::Error> for ApiError {
             E::UnknownTerm { .. } => (StatusCode::BAD_REQUEST, "unknown_term"),
             E::QueryTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "query_too_large"),
             E::SparqlSyntax(_) => (StatusCode::BAD_REQUEST, "sparql_syntax"),
+            E::QueryTooComplex(_) => (StatusCode::BAD_REQUEST, "query_too_complex"),
+            E::Unsupported(_) => (StatusCode::BAD_REQUEST, "unsupported"),
+            E::ResultTooLarge(_) => (StatusCode::UNPROCESSABLE_ENTITY, "result_too_large"),
+            E::ResourceLimit(_) => (StatusCode::UNPROCESSABLE_ENTITY, "resource_limit"),
             E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),
             E::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
             E::SparqlTimeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
-            E::SparqlBusy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            E::SparqlBusy(_) => return ApiError::busy(e.to_string()),
             E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
             E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
             E::SparqlWorker(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_worker"),
             E::Index(crate::index::Error::NoIndex(_)) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "no_index")
+                return ApiError::unavailable("no index yet: run `eoskb index`");
             }
-            E::Index(_) | E::Tantivy(_) | E::Embed(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-            }
+            E::Index(_) | E::Tantivy(_) | E::Embed(_) => return ApiError::internal(e),
         };
         if status.is_server_error() {
             tracing::error!("request failed: {e}");
@@ -91,6 +115,12 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.code, "message": self.message });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -7,6 +7,8 @@ mod admin;
 mod api;
 mod error;
 mod feedback;
+mod limits;
+mod listen;
 mod sparql;
 mod terms;
 mod ui;
@@ -27,14 +29,18 @@ use tower_http::trace::TraceLayer;
 pub use admin::{AdminToken, TOKEN_VARIABLE};
 pub use error::ApiError;
 
-use crate::config::{AskParams, LogConfig, SparqlConfig};
+use crate::config::{AskParams, LogConfig, ServerConfig, SparqlConfig};
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
+use crate::query::sparql_pool::WorkerOptions;
 use crate::query::{Fusion, KnowledgeBase};
 use crate::querylog::QueryLog;
+use limits::Admission;
 
 /// How often the server looks for a newly published generation.
 const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
+/// Time limit of the admin reports.
+const ADMIN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Shared by all handlers: the data directory and the snapshot being served.
 #[derive(Clone)]
@@ -49,9 +55,13 @@ pub struct AppState {
     fusion: Fusion,
     /// How `ask` scores passages and when it answers.
     ask: AskParams,
-    /// The eoskb executable that SPARQL worker processes run; `None` evaluates
-    /// queries in this process.
-    sparql_program: Option<PathBuf>,
+    /// How SPARQL worker processes are started; `None` evaluates queries in
+    /// this process.
+    sparql_workers: Option<WorkerOptions>,
+    /// Time and connection limits.
+    limits: ServerConfig,
+    /// Admission to the work done on the blocking pool.
+    admission: Admission,
     /// Where searches, asks and feedback are recorded: `query_log.record(event)`
     /// never waits. Disabled unless [`AppState::with_query_log`] set one.
     query_log: QueryLog,
@@ -75,7 +85,12 @@ impl AppState {
             sparql: SparqlConfig::default(),
             fusion: Fusion::default(),
             ask: AskParams::default(),
-            sparql_program: None,
+            sparql_workers: None,
+            limits: ServerConfig::default(),
+            admission: Admission::new(
+                ServerConfig::default().max_running,
+                ServerConfig::default().max_queued,
+            ),
             query_log: QueryLog::disabled(),
             log_config: LogConfig::default(),
             admin_token: None,
@@ -108,13 +123,26 @@ impl AppState {
         self
     }
 
+    /// Uses `limits` for request time, connections and admission.
+    pub fn with_limits(mut self, limits: ServerConfig) -> Self {
+        self.admission = Admission::new(limits.max_running, limits.max_queued);
+        self.limits = limits;
+        self
+    }
+
     /// Runs SPARQL queries in worker processes started from `program` (the eoskb
-    /// executable), so that a query over its time limit is really stopped.
+    /// executable), so that a query over its time limit is really stopped. The
+    /// workers' memory limit comes from the SPARQL settings: call
+    /// [`AppState::with_sparql`] first.
     pub fn with_sparql_workers(mut self, program: PathBuf) -> Self {
+        let options = WorkerOptions {
+            program,
+            memory_limit: self.sparql.worker_memory_bytes,
+        };
         if let Some(kb) = self.snapshot() {
-            kb.use_sparql_workers(program.clone());
+            kb.use_sparql_workers(options.clone());
         }
-        self.sparql_program = Some(program);
+        self.sparql_workers = Some(options);
         self
     }
 
@@ -167,8 +195,8 @@ impl AppState {
     fn open(&self, current: &Path) {
         match KnowledgeBase::open_generation(current, self.encoder.clone()) {
             Ok(kb) => {
-                if let Some(program) = &self.sparql_program {
-                    kb.use_sparql_workers(program.clone());
+                if let Some(options) = &self.sparql_workers {
+                    kb.use_sparql_workers(options.clone());
                 }
                 tracing::info!("serving {}", current.display());
                 let mut guard = match self.live.write() {
@@ -187,7 +215,7 @@ impl AppState {
 
 /// The routes, for serving and for tests.
 pub fn router(state: AppState) -> Router {
-    let mut api = Router::new()
+    let api = Router::new()
         .route("/search", get(api::search))
         .route("/ask", get(api::ask))
         .route("/feedback", post(feedback::record))
@@ -197,22 +225,47 @@ pub fn router(state: AppState) -> Router {
         .route("/terms/lookup", get(terms::lookup))
         .route("/ontologies", get(terms::ontologies))
         .fallback(api::not_found);
-    if state.admin_token.is_some() {
-        api = api.route("/admin/gaps", get(admin::gaps));
-    }
-    Router::new()
+    let request_timeout = state.limits.request_timeout();
+    let timed = Router::new()
         .route("/", get(ui::index))
         .route("/docs/{*id}", get(ui::doc))
         .route("/assets/style.css", get(ui::style))
+        .route("/assets/app.js", get(ui::script))
         .route("/healthz", get(api::healthz))
-        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
         .nest("/api", api)
+        .layer(axum::middleware::from_fn_with_state(
+            request_timeout,
+            limits::time_limit,
+        ));
+    // SPARQL stops its own evaluations at its limit; this only bounds the rest
+    // (a slow upload, a worker that is slow to start).
+    let sparql = Router::new()
+        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
+        .layer(axum::middleware::from_fn_with_state(
+            state.sparql.timeout() + request_timeout,
+            limits::time_limit,
+        ));
+    let mut routes = timed.merge(sparql);
+    if state.admin_token.is_some() {
+        // A report embeds up to 5,000 questions: minutes, not the seconds a
+        // search may take. One runs at a time.
+        routes = routes.merge(
+            Router::new()
+                .route("/api/admin/gaps", get(admin::gaps))
+                .layer(axum::middleware::from_fn_with_state(
+                    ADMIN_TIMEOUT,
+                    limits::time_limit,
+                )),
+        );
+    }
+    routes
         // Above the SPARQL query limit, so that an over-long query gets the
         // endpoint's own JSON 413 rather than a bare one.
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(axum::middleware::map_response(
             error::json_payload_too_large,
         ))
+        .layer(axum::middleware::from_fn(limits::security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -245,9 +298,13 @@ pub async fn serve(
             let _ = tokio::task::spawn_blocking(move || state.reload_if_changed()).await;
         }
     });
-    let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = listen::ConnectionLimits {
+        header_read_timeout: state.limits.header_read_timeout(),
+        write_timeout: state.limits.request_timeout(),
+        max_connections: state.limits.max_connections,
+        drain: state.limits.request_timeout(),
+    };
+    let result = listen::serve_connections(listener, router(state), limits, shutdown).await;
     reload.abort();
     // Events of the last requests: written, unless the disk is stuck.
     let _ = tokio::task::spawn_blocking(move || log.flush(Duration::from_secs(2))).await;
@@ -273,6 +330,7 @@ pub async fn run(
     }
     let admin_token = std::env::var(TOKEN_VARIABLE).ok();
     let mut state = AppState::new(data, encoder)
+        .with_limits(config.server.clone())
         .with_sparql(config.sparql.clone())
         .with_fusion(config.search.fusion())
         .with_ask(config.ask)
@@ -309,8 +367,31 @@ pub async fn run(
         None => None,
     };
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
-    serve(listener, state, async {
+    serve(listener, state, shutdown_signal()).await
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the signal service managers send:
+/// both shut down gracefully.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C still stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }

@@ -15,6 +15,9 @@ use super::error::ApiError;
 use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
 use crate::query::{self, Error};
 
+/// Most `default-graph-uri` plus `named-graph-uri` values one request may name.
+const MAX_GRAPH_URIS: usize = 64;
+
 fn params(text: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(text).into_owned().collect()
 }
@@ -56,7 +59,7 @@ fn request(
                 })?);
             }
             "application/sparql-update" => {
-                return Err(sparql::reject_update(&String::from_utf8_lossy(body)));
+                return Err(sparql::reject_update());
             }
             "application/x-www-form-urlencoded" | "" => all.extend(params(body)),
             other => {
@@ -85,12 +88,19 @@ fn request(
                     reason: "give exactly one query".into(),
                 });
             }
-            "update" => return Err(sparql::reject_update(&v)),
+            "update" => return Err(sparql::reject_update()),
             "default-graph-uri" => request.default_graphs.push(v),
             "named-graph-uri" => request.named_graphs.push(v),
             "format" | "output" => request.format = Some(v),
             _ => {}
         }
+    }
+    let graphs = request.default_graphs.len() + request.named_graphs.len();
+    if graphs > MAX_GRAPH_URIS {
+        return Err(Error::InvalidParameter {
+            name: "default-graph-uri".into(),
+            reason: format!("{graphs} graph IRIs; at most {MAX_GRAPH_URIS} may be named"),
+        });
     }
     request.query = query.ok_or_else(|| Error::InvalidParameter {
         name: "query".into(),

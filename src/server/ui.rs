@@ -6,10 +6,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
+use super::api::with_kb;
 use crate::query::{self, search::escape_html};
 
 const INDEX_HTML: &str = include_str!("../../web/index.html");
 const STYLE_CSS: &str = include_str!("../../web/style.css");
+/// The search page's script: served as a file, since the pages' security
+/// policy allows no inline script.
+const APP_JS: &str = include_str!("../../web/app.js");
 
 pub async fn index() -> Html<&'static str> {
     Html(INDEX_HTML)
@@ -23,17 +27,18 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        APP_JS,
+    )
+        .into_response()
+}
+
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(kb) = state.snapshot() else {
-        return page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "No index yet",
-            "<p>Run <code>eoskb index</code> first.</p>",
-        );
-    };
-    let found = tokio::task::spawn_blocking(move || query::get_article(&kb, &id)).await;
-    match found {
-        Ok(Ok(view)) => {
+    let wanted = id.clone();
+    match with_kb(&state, move |kb| query::get_article(kb, &id)).await {
+        Ok(view) => {
             let a = &view.article;
             let chips = |label: &str, values: &[String]| -> String {
                 if values.is_empty() {
@@ -66,24 +71,16 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
             );
             page(StatusCode::OK, &a.title, &body)
         }
-        Ok(Err(query::Error::NotFound(id))) => page(
+        Err(e) if e.status == StatusCode::NOT_FOUND => page(
             StatusCode::NOT_FOUND,
             "Not found",
             &format!(
                 "<p>No article with id <code>{}</code>.</p>",
-                escape_html(&id)
+                escape_html(&wanted)
             ),
         ),
-        Ok(Err(e)) => page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Error",
-            &escape_html(&e.to_string()),
-        ),
-        Err(_) => page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Error",
-            "the request could not be handled",
-        ),
+        // The API's message: it names the problem and never the host's paths.
+        Err(e) => page(e.status, "Error", &escape_html(&e.message)),
     }
 }
 

@@ -2,8 +2,10 @@
 
 mod ask;
 mod check;
+mod hardening;
 mod http;
 mod indexing;
+mod lifecycle;
 mod ontology;
 mod ontosearch;
 mod querylog;

@@ -29,7 +29,7 @@ fn synthetic_ontology(dir: &Path) {
 }
 
 /// The fixture articles and the synthetic ontology, indexed into `tmp/data`.
-fn indexed(tmp: &Path) -> DataDir {
+pub(crate) fn indexed(tmp: &Path) -> DataDir {
     let content = fixture_content(tmp);
     let onto = tmp.join("onto");
     synthetic_ontology(&onto);
@@ -49,7 +49,7 @@ fn indexed(tmp: &Path) -> DataDir {
 }
 
 /// Serves `state` on a free port; the server stops when the sender drops.
-async fn serve(state: AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
+pub(crate) async fn serve(state: AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -59,7 +59,7 @@ async fn serve(state: AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
     (base, stop)
 }
 
-async fn start(
+pub(crate) async fn start(
     sparql: SparqlConfig,
 ) -> (tempfile::TempDir, String, tokio::sync::oneshot::Sender<()>) {
     let tmp = tempfile::tempdir().unwrap();
@@ -72,7 +72,7 @@ async fn start(
 }
 
 /// The eoskb executable, which the SPARQL workers run.
-fn eoskb_program() -> std::path::PathBuf {
+pub(crate) fn eoskb_program() -> std::path::PathBuf {
     env!("CARGO_BIN_EXE_eoskb").into()
 }
 
@@ -82,7 +82,7 @@ const RUNAWAY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g 
 
 /// Whether a process is alive (a zombie waiting to be reaped is not).
 #[cfg(target_os = "linux")]
-fn alive(pid: u32) -> bool {
+pub(crate) fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         stat.rsplit(')')
             .next()
@@ -91,7 +91,7 @@ fn alive(pid: u32) -> bool {
 }
 
 /// Polls `condition` for up to five seconds.
-async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+pub(crate) async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     for _ in 0..500 {
         if condition() {
             return;
@@ -106,7 +106,9 @@ async fn a_timed_out_query_is_stopped_with_its_worker() {
     let tmp = tempfile::tempdir().unwrap();
     let data = indexed(tmp.path());
     let kb = Arc::new(eoskb::query::KnowledgeBase::open(&data, None).unwrap());
-    kb.use_sparql_workers(eoskb_program());
+    kb.use_sparql_workers(eoskb::query::sparql_pool::WorkerOptions::new(
+        eoskb_program(),
+    ));
     let settings = SparqlConfig {
         timeout_secs: 0.3,
         ..SparqlConfig::default()
@@ -223,10 +225,10 @@ async fn a_worker_dying_mid_query_is_a_json_500_and_the_next_query_works() {
     assert_eq!(json["results"]["bindings"][0]["n"]["value"], "1501");
 }
 
-const COUNT_CLASSES: &str =
+pub(crate) const COUNT_CLASSES: &str =
     "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> }";
 
-fn url(base: &str, query: &str, extra: &str) -> String {
+pub(crate) fn url(base: &str, query: &str, extra: &str) -> String {
     let q: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
     format!("{base}/sparql?query={q}{extra}")
 }
@@ -380,7 +382,7 @@ async fn sparql_rejects_bad_input_with_json() {
     let (_tmp, base, _stop) = start(SparqlConfig {
         timeout_secs: 0.2,
         max_rows: 100,
-        union_default_graph: true,
+        ..SparqlConfig::default()
     })
     .await;
     let client = reqwest::Client::new();

@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::AbortHandle;
 
+pub use worker::Ending;
 pub use worker_main::run_worker;
 
 use super::Error;
@@ -40,9 +41,28 @@ pub const MAX_WORKERS: usize = 4;
 /// Idle workers kept loaded for the next queries.
 const MAX_IDLE: usize = 2;
 
+/// How worker processes are started.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// The eoskb executable.
+    pub program: PathBuf,
+    /// Address space each worker may use, in bytes (0: no limit).
+    pub memory_limit: u64,
+}
+
+impl WorkerOptions {
+    /// Workers of `program` with the default memory limit.
+    pub fn new(program: PathBuf) -> WorkerOptions {
+        WorkerOptions {
+            program,
+            memory_limit: SparqlConfig::default().worker_memory_bytes,
+        }
+    }
+}
+
 /// The workers of one generation.
 pub struct WorkerPool {
-    program: PathBuf,
+    options: WorkerOptions,
     generation: PathBuf,
     /// One permit per evaluating worker.
     slots: Semaphore,
@@ -74,9 +94,9 @@ impl Idle {
 impl WorkerPool {
     /// A pool running `program sparql-worker GENERATION` (`program` is the eoskb
     /// executable). Inside a tokio runtime one worker starts loading at once.
-    pub fn new(program: PathBuf, generation: PathBuf) -> WorkerPool {
+    pub fn new(options: WorkerOptions, generation: PathBuf) -> WorkerPool {
         let pool = WorkerPool {
-            program,
+            options,
             generation,
             slots: Semaphore::new(MAX_WORKERS),
             idle: Arc::new(Idle {
@@ -139,6 +159,11 @@ impl WorkerPool {
             }
             Ok(Err(broken)) => {
                 let ended = worker.ended().await;
+                if ended.out_of_resources() {
+                    return Err(Error::ResourceLimit(format!(
+                        "its worker {ended}, having run out of memory or stack"
+                    )));
+                }
                 Err(Error::SparqlWorker(format!(
                     "the query worker {ended} during the query ({broken}); the next query gets a fresh one"
                 )))
@@ -171,7 +196,7 @@ impl WorkerPool {
             // A second store loading beside the first would only slow both.
             warmed.await;
         }
-        Worker::start(&self.program, &self.generation).await
+        Worker::start(&self.options, &self.generation).await
     }
 
     fn keep(&self, worker: Worker) {
@@ -191,11 +216,11 @@ impl WorkerPool {
         if !state.workers.is_empty() || state.warming.is_some() {
             return;
         }
-        let (program, generation) = (self.program.clone(), self.generation.clone());
+        let (options, generation) = (self.options.clone(), self.generation.clone());
         let idle: Weak<Idle> = Arc::downgrade(&self.idle);
         let task = runtime.spawn(async move {
             let _done = WarmUpDone(idle.clone());
-            match Worker::start(&program, &generation).await {
+            match Worker::start(&options, &generation).await {
                 Ok(worker) => {
                     if let Some(idle) = idle.upgrade() {
                         idle.lock().workers.push(worker);

@@ -281,6 +281,9 @@ pub enum WireError {
     InvalidParameter { name: String, reason: String },
     Timeout { seconds: f64 },
     TooManyResults(usize),
+    TooComplex(String),
+    Unsupported(String),
+    ResultTooLarge(usize),
     Busy(usize),
     Evaluation(String),
 }
@@ -300,6 +303,9 @@ impl From<Error> for WireError {
                 seconds: d.as_secs_f64(),
             },
             Error::TooManyResults(n) => WireError::TooManyResults(n),
+            Error::QueryTooComplex(m) => WireError::TooComplex(m),
+            Error::Unsupported(m) => WireError::Unsupported(m),
+            Error::ResultTooLarge(n) => WireError::ResultTooLarge(n),
             Error::SparqlBusy(n) => WireError::Busy(n),
             other => WireError::Evaluation(other.to_string()),
         }
@@ -321,6 +327,9 @@ impl From<WireError> for Error {
                 Error::SparqlTimeout(Duration::from_secs_f64(seconds.clamp(0.0, 1e6)))
             }
             WireError::TooManyResults(n) => Error::TooManyResults(n),
+            WireError::TooComplex(m) => Error::QueryTooComplex(m),
+            WireError::Unsupported(m) => Error::Unsupported(m),
+            WireError::ResultTooLarge(n) => Error::ResultTooLarge(n),
             WireError::Busy(n) => Error::SparqlBusy(n),
             WireError::Evaluation(m) => Error::SparqlEvaluation(m),
         }

@@ -11,9 +11,14 @@ use std::time::Duration;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
+use super::WorkerOptions;
 use super::wire::{self, Reply};
 use crate::query::Error;
 use crate::query::sparql::SparqlResponse;
+
+/// Environment variables a worker keeps; everything else (the admin token
+/// among it) stays with the server.
+const KEPT_ENVIRONMENT: &[&str] = &["RUST_LOG", "RUST_BACKTRACE"];
 
 /// Time a new worker may take to load the store.
 const START_TIMEOUT: Duration = Duration::from_secs(120);
@@ -37,17 +42,30 @@ impl Worker {
     /// the store. Call it from a runtime task, never a blocking thread: the
     /// worker's `PR_SET_PDEATHSIG` fires when the *thread* that started it ends,
     /// and tokio retires idle blocking threads after a few seconds.
-    pub async fn start(program: &Path, generation: &Path) -> Result<Worker, Error> {
+    pub async fn start(options: &WorkerOptions, generation: &Path) -> Result<Worker, Error> {
         let failed = |e: String| Error::SparqlWorker(format!("cannot start a query worker: {e}"));
-        let mut child = Command::new(program)
+        let mut command = Command::new(&options.program);
+        command
             .arg("sparql-worker")
+            .arg("--memory-limit")
+            .arg(options.memory_limit.to_string())
             .arg(generation)
+            .env_clear();
+        for name in KEPT_ENVIRONMENT {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| failed(format!("{}: {e}", program.display())))?;
+            .map_err(|e| {
+                tracing::error!("starting {}: {e}", options.program.display());
+                failed(e.to_string())
+            })?;
         let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(failed("no pipes".into()));
         };
@@ -102,28 +120,65 @@ impl Worker {
 
     /// How the process ended, for messages about a broken worker ("was killed by
     /// signal 9"); kills it if it has not ended within a moment.
-    pub async fn ended(mut self) -> String {
+    pub async fn ended(mut self) -> Ending {
         match tokio::time::timeout(EXIT_GRACE, self.child.wait()).await {
-            Ok(Ok(status)) => describe(status),
-            Ok(Err(e)) => format!("ended in an unknown way ({e})"),
+            Ok(Ok(status)) => Ending::Exited(status),
+            Ok(Err(e)) => Ending::Unknown(e.to_string()),
             Err(_) => {
                 self.stop().await;
-                "stopped answering".into()
+                Ending::Stopped
             }
         }
     }
 }
 
-fn describe(status: ExitStatus) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return format!("was killed by signal {signal}");
+/// How a worker process ended.
+#[derive(Debug)]
+pub enum Ending {
+    Exited(ExitStatus),
+    Unknown(String),
+    /// It neither answered nor ended, and was killed.
+    Stopped,
+}
+
+impl Ending {
+    /// Whether the worker aborted: Rust aborts a process when an allocation
+    /// fails (the worker's address space is limited) or a stack overflows, so
+    /// the query asked for more than a query may use.
+    pub fn out_of_resources(&self) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if let Ending::Exited(status) = self {
+                return status.signal() == Some(SIGABRT);
+            }
         }
+        false
     }
-    match status.code() {
-        Some(code) => format!("exited with status {code}"),
-        None => format!("ended ({status})"),
+}
+
+/// SIGABRT's number on every Unix eoskb runs on.
+#[cfg(unix)]
+const SIGABRT: i32 = 6;
+
+impl std::fmt::Display for Ending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ending::Exited(status) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::process::ExitStatusExt;
+                    if let Some(signal) = status.signal() {
+                        return write!(f, "was killed by signal {signal}");
+                    }
+                }
+                match status.code() {
+                    Some(code) => write!(f, "exited with status {code}"),
+                    None => write!(f, "ended ({status})"),
+                }
+            }
+            Ending::Unknown(e) => write!(f, "ended in an unknown way ({e})"),
+            Ending::Stopped => f.write_str("stopped answering"),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The `eoskb sparql-worker GENERATION` process: loads the store once, then
-//! evaluates one request at a time on its main thread, synchronously, until its
-//! input closes. The pool kills it when a query passes its deadline.
+//! evaluates one request at a time, synchronously, until its input closes. The
+//! pool kills it when a query passes its deadline; its address space is
+//! limited, so a query that asks for too much memory ends only this process.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -8,17 +9,32 @@ use std::path::Path;
 use super::wire;
 use crate::index::graph::GraphStore;
 use crate::query::Error;
-use crate::query::sparql::execute_blocking;
+use crate::query::sparql::{EVALUATION_STACK, execute_blocking};
 
 /// Pipe capacity asked for the replies: a result body up to this size is written
 /// in one go, instead of waking the server once per 64 KiB (Linux's default).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const PIPE_CAPACITY: usize = 1 << 20;
 
-/// Runs the worker: says it is ready once the store is loaded, and answers
-/// requests until its input closes.
-pub fn run_worker(generation: &Path) -> Result<(), Error> {
+/// Runs the worker: limits its address space to `memory_limit` bytes (0: no
+/// limit), says it is ready once the store is loaded, and answers requests
+/// until its input closes.
+pub fn run_worker(generation: &Path, memory_limit: u64) -> Result<(), Error> {
     die_with_parent();
+    limit_memory(memory_limit);
+    let generation = generation.to_path_buf();
+    std::thread::Builder::new()
+        .name("sparql-worker".into())
+        .stack_size(EVALUATION_STACK)
+        .spawn(move || serve_requests(&generation))
+        .map_err(|e| Error::SparqlEvaluation(format!("cannot start the worker thread: {e}")))?
+        .join()
+        .map_err(|_| Error::SparqlEvaluation("the worker thread panicked".into()))?
+}
+
+fn serve_requests(generation: &Path) -> Result<(), Error> {
+    // Held for the worker's life, like its server's: garbage collection waits.
+    let _lease = crate::index::Lease::take(generation)?;
     let graph = GraphStore::open(generation)?;
     let failed = |e: io::Error| Error::SparqlEvaluation(format!("worker pipes: {e}"));
     let mut input = io::stdin().lock();
@@ -41,6 +57,28 @@ fn die_with_parent() {
     // SAFETY: prctl(PR_SET_PDEATHSIG) only sets a signal for this process.
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
+}
+
+/// Sets `RLIMIT_AS`: past it allocations fail and the process aborts, which
+/// the pool reports as a query over its resource limit.
+fn limit_memory(bytes: u64) {
+    if bytes == 0 {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: setrlimit only reads the struct passed by reference.
+        if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } != 0 {
+            tracing::warn!(
+                "cannot limit the SPARQL worker's memory: {}",
+                io::Error::last_os_error()
+            );
+        }
     }
 }
 
