@@ -17,6 +17,7 @@ use super::manifest::{self, Manifest, OntologyEntry};
 use super::terms::{self, TermIndex};
 use crate::config::{Config, iri_path};
 use crate::ingest::Diagnostic;
+use crate::ingest::guard::read_bounded;
 use crate::ingest::ontology::{self, OntologyFile, ParsedOntology};
 use crate::model::{Article, OntologyCounts, OntologyInfo};
 
@@ -55,14 +56,10 @@ pub fn plan(
     let mut to_parse = Vec::new();
     for file in files {
         let key = file.key();
-        let bytes = match std::fs::read(&file.abs) {
+        let bytes = match read_bounded(&file.abs, config.index.max_file_bytes) {
             Ok(b) => b,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    file.display(),
-                    0,
-                    format!("cannot read: {e}"),
-                ));
+                diagnostics.push(Diagnostic::error(file.display(), 0, e.to_string()));
                 continue;
             }
         };

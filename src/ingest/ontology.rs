@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
 
-use super::{Diagnostic, normalise_root, relative_path, walk_problem};
+use super::{Diagnostic, normalise_root, relative_path};
 
 const OWL_ONTOLOGY: &str = "http://www.w3.org/2002/07/owl#Ontology";
 
@@ -73,24 +73,15 @@ pub fn scan(paths: &[PathBuf], missing_ok: bool) -> (Vec<OntologyFile>, Vec<Diag
             }
             continue;
         }
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    files.push(OntologyFile {
-                        root: root.clone(),
-                        rel: relative_path(path, entry.path()),
-                        abs: entry.path().to_path_buf(),
-                    });
-                }
-                Ok(_) => {}
-                Err(err) => problems.push(walk_problem(&err, &root)),
-            }
-        }
+        let (found, walk_problems) = super::guard::walk_files(path, &root, |e| {
+            e.file_name().to_string_lossy().starts_with('.')
+        });
+        problems.extend(walk_problems);
+        files.extend(found.into_iter().map(|abs| OntologyFile {
+            root: root.clone(),
+            rel: relative_path(path, &abs),
+            abs,
+        }));
     }
     files.sort();
     files.dedup_by(|a, b| a.abs == b.abs);
