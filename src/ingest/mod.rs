@@ -4,6 +4,7 @@
 //! them without a debugger; one bad file never stops the others.
 
 pub mod directives;
+pub mod entities;
 pub mod frontmatter;
 pub mod guard;
 pub mod markdown;

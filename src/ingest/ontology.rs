@@ -198,6 +198,11 @@ pub fn parse(
         d
     };
     if format == RdfFormat::RdfXml {
+        // The parser expands DTD entities without limit: refuse exponential ones first.
+        if let Err(e) = super::entities::check(bytes) {
+            let (line, col) = line_col(bytes, e.offset());
+            return Err(fail(line, Some(col), e.to_string()));
+        }
         // oxrdfio gives no position for RDF/XML errors; the parser's byte offset does.
         let parser = oxrdfxml::RdfXmlParser::new();
         let parser = match parser.clone().with_base_iri(base.clone()) {
