@@ -84,8 +84,35 @@ pub fn scan(paths: &[PathBuf], missing_ok: bool) -> (Vec<OntologyFile>, Vec<Diag
         }));
     }
     files.sort();
-    files.dedup_by(|a, b| a.abs == b.abs);
+    let (files, duplicates) = once_per_file(files);
+    problems.extend(duplicates);
     (files, problems)
+}
+
+/// Each file once, however it was reached (`x` and `x/../x`, a folder and a
+/// link to it, a folder and a file in it): the first path in sorted order
+/// stays, the others get a note. Loaded twice, a file would be two graphs and
+/// every answer over the union default graph would repeat its rows.
+fn once_per_file(files: Vec<OntologyFile>) -> (Vec<OntologyFile>, Vec<Diagnostic>) {
+    let mut first: HashMap<PathBuf, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut notes = Vec::new();
+    for file in files {
+        let canonical = file.abs.canonicalize().unwrap_or_else(|_| file.abs.clone());
+        match first.get(&canonical) {
+            Some(shown) if *shown == file.display() => {}
+            Some(shown) => notes.push(Diagnostic::note(
+                file.display(),
+                0,
+                format!("same file as {shown}; loaded once"),
+            )),
+            None => {
+                first.insert(canonical, file.display());
+                kept.push(file);
+            }
+        }
+    }
+    (kept, notes)
 }
 
 /// The RDF syntax of a file, or why it is not RDF.

@@ -506,6 +506,82 @@ fn rdf_xml_with_namespace_entities_still_loads() {
     assert!(canonical(&path) == canonical(&original_path));
 }
 
+/// The same ontology reached by several paths (a configured source's folder
+/// through a symbolic link and a file in it, a copy elsewhere, `x/../x`) is
+/// one graph with notes, not several: over the union default graph every row
+/// would come back once per copy.
+#[test]
+fn the_same_ontology_reached_twice_is_loaded_once() {
+    let Some(shared) = shared_dir() else { return };
+    let panet = shared.join("data/ontologies/panet");
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(panet.join("PaNET.owl"), copy.join("PaNET-copy.owl")).unwrap();
+    let linked = tmp.path().join("linked");
+    std::os::unix::fs::symlink(&panet, &linked).unwrap();
+    let content = fixture_content(tmp.path());
+    let config = Config::parse(&format!(
+        "[[sources]]\nname = \"PaNET\"\niri = \"http://purl.org/pan-science/PaNET/PaNET.owl\"\npath = {:?}\n",
+        linked.display().to_string()
+    ))
+    .unwrap();
+
+    let duplicated_rows =
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o } GROUP BY ?s ?p ?o HAVING (COUNT(*) > 1) LIMIT 5";
+    let ontology_rows = "SELECT (COUNT(*) AS ?n) WHERE { \
+        <http://purl.org/pan-science/PaNET/PaNET.owl> a <http://www.w3.org/2002/07/owl#Ontology> }";
+    let cases = [
+        (
+            config.clone(),
+            vec![panet.join("PaNET.owl"), copy.clone()],
+            2,
+        ),
+        (
+            Config::default(),
+            vec![linked.clone(), panet.join("../panet")],
+            1,
+        ),
+    ];
+    for (i, (config, ontologies, duplicates)) in cases.into_iter().enumerate() {
+        let data = DataDir::new(tmp.path().join(format!("data{i}")));
+        let report = index::run(
+            &data,
+            &IndexOptions {
+                content: vec![content.clone()],
+                ontologies: ontologies.clone(),
+                config,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let notes: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note && d.message.contains("loaded once"))
+            .collect();
+        // The LICENSE beside PaNET.owl is reached twice as well.
+        assert!(
+            notes.len() >= duplicates,
+            "{ontologies:?}: {:?}",
+            report.diagnostics
+        );
+        assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+        assert_eq!(
+            report.ontologies, 1,
+            "{ontologies:?}: {:?}",
+            report.diagnostics
+        );
+        let kb = open(&data);
+        assert_eq!(count(&kb, ontology_rows), 1, "{ontologies:?}");
+        assert_eq!(
+            select(&kb, duplicated_rows),
+            Vec::<Value>::new(),
+            "{ontologies:?}"
+        );
+    }
+}
+
 const GOOD: &str = "@prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <http://example.org/test#> .
