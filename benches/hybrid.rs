@@ -29,7 +29,7 @@ fn large_index(encoder: &Arc<SentenceEncoder>) -> Option<DataDir> {
     }
     let (files, _) = eoskb::ingest::scan(&folders);
     for file in files {
-        let Ok(bytes) = eoskb::ingest::read(&file) else {
+        let Ok(bytes) = eoskb::ingest::read(&file, eoskb::config::DEFAULT_MAX_FILE_BYTES) else {
             continue;
         };
         if let Ok((article, _)) = eoskb::ingest::parse_article(&file, &bytes) {

@@ -1,5 +1,6 @@
 //! Indexing throughput on the RDMkit corpus: a full build into an empty data
-//! directory, and an incremental run after one file changed.
+//! directory, and an incremental run after one file changed; and parsing one
+//! article of 50,000 identical headings (anchor numbering must stay linear).
 
 mod common;
 
@@ -42,5 +43,14 @@ fn indexing(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, indexing);
+/// 50,000 copies of `# a`: each heading gets the next free anchor (`a-49999`
+/// last) in constant time, so this takes milliseconds, not minutes.
+fn identical_headings(c: &mut Criterion) {
+    let markdown = "# a\n\n".repeat(50_000) + "text\n";
+    c.bench_function("markdown/50000_identical_headings", |b| {
+        b.iter(|| eoskb::ingest::markdown::parse(&markdown, "T", 1))
+    });
+}
+
+criterion_group!(benches, indexing, identical_headings);
 criterion_main!(benches);

@@ -68,6 +68,7 @@ pub struct Config {
     /// External ontologies the content's terms come from (`[[sources]]`).
     pub sources: Vec<OntologySource>,
     pub check: CheckConfig,
+    pub index: IndexConfig,
     /// How `ask` scores passages and when it answers (`[ask]`).
     pub ask: AskParams,
     pub log: LogConfig,
@@ -251,6 +252,27 @@ impl Default for CheckConfig {
     }
 }
 
+/// The largest file `index` and `check` read, by default: ample for any article
+/// or ontology (and the PDFs to come), small enough that a stray dump cannot
+/// take the machine's memory.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Settings of `eoskb index` (and the file rules `eoskb check` shares with it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndexConfig {
+    /// Larger files are reported and skipped, never read.
+    pub max_file_bytes: u64,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        IndexConfig {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
 /// An external ontology: where it is canonically published and where a copy is
 /// on this machine. eoskb never downloads it; `index` loads `path` when it exists
 /// and otherwise warns once that the ontology's terms cannot be verified.
@@ -369,6 +391,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             sources: Vec::new(),
             check: CheckConfig::default(),
+            index: IndexConfig::default(),
             ask: AskParams::default(),
             log: LogConfig::default(),
             server: ServerConfig::default(),
@@ -415,6 +438,9 @@ impl Config {
             .map_err(|e| format!("search.fusion: {e}"))?;
         config.log.validate()?;
         config.server.validate()?;
+        if config.index.max_file_bytes == 0 {
+            return Err("index.max_file_bytes: must be at least 1".into());
+        }
         for (prefix, ns) in &config.prefixes {
             if oxigraph::model::NamedNode::new(ns).is_err() {
                 return Err(format!("prefix `{prefix}`: `{ns}` is not an absolute IRI"));
@@ -580,6 +606,18 @@ mod tests {
         let c = Config::parse("[check]\nstale_after_days = 30\n").unwrap();
         assert_eq!(c.check.stale_after_days, 30);
         assert_eq!(Config::default().check.stale_after_days, 730);
+    }
+
+    #[test]
+    fn index_file_size_limit_is_read_and_checked() {
+        assert_eq!(
+            Config::default().index.max_file_bytes,
+            DEFAULT_MAX_FILE_BYTES
+        );
+        let c = Config::parse("[index]\nmax_file_bytes = 1000\n").unwrap();
+        assert_eq!(c.index.max_file_bytes, 1000);
+        assert!(Config::parse("[index]\nmax_file_bytes = 0\n").is_err());
+        assert!(Config::parse("[index]\nmax_bytes = 5\n").is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::config::iri_path;
 use crate::index::graph::GraphStore;
 use crate::index::manifest::{self, Manifest};
 use crate::index::terms::{self, TermIndex};
+use crate::ingest::guard::read_bounded;
 use crate::ingest::ontology;
 use crate::ingest::{Diagnostic, Severity};
 use crate::model::OntologyTerm;
@@ -81,20 +82,24 @@ impl TermCatalogue {
         );
         findings.extend(missing_sources.into_iter().map(unavailable));
         let (files, problems) = ontology::scan(&paths, options.ontologies_optional);
-        findings.extend(problems.into_iter().map(|d| {
+        // Notes (a file reached twice) change nothing about the terms.
+        let problems = problems
+            .into_iter()
+            .filter(|d| d.severity != Severity::Note);
+        findings.extend(problems.map(|d| {
             let message = format!("{}; its terms count as unverified", d.message);
             unavailable(Diagnostic { message, ..d })
         }));
         let store = GraphStore::new()?;
         let mut graphs = Vec::new();
         for file in files {
-            let bytes = match std::fs::read(&file.abs) {
+            let bytes = match read_bounded(&file.abs, options.config.index.max_file_bytes) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     findings.push(unavailable(Diagnostic::error(
                         file.display(),
                         0,
-                        format!("cannot read: {e}; its terms count as unverified"),
+                        format!("{e}; its terms count as unverified"),
                     )));
                     continue;
                 }

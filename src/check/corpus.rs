@@ -1,19 +1,15 @@
 //! The articles a check sees: every Markdown file under the content folders and
 //! the given paths, read with guards against what is not an article (binary
-//! files, huge files, symbolic link loops), parsed by `ingest`, and indexed by
-//! path, id and file stem for the link rules.
+//! files, files over `[index] max_file_bytes`, symbolic link loops and links
+//! leading out of the content folder, as `index` reads them), parsed by
+//! `ingest`, and indexed by path, id and file stem for the link rules.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use super::location::FrontMatterMap;
 use super::{CheckOptions, Finding, Rule};
-use crate::ingest::{self, ContentFile, Diagnostic, ParsedFile};
-
-/// Larger files are reported and not parsed: no article is that long, and a data
-/// dump with a `.md` name should not take the check down with it.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+use crate::ingest::{self, ContentFile, Diagnostic, ParsedFile, guard};
 
 /// One readable article.
 #[derive(Debug)]
@@ -80,15 +76,18 @@ impl Corpus {
             let reported = is_reported(&file.abs);
             let display = file.display();
             let mut own = Vec::new();
-            let doc = load(&file, &mut own).map(|(text, parsed)| Doc {
-                key: normalise(&file.abs),
-                front: FrontMatterMap::new(&text),
-                display: display.clone(),
-                file,
-                text,
-                parsed,
-                reported,
-            });
+            let doc =
+                load(&file, options.config.index.max_file_bytes, &mut own).map(|(text, parsed)| {
+                    Doc {
+                        key: normalise(&file.abs),
+                        front: FrontMatterMap::new(&text),
+                        display: display.clone(),
+                        file,
+                        text,
+                        parsed,
+                        reported,
+                    }
+                });
             if reported {
                 findings.extend(own);
                 corpus.reported += 1;
@@ -187,15 +186,19 @@ fn list(options: &CheckOptions) -> (Vec<ContentFile>, Vec<Diagnostic>) {
 }
 
 /// Reads and parses one file; what goes wrong becomes a finding.
-fn load(file: &ContentFile, findings: &mut Vec<Finding>) -> Option<(String, ParsedFile)> {
+fn load(
+    file: &ContentFile,
+    max_bytes: u64,
+    findings: &mut Vec<Finding>,
+) -> Option<(String, ParsedFile)> {
     let display = file.display();
     let whole_file = |message: String| {
         Finding::from_diagnostic(Rule::Read, Diagnostic::error(&display, 0, message))
     };
-    let bytes = match read_limited(&file.abs) {
+    let bytes = match guard::read_bounded(&file.abs, max_bytes) {
         Ok(bytes) => bytes,
-        Err(message) => {
-            findings.push(whole_file(message));
+        Err(e) => {
+            findings.push(whole_file(e.to_string()));
             return None;
         }
     };
@@ -234,35 +237,6 @@ fn load(file: &ContentFile, findings: &mut Vec<Finding>) -> Option<(String, Pars
             None
         }
     }
-}
-
-/// A file's bytes, refusing files over [`MAX_FILE_BYTES`] without reading them
-/// (and without trusting the size the file system states: a device or a growing
-/// file is cut off at the limit).
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let too_large = |size: u64| {
-        format!(
-            "file is {:.1} MB; articles over {} MB are not checked (is it really an article?)",
-            size as f64 / 1e6,
-            MAX_FILE_BYTES / (1024 * 1024)
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-    if !meta.is_file() {
-        return Err("cannot read: not a regular file".into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
 /// An I/O error in words; a symbolic link loop is named as such.

@@ -175,14 +175,15 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     report.diagnostics.extend(scan_problems);
     report.files = files.len();
 
+    let max_bytes = options.config.index.max_file_bytes;
     let mut outcomes: Vec<(ContentFile, Outcome)> = files
         .into_iter()
         .map(|file| {
-            let outcome = examine(&file, &previous, &mut report.diagnostics);
+            let outcome = examine(&file, &previous, max_bytes, &mut report.diagnostics);
             (file, outcome)
         })
         .collect();
-    resolve_ids(&mut outcomes, &mut report.diagnostics);
+    resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
 
     // Keys of files that stay in the index, and the new manifest.
     let roots: Vec<String> = options
@@ -377,8 +378,13 @@ fn key_of(file: &ContentFile) -> String {
 }
 
 /// Reads a file and decides whether it needs parsing.
-fn examine(file: &ContentFile, previous: &Manifest, diagnostics: &mut Vec<Diagnostic>) -> Outcome {
-    let bytes = match ingest::read(file) {
+fn examine(
+    file: &ContentFile,
+    previous: &Manifest,
+    max_bytes: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Outcome {
+    let bytes = match ingest::read(file, max_bytes) {
         Ok(bytes) => bytes,
         Err(d) => {
             diagnostics.push(d);
@@ -406,7 +412,11 @@ fn examine(file: &ContentFile, previous: &Manifest, diagnostics: &mut Vec<Diagno
 /// The first file (in content-folder order, then path order) keeps an id; a later
 /// file claiming it is reported and falls back to its path id (or, if that is
 /// taken too, is skipped), so a full and an incremental run agree.
-fn resolve_ids(outcomes: &mut [(ContentFile, Outcome)], diagnostics: &mut Vec<Diagnostic>) {
+fn resolve_ids(
+    outcomes: &mut [(ContentFile, Outcome)],
+    max_bytes: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut owners: HashMap<String, String> = HashMap::new();
     for (file, outcome) in outcomes.iter_mut() {
         let id = match outcome {
@@ -421,7 +431,7 @@ fn resolve_ids(outcomes: &mut [(ContentFile, Outcome)], diagnostics: &mut Vec<Di
         if matches!(outcome, Outcome::Unchanged(_)) {
             // It kept this id last run but an earlier file now claims it: parse it
             // again so it can fall back to its path id like any other file.
-            *outcome = examine(file, &Manifest::default(), diagnostics);
+            *outcome = examine(file, &Manifest::default(), max_bytes, diagnostics);
         }
         let fallback = ingest::path_slug(&file.rel);
         let message = format!("duplicate id `{id}`: already used by {owner}; set a unique `id`");

@@ -3,7 +3,7 @@
 //! articles' triples replaced) and, only when some ontology changed, re-derives
 //! the term index. Unchanged graphs are carried over from the previous snapshot.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use oxigraph::model::Term;
@@ -17,6 +17,7 @@ use super::manifest::{self, Manifest, OntologyEntry};
 use super::terms::{self, TermIndex};
 use crate::config::{Config, iri_path};
 use crate::ingest::Diagnostic;
+use crate::ingest::guard::read_bounded;
 use crate::ingest::ontology::{self, OntologyFile, ParsedOntology};
 use crate::model::{Article, OntologyCounts, OntologyInfo};
 
@@ -53,23 +54,38 @@ pub fn plan(
     let mut graphs_taken: BTreeSet<String> = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut to_parse = Vec::new();
+    let mut first_with_hash: HashMap<String, String> = HashMap::new();
     for file in files {
         let key = file.key();
-        let bytes = match std::fs::read(&file.abs) {
+        let bytes = match read_bounded(&file.abs, config.index.max_file_bytes) {
             Ok(b) => b,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    file.display(),
-                    0,
-                    format!("cannot read: {e}"),
-                ));
+                diagnostics.push(Diagnostic::error(file.display(), 0, e.to_string()));
                 continue;
             }
         };
         let hash = manifest::hash(&bytes);
-        if let Some(entry) = previous.ontologies.get(&key)
-            && entry.hash == hash
-        {
+        let unchanged = previous
+            .ontologies
+            .get(&key)
+            .is_some_and(|entry| entry.hash == hash);
+        // A copy of a file already loaded (same bytes, another path) is loaded once.
+        if unchanged || ontology::detect(&file.abs, &bytes).is_ok() {
+            match first_with_hash.get(&hash) {
+                Some(first) => {
+                    diagnostics.push(Diagnostic::note(
+                        file.display(),
+                        0,
+                        format!("same content as {first}; loaded once"),
+                    ));
+                    continue;
+                }
+                None => {
+                    first_with_hash.insert(hash.clone(), file.display());
+                }
+            }
+        }
+        if unchanged && let Some(entry) = previous.ontologies.get(&key) {
             seen.insert(key.clone());
             graphs_taken.insert(entry.info.graph.clone());
             plan.kept.insert(key, entry.clone());

@@ -1,7 +1,7 @@
 //! Markdown bodies: heading-aware sections with stable anchors, plain text for the
 //! indexes, and sanitised HTML for readers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -92,10 +92,17 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Hands out anchors that are unique within one article, as GitHub does (`x`, `x-1`).
+/// Hands out anchors that are unique within one article, as GitHub does (`x`,
+/// `x-1`, `x-2`, ...): the first of `base`, `base-1`, `base-2`, ... not used yet.
 #[derive(Default)]
 struct Anchors {
     used: HashSet<String>,
+    /// Per base slug, the suffix to try next. Anchors are never released, so the
+    /// candidates tried before stay taken: resuming here instead of at `base`
+    /// keeps many identical headings linear rather than quadratic.
+    next_suffix: HashMap<String, usize>,
+    /// Candidates tried in all (the work done; tests bound it).
+    tries: usize,
 }
 
 impl Anchors {
@@ -110,13 +117,19 @@ impl Anchors {
         } else {
             base
         };
-        let mut candidate = base.clone();
-        let mut n = 1;
-        while !self.used.insert(candidate.clone()) {
-            candidate = format!("{base}-{n}");
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
+        loop {
+            self.tries += 1;
+            let candidate = match n {
+                0 => base.clone(),
+                n => format!("{base}-{n}"),
+            };
             n += 1;
+            if self.used.insert(candidate.clone()) {
+                self.next_suffix.insert(base, n);
+                return candidate;
+            }
         }
-        candidate
     }
 }
 
@@ -464,6 +477,84 @@ mod tests {
         assert!(html.contains("id=\"getting-a-doi\""), "{html}");
         assert!(html.contains("id=\"getting-a-doi-1\""), "{html}");
         assert!(!html.contains("<script"), "{html}");
+    }
+
+    /// The anchors as they were assigned before `next_suffix` (rescanning from
+    /// `base` for every heading): the reference the fast version must equal.
+    fn reference_anchors(headings: &[&str]) -> Vec<String> {
+        let mut used = HashSet::new();
+        headings
+            .iter()
+            .map(|h| {
+                let base = slugify(h);
+                let mut candidate = base.clone();
+                let mut n = 1;
+                while !used.insert(candidate.clone()) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                candidate
+            })
+            .collect()
+    }
+
+    #[test]
+    fn duplicate_headings_get_numbered_anchors_as_before() {
+        let headings = [
+            "a", "a", "a-1", "a", "a-1", "A", "a 1", "a-2", "b", "a-1-1", "a", "b-1", "b",
+        ];
+        let mut anchors = Anchors::default();
+        let got: Vec<String> = headings.iter().map(|h| anchors.assign(None, h)).collect();
+        assert_eq!(got, reference_anchors(&headings));
+        assert_eq!(
+            got,
+            [
+                "a", "a-1", "a-1-1", "a-2", "a-1-2", "a-3", "a-1-3", "a-2-1", "b", "a-1-1-1",
+                "a-4", "b-1", "b-2"
+            ]
+        );
+        // An explicit id takes its anchor from the numbering too.
+        let mut anchors = Anchors::default();
+        assert_eq!(anchors.assign(Some("x-1"), "ignored"), "x-1");
+        assert_eq!(anchors.assign(None, "x"), "x");
+        assert_eq!(anchors.assign(None, "x"), "x-2");
+    }
+
+    #[test]
+    fn many_identical_headings_cost_linear_work() {
+        const N: usize = 50_000;
+        let mut anchors = Anchors::default();
+        for i in 0..N {
+            let anchor = anchors.assign(None, "a");
+            let expected = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a-{i}")
+            };
+            assert_eq!(anchor, expected);
+        }
+        // One candidate per heading: rescanning from `a` would try N²/2.
+        assert_eq!(anchors.tries, N);
+        // Headings that look like numbered anchors interleave without rescanning.
+        let mut anchors = Anchors::default();
+        for i in 0..N {
+            anchors.assign(None, "a");
+            anchors.assign(None, &format!("a-{i}"));
+        }
+        assert!(anchors.tries <= 4 * N, "{} tries", anchors.tries);
+        assert_eq!(anchors.used.len(), 2 * N);
+    }
+
+    #[test]
+    fn fifty_thousand_identical_headings_parse_with_distinct_anchors() {
+        let md = "# a\n\n".repeat(50_000) + "text\n";
+        let body = parse(&md, "T", 1);
+        assert_eq!(body.anchors.len(), 50_000);
+        assert_eq!(body.anchors[49_999], "a-49999");
+        let distinct: HashSet<&String> = body.anchors.iter().collect();
+        assert_eq!(distinct.len(), 50_000);
+        assert_eq!(body.sections.len(), 1);
+        assert_eq!(body.sections[0].anchor, "a-49999");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! them without a debugger; one bad file never stops the others.
 
 pub mod directives;
+pub mod entities;
 pub mod frontmatter;
+pub mod guard;
 pub mod markdown;
 pub mod ontology;
 
@@ -126,7 +128,8 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 /// Lists the Markdown files under the content folders, sorted, with diagnostics for
-/// folders that are missing and entries that cannot be read (e.g. symlink loops).
+/// folders that are missing, entries that cannot be read (e.g. symlink loops) and
+/// symbolic links that lead outside their content folder (skipped).
 pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -136,27 +139,20 @@ pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
             problems.push(Diagnostic::error(&root, 0, "content folder not found"));
             continue;
         }
-        let walker = walkdir::WalkDir::new(root_path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy()))
-            });
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
-                    files.push(ContentFile {
-                        root: root.clone(),
-                        rel: relative_path(root_path, entry.path()),
-                        abs: entry.path().to_path_buf(),
-                    });
-                }
-                Ok(_) => {}
-                Err(err) => problems.push(walk_problem(&err, &root)),
-            }
-        }
+        let (found, walk_problems) = guard::walk_files(root_path, &root, |e| {
+            e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy())
+        });
+        problems.extend(walk_problems);
+        files.extend(
+            found
+                .into_iter()
+                .filter(|path| is_markdown(path))
+                .map(|abs| ContentFile {
+                    root: root.clone(),
+                    rel: relative_path(root_path, &abs),
+                    abs,
+                }),
+        );
     }
     // Content folders keep the order given (it decides which file keeps a shared id);
     // a folder named twice, or nested in another, contributes each file once.
@@ -205,10 +201,10 @@ pub fn is_symlink_loop(e: &std::io::Error) -> bool {
     cfg!(unix) && e.raw_os_error() == Some(ELOOP)
 }
 
-/// Reads a file's bytes, reporting failures as diagnostics.
-pub fn read(file: &ContentFile) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(&file.abs)
-        .map_err(|e| Diagnostic::error(file.display(), 0, format!("cannot read: {e}")))
+/// Reads a file's bytes (at most `max_bytes`), reporting failures as diagnostics.
+pub fn read(file: &ContentFile, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
+    guard::read_bounded(&file.abs, max_bytes)
+        .map_err(|e| Diagnostic::error(file.display(), 0, e.to_string()))
 }
 
 /// The id a file gets when its front matter names none: its path without the

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
 
-use super::{Diagnostic, normalise_root, relative_path, walk_problem};
+use super::{Diagnostic, normalise_root, relative_path};
 
 const OWL_ONTOLOGY: &str = "http://www.w3.org/2002/07/owl#Ontology";
 
@@ -73,28 +73,46 @@ pub fn scan(paths: &[PathBuf], missing_ok: bool) -> (Vec<OntologyFile>, Vec<Diag
             }
             continue;
         }
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    files.push(OntologyFile {
-                        root: root.clone(),
-                        rel: relative_path(path, entry.path()),
-                        abs: entry.path().to_path_buf(),
-                    });
-                }
-                Ok(_) => {}
-                Err(err) => problems.push(walk_problem(&err, &root)),
+        let (found, walk_problems) = super::guard::walk_files(path, &root, |e| {
+            e.file_name().to_string_lossy().starts_with('.')
+        });
+        problems.extend(walk_problems);
+        files.extend(found.into_iter().map(|abs| OntologyFile {
+            root: root.clone(),
+            rel: relative_path(path, &abs),
+            abs,
+        }));
+    }
+    files.sort();
+    let (files, duplicates) = once_per_file(files);
+    problems.extend(duplicates);
+    (files, problems)
+}
+
+/// Each file once, however it was reached (`x` and `x/../x`, a folder and a
+/// link to it, a folder and a file in it): the first path in sorted order
+/// stays, the others get a note. Loaded twice, a file would be two graphs and
+/// every answer over the union default graph would repeat its rows.
+fn once_per_file(files: Vec<OntologyFile>) -> (Vec<OntologyFile>, Vec<Diagnostic>) {
+    let mut first: HashMap<PathBuf, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut notes = Vec::new();
+    for file in files {
+        let canonical = file.abs.canonicalize().unwrap_or_else(|_| file.abs.clone());
+        match first.get(&canonical) {
+            Some(shown) if *shown == file.display() => {}
+            Some(shown) => notes.push(Diagnostic::note(
+                file.display(),
+                0,
+                format!("same file as {shown}; loaded once"),
+            )),
+            None => {
+                first.insert(canonical, file.display());
+                kept.push(file);
             }
         }
     }
-    files.sort();
-    files.dedup_by(|a, b| a.abs == b.abs);
-    (files, problems)
+    (kept, notes)
 }
 
 /// The RDF syntax of a file, or why it is not RDF.
@@ -207,6 +225,11 @@ pub fn parse(
         d
     };
     if format == RdfFormat::RdfXml {
+        // The parser expands DTD entities without limit: refuse exponential ones first.
+        if let Err(e) = super::entities::check(bytes) {
+            let (line, col) = line_col(bytes, e.offset());
+            return Err(fail(line, Some(col), e.to_string()));
+        }
         // oxrdfio gives no position for RDF/XML errors; the parser's byte offset does.
         let parser = oxrdfxml::RdfXmlParser::new();
         let parser = match parser.clone().with_base_iri(base.clone()) {

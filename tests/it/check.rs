@@ -446,9 +446,9 @@ fn check_bad_input_is_reported_and_the_run_goes_on() {
     )
     .unwrap();
     std::fs::write(content.join("latin1.md"), b"---\ntitle: Caf\xe9\n---\n").unwrap();
-    // 50 MB: sparse, so the test does not write 50 MB to disk.
+    // 65 MiB, over the default limit: sparse, so the test writes almost nothing.
     let big = std::fs::File::create(content.join("huge.md")).unwrap();
-    big.set_len(50 * 1024 * 1024).unwrap();
+    big.set_len(65 * 1024 * 1024).unwrap();
     drop(big);
     #[cfg(unix)]
     {
@@ -480,7 +480,7 @@ fn check_bad_input_is_reported_and_the_run_goes_on() {
     only("broken-yaml.md", Rule::FrontMatter, "invalid YAML");
     only("binary.md", Rule::Read, "binary file");
     only("latin1.md", Rule::Read, "invalid UTF-8");
-    only("huge.md", Rule::Read, "52.4 MB");
+    only("huge.md", Rule::Read, "68.2 MB");
     #[cfg(unix)]
     {
         only("loop-a.md", Rule::Read, "symbolic link loop");
@@ -493,6 +493,78 @@ fn check_bad_input_is_reported_and_the_run_goes_on() {
     one.paths = vec![content.join("huge.md"), content.join("loop-a.md")];
     let report = check(&one).unwrap();
     assert_eq!(report.errors, 2, "{}", listing(&report));
+}
+
+/// `check` reads files by the rules `index` uses: symbolic links leading out of
+/// the content or ontology folder are skipped with a warning naming the link,
+/// files over `[index] max_file_bytes` are errors, and an ontology whose
+/// entities would expand without bound is reported at its line.
+#[test]
+fn check_reads_files_as_index_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let onto = tmp.path().join("onto");
+    let secret = tmp.path().join("secret");
+    for dir in [&content, &onto, &secret] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let good = "---\ntitle: Good\nsummary: Fine.\n---\n\nText.\n";
+    std::fs::write(content.join("good.md"), good).unwrap();
+    std::fs::write(content.join("long.md"), good.repeat(50)).unwrap();
+    let key = "---\ntitle: Key\nsummary: hushhushword\n---\nPRIVATE KEY\n";
+    std::fs::write(secret.join("id_rsa.md"), key).unwrap();
+    std::fs::write(
+        secret.join("terms.ttl"),
+        "<http://ex.org/a> <http://ex.org/b> \"hushhushword\" .\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(secret.join("id_rsa.md"), content.join("key.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, content.join("outside")).unwrap();
+    std::os::unix::fs::symlink(secret.join("terms.ttl"), onto.join("terms.ttl")).unwrap();
+    std::fs::write(onto.join("laughs.rdf"), crate::ontology::billion_laughs()).unwrap();
+
+    let mut options = CheckOptions::new(vec![content.clone()]);
+    options.today = today();
+    options.ontologies = vec![onto.clone()];
+    options.config.index.max_file_bytes = 2000;
+    let report = check(&options).unwrap();
+    let text = listing(&report);
+    assert!(!text.contains("hushhushword"), "{text}");
+    let warned = |path: &Path, rule: Rule| {
+        let shown = path.display().to_string();
+        assert!(
+            report.findings.iter().any(|f| f.rule == rule
+                && f.severity() == Severity::Warning
+                && f.diagnostic.path == shown
+                && f.diagnostic.message.contains("leads outside")),
+            "{shown}: {text}"
+        );
+    };
+    warned(&content.join("key.md"), Rule::Read);
+    warned(&content.join("outside"), Rule::Read);
+    warned(&onto.join("terms.ttl"), Rule::Ontology);
+    assert!(
+        report.findings.iter().any(|f| f.rule == Rule::Read
+            && f.severity() == Severity::Error
+            && f.diagnostic.path.ends_with("/long.md")
+            && f.diagnostic
+                .message
+                .contains("over the limit of 2000 bytes")),
+        "{text}"
+    );
+    let laughs: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.path.ends_with("laughs.rdf"))
+        .collect();
+    assert_eq!(laughs.len(), 1, "{text}");
+    assert_eq!(laughs[0].rule, Rule::Ontology);
+    assert_eq!(laughs[0].diagnostic.line, 11, "{text}");
+    assert!(
+        laughs[0].diagnostic.message.contains("billion laughs"),
+        "{text}"
+    );
+    assert_eq!(report.files, 2, "good.md and long.md: {text}");
 }
 
 #[test]

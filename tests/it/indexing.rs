@@ -332,6 +332,131 @@ fn unreadable_and_looping_paths_are_reported() {
     assert_eq!(report.articles, 5);
 }
 
+/// Symbolic links are followed only while they stay inside the content folder:
+/// a link to a private key or to `/proc/self/environ` is a warning naming the
+/// link, never an article, and nothing of the target shows in the report.
+#[test]
+fn symbolic_links_leading_outside_the_content_folder_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = fixture_content(tmp.path());
+    let secret = tmp.path().join("secret");
+    std::fs::create_dir_all(&secret).unwrap();
+    let key = "---\ntitle: Key\n---\nPRIVATE KEY hushhushword\n";
+    std::fs::write(secret.join("id_rsa.md"), key).unwrap();
+    let link = |target: &std::path::Path, name: &str| {
+        std::os::unix::fs::symlink(target, content.join(name)).unwrap();
+    };
+    link(&secret.join("id_rsa.md"), "key.md");
+    link(std::path::Path::new("/proc/self/environ"), "environ.md");
+    link(&secret, "outside");
+    link(&content.join("guides/../guides"), "inside");
+    link(std::path::Path::new("faq-embargo.md"), "faq-again.md");
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index(&data, std::slice::from_ref(&content));
+
+    let root = content.display().to_string();
+    for name in ["key.md", "environ.md", "outside"] {
+        let shown = format!("{root}/{name}");
+        assert!(
+            report.diagnostics.iter().any(|d| d.path == shown
+                && d.severity == Severity::Warning
+                && d.message.contains("leads outside")),
+            "{name}: {:?}",
+            report.diagnostics
+        );
+    }
+    let listed = format!("{:?}", report.diagnostics);
+    assert!(!listed.contains("hushhushword") && !listed.contains("PATH="));
+    // Links inside the folder still work (each file is indexed once).
+    assert_eq!(report.errors(), 0, "{listed}");
+    assert_eq!(report.articles, 5, "{listed}");
+    let kb = open(&data);
+    assert_eq!(search(&kb, &[("q", "hushhushword")]).total, 0);
+    assert_eq!(search(&kb, &[("q", "PATH HOME")]).total, 0);
+}
+
+/// A file over `[index] max_file_bytes` is an error naming its size and the
+/// limit, and is never read; the other files are indexed. The default limit
+/// is 64 MiB.
+#[test]
+fn files_over_the_size_limit_are_reported_and_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = fixture_content(tmp.path());
+    // 65 MiB, sparse: the test writes almost nothing to disk.
+    let big = std::fs::File::create(content.join("huge.md")).unwrap();
+    big.set_len(65 * 1024 * 1024).unwrap();
+    drop(big);
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index(&data, std::slice::from_ref(&content));
+    let huge = format!("{}/huge.md", content.display());
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [format!(
+            "{huge}:0: error: file is 68.2 MB (68157440 bytes), over the limit of 64 MiB (`[index] max_file_bytes`); skipped"
+        )]
+    );
+    assert_eq!(report.articles, 5);
+
+    // A configured limit applies to articles and ontology files alike.
+    let onto = tmp.path().join("onto");
+    std::fs::create_dir_all(&onto).unwrap();
+    let ttl = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n";
+    std::fs::write(onto.join("small.ttl"), ttl).unwrap();
+    std::fs::write(onto.join("large.ttl"), ttl.repeat(100)).unwrap();
+    let mut config = eoskb::config::Config::default();
+    config.index.max_file_bytes = 2000;
+    let report = index::run(
+        &DataDir::new(tmp.path().join("data-small")),
+        &IndexOptions {
+            ontologies: vec![onto.clone()],
+            config,
+            ..IndexOptions::new(vec![content.clone()])
+        },
+    )
+    .unwrap();
+    let too_large: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("over the limit of 2000 bytes"))
+        .map(|d| d.path.as_str())
+        .collect();
+    assert!(too_large.contains(&huge.as_str()), "{too_large:?}");
+    assert!(
+        too_large.iter().any(|p| p.ends_with("onto/large.ttl")),
+        "{too_large:?}"
+    );
+    assert_eq!(report.ontologies, 1, "{:?}", report.diagnostics);
+    assert!(report.published);
+}
+
+/// 50,000 headings with the same text get the anchors `a`, `a-1`, ...,
+/// `a-49999`; numbering them used to take time quadratic in their number.
+#[test]
+fn fifty_thousand_identical_headings_are_indexed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let markdown =
+        "---\ntitle: Many\n---\n".to_string() + &"# a\n\n".repeat(50_000) + "last words\n";
+    std::fs::write(content.join("many.md"), markdown).unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = index(&data, std::slice::from_ref(&content));
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    let kb = open(&data);
+    let hits = search(&kb, &[("q", "last words")]);
+    assert_eq!(hits.total, 1);
+    let article = query::get_article(&kb, "many").unwrap().article;
+    assert_eq!(article.sections.len(), 1);
+    assert_eq!(article.sections[0].anchor, "a-49999");
+    assert_eq!(hits.hits[0].section.anchor, "a-49999");
+}
+
 #[test]
 fn an_interrupted_run_leaves_the_last_good_index_serving() {
     let tmp = tempfile::tempdir().unwrap();

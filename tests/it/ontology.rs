@@ -390,6 +390,198 @@ fn panet_in_every_syntax_is_the_same_graph() {
     }
 }
 
+/// RDF/XML whose ten nested entities, each ten copies of the one before,
+/// expand to 3 GB: "billion laughs".
+pub fn billion_laughs() -> String {
+    let mut doc =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n  <!ENTITY lol0 \"lol\">\n");
+    for i in 1..=9 {
+        let value = format!("&lol{};", i - 1).repeat(10);
+        doc.push_str(&format!("  <!ENTITY lol{i} \"{value}\">\n"));
+    }
+    doc.push_str(
+        "]>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n\
+         \x20        xmlns:rdfs=\"http://www.w3.org/2000/01/rdf-schema#\">\n\
+         \x20 <rdf:Description rdf:about=\"http://example.org/laughs\">\n\
+         \x20   <rdfs:label>&lol9;</rdfs:label>\n\
+         \x20 </rdf:Description>\n</rdf:RDF>\n",
+    );
+    doc
+}
+
+/// A billion-laughs file is an error at the declaration that crosses the
+/// expansion limit, found before the parser expands anything; an external
+/// entity is a syntax error (nothing is read from it); the other files load.
+#[test]
+fn entity_expansion_in_rdf_xml_is_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let onto = tmp.path().join("onto");
+    std::fs::create_dir_all(&onto).unwrap();
+    let laughs = billion_laughs();
+    std::fs::write(onto.join("laughs.rdf"), &laughs).unwrap();
+    std::fs::write(
+        onto.join("external.rdf"),
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:rdfs=\"http://www.w3.org/2000/01/rdf-schema#\">\n\
+         <rdf:Description rdf:about=\"http://example.org/x\"><rdfs:label>&x;</rdfs:label></rdf:Description></rdf:RDF>\n",
+    )
+    .unwrap();
+    std::fs::write(onto.join("good.ttl"), GOOD).unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = run(
+        &data,
+        &[fixture_content(tmp.path())],
+        std::slice::from_ref(&onto),
+    );
+
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let lol8_line = 1 + laughs
+        .lines()
+        .position(|l| l.contains("<!ENTITY lol8 "))
+        .unwrap();
+    let laughs_error = errors
+        .iter()
+        .find(|d| d.path.ends_with("laughs.rdf"))
+        .unwrap();
+    assert_eq!(laughs_error.line, lol8_line, "{laughs_error}");
+    assert_eq!(laughs_error.column, Some(3), "{laughs_error}");
+    assert!(
+        laughs_error
+            .message
+            .contains("entity `lol8` expands to 300000000 bytes")
+            && laughs_error.message.contains("billion laughs"),
+        "{laughs_error}"
+    );
+    let external = errors
+        .iter()
+        .find(|d| d.path.ends_with("external.rdf"))
+        .unwrap();
+    assert!(!external.message.contains("root:"), "{external}");
+    assert_eq!(report.ontologies, 1);
+    let kb = open(&data);
+    let laughs_triples = "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/laughs> ?p ?o }";
+    assert_eq!(count(&kb, laughs_triples), 0);
+}
+
+/// OBO-style RDF/XML abbreviates namespaces with entities: PaNET written that
+/// way is still the same graph.
+#[test]
+fn rdf_xml_with_namespace_entities_still_loads() {
+    let Some(shared) = shared_dir() else { return };
+    let original_path = shared.join("data/ontologies/panet/PaNET.owl");
+    let original = std::fs::read_to_string(&original_path).unwrap();
+    let doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n\
+        \x20   <!ENTITY owl \"http://www.w3.org/2002/07/owl#\" >\n\
+        \x20   <!ENTITY obo \"http://purl.obolibrary.org/obo/\" >\n\
+        \x20   <!ENTITY panet \"http://purl.org/pan-science/PaNET/\" >\n\
+        \x20   <!ENTITY panet-owl \"&panet;PaNET.owl\" >\n]>\n";
+    let rewritten = original
+        .replace(
+            "rdf:about=\"http://purl.org/pan-science/PaNET/PaNET.owl\"",
+            "rdf:about=\"&panet-owl;\"",
+        )
+        .replace(
+            "rdf:about=\"http://purl.org/pan-science/PaNET/",
+            "rdf:about=\"&panet;",
+        )
+        .replace(
+            "rdf:resource=\"http://purl.org/pan-science/PaNET/",
+            "rdf:resource=\"&panet;",
+        )
+        .replace(
+            "rdf:resource=\"http://www.w3.org/2002/07/owl#",
+            "rdf:resource=\"&owl;",
+        )
+        .replace("\"http://purl.obolibrary.org/obo/", "\"&obo;")
+        .replacen("<?xml version=\"1.0\"?>\n", doctype, 1);
+    assert!(rewritten.matches("&panet;").count() > 100);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("PaNET-entities.owl");
+    std::fs::write(&path, rewritten).unwrap();
+    assert!(canonical(&path) == canonical(&original_path));
+}
+
+/// The same ontology reached by several paths (a configured source's folder
+/// through a symbolic link and a file in it, a copy elsewhere, `x/../x`) is
+/// one graph with notes, not several: over the union default graph every row
+/// would come back once per copy.
+#[test]
+fn the_same_ontology_reached_twice_is_loaded_once() {
+    let Some(shared) = shared_dir() else { return };
+    let panet = shared.join("data/ontologies/panet");
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(panet.join("PaNET.owl"), copy.join("PaNET-copy.owl")).unwrap();
+    let linked = tmp.path().join("linked");
+    std::os::unix::fs::symlink(&panet, &linked).unwrap();
+    let content = fixture_content(tmp.path());
+    let config = Config::parse(&format!(
+        "[[sources]]\nname = \"PaNET\"\niri = \"http://purl.org/pan-science/PaNET/PaNET.owl\"\npath = {:?}\n",
+        linked.display().to_string()
+    ))
+    .unwrap();
+
+    let duplicated_rows =
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o } GROUP BY ?s ?p ?o HAVING (COUNT(*) > 1) LIMIT 5";
+    let ontology_rows = "SELECT (COUNT(*) AS ?n) WHERE { \
+        <http://purl.org/pan-science/PaNET/PaNET.owl> a <http://www.w3.org/2002/07/owl#Ontology> }";
+    let cases = [
+        (
+            config.clone(),
+            vec![panet.join("PaNET.owl"), copy.clone()],
+            2,
+        ),
+        (
+            Config::default(),
+            vec![linked.clone(), panet.join("../panet")],
+            1,
+        ),
+    ];
+    for (i, (config, ontologies, duplicates)) in cases.into_iter().enumerate() {
+        let data = DataDir::new(tmp.path().join(format!("data{i}")));
+        let report = index::run(
+            &data,
+            &IndexOptions {
+                content: vec![content.clone()],
+                ontologies: ontologies.clone(),
+                config,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let notes: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note && d.message.contains("loaded once"))
+            .collect();
+        // The LICENSE beside PaNET.owl is reached twice as well.
+        assert!(
+            notes.len() >= duplicates,
+            "{ontologies:?}: {:?}",
+            report.diagnostics
+        );
+        assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+        assert_eq!(
+            report.ontologies, 1,
+            "{ontologies:?}: {:?}",
+            report.diagnostics
+        );
+        let kb = open(&data);
+        assert_eq!(count(&kb, ontology_rows), 1, "{ontologies:?}");
+        assert_eq!(
+            select(&kb, duplicated_rows),
+            Vec::<Value>::new(),
+            "{ontologies:?}"
+        );
+    }
+}
+
 const GOOD: &str = "@prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <http://example.org/test#> .
