@@ -396,15 +396,41 @@ fn sanitize(html: &str) -> String {
             .add_tag_attributes("code", ["class"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tags(["input"])
-            .add_generic_attributes(["id"]);
+            .add_generic_attributes(["id"])
+            // A remote image would tell its host who reads the article, and
+            // when: it keeps its alt text and loses its source.
+            .attribute_filter(|element, attribute, value| {
+                if element == "img" && attribute == "src" && is_remote(value) {
+                    return None;
+                }
+                Some(value.into())
+            });
         builder
     });
     CLEANER.clean(html).to_string()
 }
 
+/// Whether a URL leaves the server (`https://`, `//host`, `data:` stays).
+fn is_remote(url: &str) -> bool {
+    let url = url.trim_start().to_ascii_lowercase();
+    url.starts_with("//") || url.starts_with("http:") || url.starts_with("https:")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_images_lose_their_source_and_keep_their_alt_text() {
+        let html = sanitize(
+            "<p><img src=\"https://tracker.example/pixel.png\" alt=\"Beamline\">\
+             <img src=\"//cdn.example/x.png\" alt=\"b\"><img src=\"figures/plot.png\" alt=\"Plot\"></p>",
+        );
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(!html.contains("cdn.example"), "{html}");
+        assert!(html.contains("alt=\"Beamline\""), "{html}");
+        assert!(html.contains("src=\"figures/plot.png\""), "{html}");
+    }
 
     #[test]
     fn splits_sections_with_paths_and_anchors() {

@@ -127,7 +127,7 @@ pub fn resolve_filters(
 /// is spacing to the analyser anyway, so it becomes a space; a hyphen inside a word
 /// too ("x-ray" searches x and ray, not the phrase: +0.005 nDCG@10 on SciFact); a `word:` whose word is
 /// not a field ("doi:10.5281", "PaNET:PaNET01188") is searched as text.
-fn normalise_query(text: &str, fields: &[&str]) -> String {
+pub fn normalise_query(text: &str, fields: &[&str]) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();

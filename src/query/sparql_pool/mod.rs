@@ -17,7 +17,7 @@
 //! is killed or dies, so that the next query finds it ready. The pool belongs to
 //! one generation and its workers end with it.
 
-mod wire;
+pub mod wire;
 mod worker;
 mod worker_main;
 
@@ -151,7 +151,8 @@ impl WorkerPool {
         let mut replace = ReplaceOnDrop(Some(self));
         // The limit is the query's: a worker's start-up (loading the store, once
         // per generation and after a timeout) does not count against it.
-        match tokio::time::timeout(settings.timeout(), worker.ask(&frame)).await {
+        let max_body = settings.max_result_bytes as u64;
+        match tokio::time::timeout(settings.timeout(), worker.ask(&frame, max_body)).await {
             Ok(Ok(answer)) => {
                 replace.0 = None;
                 self.keep(worker);

@@ -231,15 +231,29 @@ pub enum Reply {
     Answer(Result<SparqlResponse, Error>),
 }
 
-/// Reads one reply. An I/O error, including the end of the output, means the
+/// Room for an error's JSON beside the largest result body a reply may carry.
+const ERROR_ROOM: u64 = 64 * 1024;
+
+/// Reads one reply whose body is at most `max_body` bytes (the result size
+/// cap: a worker never sends more, so a longer one is out of step and is not
+/// buffered). An I/O error, including the end of the output, means the
 /// worker is gone or out of step.
-pub async fn read_reply(input: &mut (impl AsyncRead + Unpin)) -> io::Result<Reply> {
+pub async fn read_reply(input: &mut (impl AsyncRead + Unpin), max_body: u64) -> io::Result<Reply> {
     let mut header = [0u8; HEADER_LEN];
     input.read_exact(&mut header).await?;
     let header = ReplyHeader::decode(&header)?;
     let mut content_type = [0u8; u8::MAX as usize];
     let content_type = &mut content_type[..header.content_type_len as usize];
     input.read_exact(content_type).await?;
+    if header.body_len > max_body.saturating_add(ERROR_ROOM) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "a reply of {} bytes, over the result limit: out of step",
+                header.body_len
+            ),
+        ));
+    }
     let body = read_body(input, header.body_len).await?;
     Ok(match header.kind {
         Kind::Ready => Reply::Ready,
@@ -359,7 +373,8 @@ mod tests {
             HEADER_LEN + "application/sparql-results+json".len() + body.len(),
             "no escaping"
         );
-        let Reply::Answer(Ok(answer)) = read_reply(&mut bytes.as_slice()).await.unwrap() else {
+        let Reply::Answer(Ok(answer)) = read_reply(&mut bytes.as_slice(), 1 << 20).await.unwrap()
+        else {
             panic!("not an answer");
         };
         assert_eq!(answer.body, body);
@@ -370,7 +385,7 @@ mod tests {
     #[tokio::test]
     async fn errors_keep_their_type() {
         let bytes = reply_bytes(Err(Error::SparqlSyntax("1:5: expected".into())));
-        let reply = read_reply(&mut bytes.as_slice()).await.unwrap();
+        let reply = read_reply(&mut bytes.as_slice(), 1 << 20).await.unwrap();
         assert!(
             matches!(reply, Reply::Answer(Err(Error::SparqlSyntax(ref m))) if m == "1:5: expected"),
             "{reply:?}"
@@ -382,7 +397,7 @@ mod tests {
         let mut bytes = Vec::new();
         write_ready(&mut bytes).unwrap();
         assert!(matches!(
-            read_reply(&mut bytes.as_slice()).await.unwrap(),
+            read_reply(&mut bytes.as_slice(), 1 << 20).await.unwrap(),
             Reply::Ready
         ));
         let full = reply_bytes(Ok(SparqlResponse {
@@ -391,13 +406,18 @@ mod tests {
             rows: 1,
         }));
         let cut = &full[..full.len() - 1];
-        assert!(read_reply(&mut &cut[..]).await.is_err());
+        assert!(read_reply(&mut &cut[..], 1 << 20).await.is_err());
         let mut garbled = full.clone();
         garbled[0] = b'{';
-        assert!(read_reply(&mut garbled.as_slice()).await.is_err());
+        assert!(read_reply(&mut garbled.as_slice(), 1 << 20).await.is_err());
         let mut huge = full;
         huge[10..18].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(read_reply(&mut huge.as_slice()).await.is_err());
+        assert!(read_reply(&mut huge.as_slice(), u64::MAX).await.is_err());
+        // A body over the caller's limit is refused before it is read.
+        let mut long = huge.clone();
+        long[10..18].copy_from_slice(&(200_000u64).to_le_bytes());
+        let err = read_reply(&mut long.as_slice(), 1000).await.unwrap_err();
+        assert!(err.to_string().contains("over the result limit"), "{err}");
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl Worker {
             input,
             output: BufReader::new(output),
         };
-        match tokio::time::timeout(START_TIMEOUT, wire::read_reply(&mut worker.output)).await {
+        match tokio::time::timeout(START_TIMEOUT, wire::read_reply(&mut worker.output, 0)).await {
             Ok(Ok(Reply::Ready)) => Ok(worker),
             Ok(Ok(Reply::Answer(_))) => Err(failed("it answered before it was asked".into())),
             Ok(Err(e)) => {
@@ -100,10 +100,17 @@ impl Worker {
 
     /// Sends one encoded request and reads its reply. `Ok` holds the query's
     /// outcome (its own errors included); `Err` means the worker is broken.
-    pub async fn ask(&mut self, request: &[u8]) -> Result<Result<SparqlResponse, Error>, Broken> {
+    pub async fn ask(
+        &mut self,
+        request: &[u8],
+        max_body: u64,
+    ) -> Result<Result<SparqlResponse, Error>, Broken> {
         self.input.write_all(request).await.map_err(Broken)?;
         self.input.flush().await.map_err(Broken)?;
-        match wire::read_reply(&mut self.output).await.map_err(Broken)? {
+        match wire::read_reply(&mut self.output, max_body)
+            .await
+            .map_err(Broken)?
+        {
             Reply::Answer(answer) => Ok(answer),
             Reply::Ready => Err(Broken(io::Error::new(
                 io::ErrorKind::InvalidData,
