@@ -139,7 +139,14 @@ async fn api_answers_and_rejects_bad_input_with_json() {
         .text()
         .await
         .unwrap();
-    assert!(home.contains("/api/search"));
+    assert!(home.contains("src=\"/assets/app.js\""));
+    let script = reqwest::get(format!("{base}/assets/app.js"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains("/api/search"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
