@@ -21,16 +21,14 @@ async fn answer(response: reqwest::Response) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// A GET's status and JSON body.
+async fn get_json(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> (StatusCode, Value) {
+    answer(client.get(url).send().await.unwrap()).await
+}
+
 /// The server still answers SPARQL and search after whatever came before.
 async fn still_answers(client: &reqwest::Client, base: &str) {
-    let (status, body) = answer(
-        client
-            .get(url(base, COUNT_CLASSES, ""))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = get_json(client, url(base, COUNT_CLASSES, "")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["results"]["bindings"][0]["n"]["value"], "1501");
     let r = client
@@ -110,7 +108,7 @@ async fn sparql_that_crashed_the_server_is_refused() {
         "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } . ?s ?p ?o } LIMIT 1",
         "SELECT (<http://example.org/fn>(1) AS ?x) WHERE {}",
     ] {
-        let (status, body) = answer(client.get(url(&base, query, "")).send().await.unwrap()).await;
+        let (status, body) = get_json(&client, url(&base, query, "")).await;
         if query.contains("SILENT") {
             // SILENT asks for the service's failure to be ignored: no rows from it.
             assert_eq!(status, StatusCode::OK, "{query}: {body}");
@@ -119,16 +117,13 @@ async fn sparql_that_crashed_the_server_is_refused() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
         assert_eq!(body["error"], "unsupported", "{body}");
     }
-    let (_, body) = answer(
-        client
-            .get(url(
-                &base,
-                "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
-                "",
-            ))
-            .send()
-            .await
-            .unwrap(),
+    let (_, body) = get_json(
+        &client,
+        url(
+            &base,
+            "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+            "",
+        ),
     )
     .await;
     assert!(
@@ -151,8 +146,7 @@ async fn offsets_and_repeated_parameters_are_bounded() {
         "/api/search?q=embargo&mode=keyword&offset=18446744073709551615",
         "/api/search?q=embargo&mode=keyword&offset=10001",
     ] {
-        let (status, body) =
-            answer(client.get(format!("{base}{path}")).send().await.unwrap()).await;
+        let (status, body) = get_json(&client, format!("{base}{path}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
         assert_eq!(body["error"], "invalid_parameter", "{path}");
         assert!(
@@ -168,12 +162,9 @@ async fn offsets_and_repeated_parameters_are_bounded() {
     assert_eq!(r.status(), StatusCode::OK);
 
     let terms = "&term=http://example.org/syn%23root".repeat(33);
-    let (status, body) = answer(
-        client
-            .get(format!("{base}/api/search?q=embargo&mode=keyword{terms}"))
-            .send()
-            .await
-            .unwrap(),
+    let (status, body) = get_json(
+        &client,
+        format!("{base}/api/search?q=embargo&mode=keyword{terms}"),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -183,14 +174,7 @@ async fn offsets_and_repeated_parameters_are_bounded() {
     );
 
     let graphs = "&default-graph-uri=http://example.org/g".repeat(65);
-    let (status, body) = answer(
-        client
-            .get(url(&base, COUNT_CLASSES, &graphs))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = get_json(&client, url(&base, COUNT_CLASSES, &graphs)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
         body["message"].as_str().unwrap().contains("at most 64"),
@@ -210,14 +194,13 @@ async fn sparql_results_are_capped_in_bytes() {
     let client = reqwest::Client::new();
     let labels = "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
     for extra in ["", "&format=csv"] {
-        let (status, body) =
-            answer(client.get(url(&base, labels, extra)).send().await.unwrap()).await;
+        let (status, body) = get_json(&client, url(&base, labels, extra)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["error"], "result_too_large");
         assert!(body["message"].as_str().unwrap().contains("4096"), "{body}");
     }
     let construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }";
-    let (status, body) = answer(client.get(url(&base, construct, "")).send().await.unwrap()).await;
+    let (status, body) = get_json(&client, url(&base, construct, "")).await;
     assert_eq!(
         (status, &body["error"]),
         (
@@ -240,7 +223,7 @@ async fn a_query_over_the_worker_memory_limit_ends_only_its_worker() {
     // Sorting materialises every solution of a cross product of the store
     // with itself: tens of millions of rows, far more than 1 GiB.
     let greedy = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d";
-    let (status, body) = answer(client.get(url(&base, greedy, "")).send().await.unwrap()).await;
+    let (status, body) = get_json(&client, url(&base, greedy, "")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"], "resource_limit", "{body}");
     still_answers(&client, &base).await;

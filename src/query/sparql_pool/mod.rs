@@ -27,7 +27,6 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::AbortHandle;
 
-pub use worker::Ending;
 pub use worker_main::run_worker;
 
 use super::Error;
