@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, TokenFilter, Tokenizer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
 
@@ -24,6 +24,23 @@ const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// The English analyser used by every searchable text field. Stop words go before
 /// stemming so that a stop word's stem never removes a content word.
 pub fn analyzer() -> TextAnalyzer {
+    folded_words()
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The same analyser with one more filter just before stemming: the
+/// highlighter's, which blanks the words that cannot match a query term.
+pub fn analyzer_with<F: TokenFilter>(before_stemming: F) -> TextAnalyzer {
+    folded_words()
+        .filter(before_stemming)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Words, lower-cased and folded to ASCII, without stop words: the analyser up to
+/// stemming.
+pub fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     let stop_words = StopWordFilter::new(Language::English)
         .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()));
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -31,8 +48,6 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(stop_words)
-        .filter(Stemmer::new(Language::English))
-        .build()
 }
 
 fn text_field(stored: bool) -> TextOptions {

@@ -1,15 +1,18 @@
 //! Keyword retrieval: the user's text as a BM25 query over articles, with facet
 //! filters, and the same words over sections for passages and snippets.
 
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery};
+use std::sync::Arc;
+
+use tantivy::collector::{Count, MultiCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
+use super::article_table::{FacetCounts, MatchedArticles};
+use super::doc_set::DocSetQuery;
 use super::term_filter::term_filter_articles;
-use super::{Error, KnowledgeBase, facet_children};
-use crate::model::{FACETS, Facet};
-use std::collections::BTreeMap;
+use super::{Error, KnowledgeBase};
+use crate::model::Facet;
 
 /// Ranking reads the whole article as one text (`all`), plus a little extra for
 /// words in the title and headings. Tuned on BEIR SciFact with `eoskb eval`: a
@@ -23,7 +26,7 @@ const BOOST_HEADINGS: f32 = 0.2;
 pub struct KeywordMatches {
     pub top: Vec<(f32, DocAddress)>,
     pub total: usize,
-    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    pub facets: FacetCounts,
 }
 
 /// Runs the article query (with filters) and collects the best `k`, the total and
@@ -42,27 +45,12 @@ pub fn keyword_matches(
             .and_offset(offset)
             .order_by_score(),
     );
-    let facet_handles: Vec<_> = FACETS
-        .iter()
-        .map(|facet| {
-            let mut c = FacetCollector::for_field(facet.name());
-            c.add_facet("/");
-            (facet.name(), collectors.add_collector(c))
-        })
-        .collect();
+    let matched = collectors.add_collector(MatchedArticles(Arc::clone(&kb.table)));
     let mut fruit = searcher.search(query, &collectors)?;
     let total = count.extract(&mut fruit);
     let mut top = top.extract(&mut fruit);
     top.truncate(k);
-    let facets = facet_handles
-        .into_iter()
-        .map(|(name, handle)| {
-            (
-                name.to_string(),
-                facet_children(&handle.extract(&mut fruit)),
-            )
-        })
-        .collect();
+    let facets = kb.table.count_facets(matched.extract(&mut fruit));
     Ok(KeywordMatches { top, total, facets })
 }
 
@@ -206,13 +194,12 @@ pub fn constrains_matches(text: &str) -> bool {
         .any(|w| w.starts_with(['+', '-']) || w == "AND" || w == "NOT")
 }
 
-/// The articles given by dense index, as a query on their ids.
+/// The articles given by dense index, as a query.
 pub fn articles_query(kb: &KnowledgeBase, articles: &[u32]) -> Box<dyn Query> {
-    let ids = articles
+    let docs = articles
         .iter()
-        .filter_map(|&i| kb.article_ids.get(i as usize))
-        .map(|id| Term::from_field_text(kb.text.article_fields.id, id));
-    Box::new(TermSetQuery::new(ids))
+        .filter_map(|&i| kb.article_docs.get(i as usize).copied());
+    Box::new(DocSetQuery::new(&kb.articles.searcher(), docs))
 }
 
 pub fn with_filters(

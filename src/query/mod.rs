@@ -2,7 +2,10 @@
 //! Knows nothing of HTTP; the CLI and the server are two faces over these functions.
 
 pub mod answer;
+pub(crate) mod article_table;
+mod doc_set;
 pub mod docs;
+mod highlight;
 pub mod hybrid;
 pub mod keyword;
 pub mod ontologies;
@@ -24,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tantivy::collector::{DocSetCollector, FacetCollector};
+use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument};
@@ -36,7 +39,6 @@ use crate::index::terms::TermIndex;
 use crate::index::text::TextIndex;
 use crate::index::vectors::Vectors;
 use crate::index::{self, DataDir, GraphStore, Manifest};
-use crate::model::{FACETS, Facet};
 
 pub use answer::{Answer, AskParams, ask};
 pub use docs::{ArticleView, get_article};
@@ -149,6 +151,8 @@ pub struct KnowledgeBase {
     pub(crate) article_ids: Vec<String>,
     pub(crate) article_docs: Vec<DocAddress>,
     pub(crate) article_by_doc: HashMap<DocAddress, u32>,
+    /// Cards, facet values and section owners of the articles, in dense order.
+    pub(crate) table: Arc<article_table::ArticleTable>,
     /// Section-piece embeddings, and for each row its article's dense index.
     pub(crate) vectors: Option<Vectors>,
     pub(crate) row_article: Vec<Option<u32>>,
@@ -238,6 +242,7 @@ impl KnowledgeBase {
             article_ids: Vec::new(),
             article_docs: Vec::new(),
             article_by_doc: HashMap::new(),
+            table: Arc::new(article_table::ArticleTable::empty()),
             vectors,
             row_article: Vec::new(),
             passages,
@@ -251,8 +256,12 @@ impl KnowledgeBase {
             term_usage: std::sync::OnceLock::new(),
             _lease: lease,
         };
-        kb.facet_values = kb.collect_facet_values()?;
         kb.map_articles()?;
+        kb.facet_values = kb
+            .table
+            .all_values()
+            .map(|(name, values)| (name, values.iter().cloned().collect()))
+            .collect();
         Ok(kb)
     }
 
@@ -340,6 +349,14 @@ impl KnowledgeBase {
             self.article_ids.push(id);
             self.article_docs.push(doc);
         }
+        self.table = Arc::new(article_table::ArticleTable::build(
+            &searcher,
+            &self.sections.searcher(),
+            &self.text.article_fields,
+            &self.text.section_fields,
+            &self.article_docs,
+            &index_of_id,
+        )?);
         if let Some(vectors) = &self.vectors {
             self.row_article = vectors
                 .owners
@@ -374,36 +391,4 @@ impl KnowledgeBase {
     pub fn content_graph(&self) -> String {
         format!("{}graph/content", self.manifest.graph_config.base_iri)
     }
-
-    fn collect_facet_values(&self) -> Result<BTreeMap<&'static str, BTreeSet<String>>, Error> {
-        let searcher = self.articles.searcher();
-        let mut out = BTreeMap::new();
-        for facet in FACETS {
-            let counts = facet_counts(&searcher, &AllQuery, facet)?;
-            out.insert(facet.name(), counts.into_keys().collect());
-        }
-        Ok(out)
-    }
-}
-
-/// Counts of each value of one facet over the documents matching `query`.
-pub(crate) fn facet_counts(
-    searcher: &tantivy::Searcher,
-    query: &dyn tantivy::query::Query,
-    facet: Facet,
-) -> Result<BTreeMap<String, u64>, Error> {
-    let mut collector = FacetCollector::for_field(facet.name());
-    collector.add_facet("/");
-    let counts = searcher.search(query, &collector)?;
-    Ok(facet_children(&counts))
-}
-
-pub(crate) fn facet_children(counts: &tantivy::collector::FacetCounts) -> BTreeMap<String, u64> {
-    counts
-        .get("/")
-        .filter_map(|(facet, count)| {
-            let path = facet.to_path();
-            path.last().map(|v| (v.to_string(), count))
-        })
-        .collect()
 }

@@ -2,16 +2,19 @@
 //! mode (keyword, semantic, or both fused), counts facets over the whole result
 //! set, and builds hits with their best section and snippet.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use super::article_table::BestSectionPerArticle;
+use super::doc_set::DocSetQuery;
+use super::highlight::{Highlighter, Passage};
 use super::hybrid::{Fused, fuse};
 use super::keyword::{
     Filters, articles_query, constrains_matches, keyword_matches, parse_article_query,
@@ -21,9 +24,7 @@ use super::recognise::{RecognisedTerm, recognise_terms};
 use super::request::{Mode, SearchRequest, validated_query};
 use super::semantic::semantic_matches;
 use super::term_boost::TermBoost;
-use super::{Error, KnowledgeBase, facet_counts};
-use crate::index::text::Card;
-use crate::model::FACETS;
+use super::{Error, KnowledgeBase};
 
 /// How many candidates each method contributes to fusion (and semantic results
 /// hold at most): deep enough for Recall@100.
@@ -226,7 +227,7 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
                 allowed.as_ref().is_none_or(|a| a.contains(&d))
             });
             let all: Vec<DocAddress> = fused.iter().map(|f| f.doc).collect();
-            let facets = facets_of(kb, &all)?;
+            let facets = facets_of(kb, &all);
             let total = fused.len();
             let ranked = fused
                 .into_iter()
@@ -279,66 +280,57 @@ fn allowed_by(
 }
 
 /// Facet counts over a set of articles.
-fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> Result<Facets, Error> {
-    let searcher = kb.articles.searcher();
-    let ids: Vec<Term> = docs
-        .iter()
-        .filter_map(|d| kb.article_id(*d))
-        .map(|id| Term::from_field_text(kb.text.article_fields.id, id))
-        .collect();
-    let query = TermSetQuery::new(ids);
-    FACETS
-        .iter()
-        .map(|facet| {
-            Ok((
-                facet.name().to_string(),
-                facet_counts(&searcher, &query, *facet)?,
-            ))
-        })
-        .collect()
+fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> Facets {
+    kb.table
+        .count_facets(docs.iter().filter_map(|d| kb.table.article_at(*d)))
 }
 
 fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, Error> {
     if ranked.is_empty() {
         return Ok(Vec::new());
     }
-    let searcher = kb.articles.searcher();
     let section_query = parse_section_query(kb, text);
-    let section_searcher = kb.sections.searcher();
+    let searcher = kb.sections.searcher();
     let sf = kb.text.section_fields;
-    let mut snippets = SnippetGenerator::create(&section_searcher, &*section_query, sf.body)?;
-    snippets.set_max_num_chars(SNIPPET_CHARS);
+    let highlighter = Highlighter::new(&searcher, &*section_query, sf.body, SNIPPET_CHARS)?;
+    let articles = ranked
+        .iter()
+        .map(|r| {
+            kb.table.article_at(r.doc).ok_or_else(|| {
+                Error::from(tantivy::TantivyError::InternalError(
+                    "hit outside the article table".into(),
+                ))
+            })
+        })
+        .collect::<Result<Vec<u32>, Error>>()?;
+    let best = best_sections(kb, &searcher, &*section_query, &articles)?;
 
     ranked
         .iter()
-        .map(|r| {
-            let document: TantivyDocument = searcher.doc(r.doc)?;
-            let card: Card = document
-                .get_first(kb.text.article_fields.card)
-                .and_then(|v| v.as_str())
-                .and_then(|s| serde_json::from_str(s).ok())
-                .ok_or_else(|| tantivy::TantivyError::InternalError("hit without card".into()))?;
-            let section = best_section(
-                kb,
-                &section_searcher,
-                &*section_query,
-                &card.id,
-                r.semantic_section,
-            )?;
+        .zip(articles)
+        .map(|(r, article)| {
+            let card =
+                kb.table.card(article).cloned().ok_or_else(|| {
+                    tantivy::TantivyError::InternalError("hit without card".into())
+                })?;
+            let section = match best.get(&article) {
+                Some(&doc) => Some(doc),
+                None => first_section(kb, &searcher, &card.id, r.semantic_section)?,
+            };
             let (heading, anchor, snippet) = match section {
-                Some(doc) => {
+                Some(address) => {
+                    let doc: TantivyDocument = searcher.doc(address)?;
                     let field = |f| {
                         doc.get_first(f)
                             .and_then(|v| v.as_str())
                             .unwrap_or_default()
                             .to_string()
                     };
-                    let mut snippet = snippets.snippet_from_doc(&doc);
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    let html = if snippet.fragment().trim().is_empty() {
-                        escape_html(&leading_text(&field(sf.body), SNIPPET_CHARS))
-                    } else {
-                        snippet.to_html()
+                    let html = match highlighter.passage_from_doc(&doc) {
+                        Some(passage) if !passage.text.trim().is_empty() => {
+                            highlighted_html(&passage)
+                        }
+                        _ => escape_html(&leading_text(&field(sf.body), SNIPPET_CHARS)),
                     };
                     (field(sf.heading), field(sf.anchor), html)
                 }
@@ -367,49 +359,81 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
         .collect()
 }
 
-/// The article's section that best matches, or its first section.
-/// The section to show: the one the words match best, else the one the semantic
-/// side ranked best, else the first.
-fn best_section(
+/// For each article, the section the words match best: one search over the
+/// sections of all the page's articles.
+fn best_sections(
     kb: &KnowledgeBase,
     searcher: &Searcher,
     query: &dyn Query,
+    articles: &[u32],
+) -> Result<HashMap<u32, DocAddress>, Error> {
+    let sections = articles
+        .iter()
+        .flat_map(|&a| kb.table.sections_of(a).iter().copied());
+    let in_page = BooleanQuery::new(vec![
+        (Occur::Must, query.box_clone()),
+        (Occur::Must, Box::new(DocSetQuery::new(searcher, sections))),
+    ]);
+    let best = searcher.search(&in_page, &BestSectionPerArticle(Arc::clone(&kb.table)))?;
+    Ok(best.into_iter().map(|(a, (_, doc))| (a, doc)).collect())
+}
+
+/// The section to show when the words match none of an article's sections: the
+/// one the semantic side ranked best, else the first.
+fn first_section(
+    kb: &KnowledgeBase,
+    searcher: &Searcher,
     article_id: &str,
     semantic_section: Option<u32>,
-) -> Result<Option<TantivyDocument>, Error> {
+) -> Result<Option<DocAddress>, Error> {
     let sf = kb.text.section_fields;
-    let in_article = || -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(sf.article_id, article_id),
-            IndexRecordOption::Basic,
-        ))
-    };
-    let matching = BooleanQuery::new(vec![
-        (Occur::Must, query.box_clone()),
-        (Occur::Must, in_article()),
+    let term_query =
+        |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
+    let wanted = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            term_query(Term::from_field_text(sf.article_id, article_id)),
+        ),
+        (
+            Occur::Must,
+            term_query(Term::from_field_u64(
+                sf.ordinal,
+                u64::from(semantic_section.unwrap_or(0)),
+            )),
+        ),
     ]);
-    let best = searcher.search(&matching, &TopDocs::with_limit(1).order_by_score())?;
-    let address = match best.first() {
-        Some((_, address)) => Some(*address),
-        None => {
-            let first = BooleanQuery::new(vec![
-                (Occur::Must, in_article()),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_u64(sf.ordinal, u64::from(semantic_section.unwrap_or(0))),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]);
-            let found = searcher.search(&first, &TopDocs::with_limit(1).order_by_score())?;
-            found.first().map(|(_, a)| *a)
+    let found = searcher.search(&wanted, &TopDocs::with_limit(1).order_by_score())?;
+    Ok(found.first().map(|(_, a)| *a))
+}
+
+/// A passage as HTML: escaped, its matching words in `<mark>` (overlapping
+/// ranges merged).
+fn highlighted_html(passage: &Passage) -> String {
+    let mut ranges = passage.highlights.clone();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut html = String::with_capacity(passage.text.len() + 16 * ranges.len());
+    let mut written = 0;
+    let mut ranges = ranges.into_iter().peekable();
+    while let Some(mut range) = ranges.next() {
+        while let Some(next) = ranges.next_if(|n| n.start < range.end) {
+            range.end = range.end.max(next.end);
         }
-    };
-    Ok(match address {
-        Some(a) => Some(searcher.doc(a)?),
-        None => None,
-    })
+        let (Some(before), Some(marked)) = (
+            passage.text.get(written..range.start),
+            passage.text.get(range.clone()),
+        ) else {
+            continue;
+        };
+        html.push_str(&escape_html(before));
+        html.push_str("<mark>");
+        html.push_str(&escape_html(marked));
+        html.push_str("</mark>");
+        written = range.end;
+    }
+    html.push_str(&escape_html(
+        passage.text.get(written..).unwrap_or_default(),
+    ));
+    html
 }
 
 /// The first `max` characters of a text, cut at a word boundary.
