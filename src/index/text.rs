@@ -2,6 +2,7 @@
 //! facets, one per section for picking the best passage and its snippet.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use tantivy::schema::{
     FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -9,7 +10,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, TokenFilter, Tokenizer,
+    StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
 
@@ -21,6 +22,22 @@ pub const ANALYZER: &str = "eoskb_en";
 /// Memory for one index writer; tantivy needs at least 15 MB per thread.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
+/// The analyser's stop words: Lucene's English list, which tantivy's
+/// `StopWordFilter::new(Language::English)` also uses (a test checks they agree).
+pub const ENGLISH_STOP_WORDS: [&str; 33] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// Words this long (in bytes) or longer are dropped: they are hashes, base64 or
+/// run-together identifiers, not words anyone searches for.
+pub const MAX_WORD_BYTES: usize = 40;
+
+/// Built once: every analyser shares its word set.
+static STOP_WORDS: LazyLock<StopWordFilter> =
+    LazyLock::new(|| StopWordFilter::remove(ENGLISH_STOP_WORDS.map(String::from)));
+
 /// The English analyser used by every searchable text field. Stop words go before
 /// stemming so that a stop word's stem never removes a content word.
 pub fn analyzer() -> TextAnalyzer {
@@ -29,25 +46,14 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The same analyser with one more filter just before stemming: the
-/// highlighter's, which blanks the words that cannot match a query term.
-pub fn analyzer_with<F: TokenFilter>(before_stemming: F) -> TextAnalyzer {
-    folded_words()
-        .filter(before_stemming)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
 /// Words, lower-cased and folded to ASCII, without stop words: the analyser up to
 /// stemming.
 pub fn folded_words() -> TextAnalyzerBuilder<impl Tokenizer> {
-    let stop_words = StopWordFilter::new(Language::English)
-        .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new()));
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(stop_words)
+        .filter(STOP_WORDS.clone())
 }
 
 fn text_field(stored: bool) -> TextOptions {
@@ -341,4 +347,44 @@ impl Card {
 
 fn to_json<T: serde::Serialize>(value: &T) -> tantivy::Result<String> {
     serde_json::to_string(value).map_err(|e| tantivy::TantivyError::InvalidArgument(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        analyzer
+            .token_stream(text)
+            .process(&mut |t| out.push(t.text.clone()));
+        out
+    }
+
+    /// Our copy of the stop words drops exactly what tantivy's English filter
+    /// drops, on every word of the bundled content: indexes built with either
+    /// answer the same.
+    #[test]
+    fn the_stop_words_are_tantivys_english_list() {
+        let tantivy_list = StopWordFilter::new(Language::English).expect("English stop words");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut text = ENGLISH_STOP_WORDS.join(" ");
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.expect("walk content/");
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                text.push('\n');
+                text.push_str(&std::fs::read_to_string(entry.path()).expect("read content"));
+            }
+        }
+        let theirs = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(tantivy_list)
+            .build();
+        let ours = folded_words().build();
+        let kept = words(ours, &text);
+        assert_eq!(kept, words(theirs, &text));
+        assert!(kept.len() > 10_000, "only {} words in content/", kept.len());
+    }
 }

@@ -134,11 +134,21 @@ impl ArticleTable {
     /// Facet counts over a set of articles (each counted once per value). Every
     /// facet is present, with only the values that occur.
     pub(crate) fn count_facets(&self, articles: impl IntoIterator<Item = u32>) -> FacetCounts {
-        let mut counts: Vec<Vec<u64>> = self
+        // One counter per value the index holds, but only the values that occur
+        // are visited afterwards: an article carries a term's ancestors too, and
+        // the values run to thousands.
+        let offsets: Vec<usize> = self
             .facet_values
             .iter()
-            .map(|values| vec![0; values.len()])
+            .scan(0, |total, values| {
+                let start = *total;
+                *total += values.len();
+                Some(start)
+            })
             .collect();
+        let total: usize = self.facet_values.iter().map(Vec::len).sum();
+        let mut counts = vec![0u32; total];
+        let mut seen: Vec<(u8, u32)> = Vec::new();
         for article in articles {
             for &(facet, value) in self
                 .article_values
@@ -146,23 +156,40 @@ impl ArticleTable {
                 .into_iter()
                 .flatten()
             {
-                counts[facet as usize][value as usize] += 1;
+                let Some(count) = offsets
+                    .get(facet as usize)
+                    .and_then(|offset| counts.get_mut(offset + value as usize))
+                else {
+                    continue;
+                };
+                if *count == 0 {
+                    seen.push((facet, value));
+                }
+                *count += 1;
             }
         }
-        FACETS
-            .iter()
-            .zip(counts)
-            .zip(&self.facet_values)
-            .map(|((facet, counts), values)| {
-                let present = counts
-                    .into_iter()
-                    .zip(values)
-                    .filter(|(n, _)| *n > 0)
-                    .map(|(n, v)| (v.clone(), n))
-                    .collect();
-                (facet.name().to_string(), present)
-            })
-            .collect()
+        // Sorted, each facet's values come in their (sorted) order, and its map
+        // is built in one pass rather than by inserting value after value.
+        seen.sort_unstable();
+        let mut facets = FacetCounts::new();
+        for (position, facet) in FACETS.iter().enumerate() {
+            let (Some(values), Some(&offset)) =
+                (self.facet_values.get(position), offsets.get(position))
+            else {
+                continue;
+            };
+            let present = seen
+                .iter()
+                .filter(|(f, _)| *f as usize == position)
+                .filter_map(|&(_, value)| {
+                    let text = values.get(value as usize)?;
+                    let count = counts.get(offset + value as usize)?;
+                    Some((text.clone(), u64::from(*count)))
+                })
+                .collect();
+            facets.insert(facet.name().to_string(), present);
+        }
+        facets
     }
 }
 

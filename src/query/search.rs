@@ -449,17 +449,23 @@ pub(crate) fn leading_text(text: &str, max: usize) -> String {
 }
 
 pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut plain = 0;
+    // The characters to escape are ASCII: copy the runs between them whole.
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&text[plain..]);
     out
 }
 
@@ -471,5 +477,15 @@ mod tests {
     fn leading_text_cuts_at_words() {
         assert_eq!(leading_text("alpha beta gamma", 12), "alpha beta…");
         assert_eq!(leading_text("short", 12), "short");
+    }
+
+    #[test]
+    fn escape_html_escapes_markup_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html("a<b>&\"c\" d'é'"),
+            "a&lt;b&gt;&amp;&quot;c&quot; d&#39;é&#39;"
+        );
+        assert_eq!(escape_html("Ångström"), "Ångström");
+        assert_eq!(escape_html(""), "");
     }
 }

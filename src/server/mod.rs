@@ -43,8 +43,21 @@ const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Shared by all handlers: the data directory and the snapshot being served.
+/// Cloned for every request, so one reference count, not a copy of the settings.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Clone)]
+pub struct Shared {
     data: DataDir,
     live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
     /// Loaded once at start-up and shared by every generation served.
@@ -78,7 +91,7 @@ impl AppState {
     /// Opens the live generation if there is one; a server without an index still
     /// starts, answers 503, and picks the index up once it is built.
     pub fn new(data: DataDir, encoder: Option<Arc<SentenceEncoder>>) -> Self {
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             data,
             live: Arc::new(RwLock::new(None)),
             encoder,
@@ -95,14 +108,19 @@ impl AppState {
             log_config: LogConfig::default(),
             admin_token: None,
             gaps_running: Arc::new(tokio::sync::Mutex::new(())),
-        };
+        }));
         state.reload_if_changed();
         state
     }
 
+    /// The settings, while the state is being built (before any clone is shared).
+    fn settings(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+
     /// Uses `fusion` for hybrid search (from the configuration).
     pub fn with_fusion(mut self, fusion: Fusion) -> Self {
-        self.fusion = fusion;
+        self.settings().fusion = fusion;
         self
     }
 
@@ -113,20 +131,20 @@ impl AppState {
 
     /// Uses `ask` to score passages and decide when to answer (from the configuration).
     pub fn with_ask(mut self, ask: AskParams) -> Self {
-        self.ask = ask;
+        self.settings().ask = ask;
         self
     }
 
     /// Uses `sparql` as the SPARQL endpoint's limits.
     pub fn with_sparql(mut self, sparql: SparqlConfig) -> Self {
-        self.sparql = sparql;
+        self.settings().sparql = sparql;
         self
     }
 
     /// Uses `limits` for request time, connections and admission.
     pub fn with_limits(mut self, limits: ServerConfig) -> Self {
-        self.admission = Admission::new(limits.max_running, limits.max_queued);
-        self.limits = limits;
+        self.settings().admission = Admission::new(limits.max_running, limits.max_queued);
+        self.settings().limits = limits;
         self
     }
 
@@ -142,15 +160,15 @@ impl AppState {
         if let Some(kb) = self.snapshot() {
             kb.use_sparql_workers(options.clone());
         }
-        self.sparql_workers = Some(options);
+        self.settings().sparql_workers = Some(options);
         self
     }
 
     /// Records searches, asks and feedback in `log`; `config` holds the gaps
     /// report's thresholds.
     pub fn with_query_log(mut self, log: QueryLog, config: LogConfig) -> Self {
-        self.query_log = log;
-        self.log_config = config;
+        self.settings().query_log = log;
+        self.settings().log_config = config;
         self
     }
 
@@ -162,7 +180,7 @@ impl AppState {
     /// Enables the `/api/admin/` routes for requests bearing `token`; `None` or a
     /// blank token leaves them out.
     pub fn with_admin_token(mut self, token: Option<&str>) -> Self {
-        self.admin_token = token.and_then(AdminToken::new);
+        self.settings().admin_token = token.and_then(AdminToken::new);
         self
     }
 
