@@ -403,6 +403,14 @@ impl Default for Config {
 pub const FILE_NAME: &str = "eoskb.toml";
 
 impl Config {
+    /// The settings the query layer answers with.
+    pub fn query_options(&self) -> crate::query::QueryOptions {
+        crate::query::QueryOptions {
+            fusion: self.search.fusion(),
+            ask: self.ask,
+        }
+    }
+
     /// Reads `path`, or `eoskb.toml` in the working folder if `path` is `None` and
     /// the file exists; otherwise the defaults.
     pub fn load(path: Option<&Path>) -> Result<Config, Error> {

@@ -399,7 +399,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Mode::Keyword => None,
                 _ => load_encoder(cli.model.as_deref())?,
             };
-            search_command(&data, args, encoder, config.search.fusion())
+            search_command(&data, args, encoder, &config)
         }
         Command::Show { id, json } => {
             let kb = KnowledgeBase::open(&data, None)?;
@@ -703,8 +703,8 @@ fn ask_command(
     encoder: Option<Arc<SentenceEncoder>>,
     config: &Config,
 ) -> Result<ExitCode> {
-    let kb = KnowledgeBase::open(data, encoder)?;
-    let answer = query::ask(&kb, &args.question, &config.ask)?;
+    let kb = KnowledgeBase::open(data, encoder)?.with_options(config.query_options());
+    let answer = query::ask(&kb, &args.question, &kb.options().ask)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
@@ -819,9 +819,9 @@ fn search_command(
     data: &DataDir,
     args: SearchArgs,
     encoder: Option<Arc<SentenceEncoder>>,
-    fusion: Fusion,
+    config: &Config,
 ) -> Result<ExitCode> {
-    let kb = KnowledgeBase::open(data, encoder)?;
+    let kb = KnowledgeBase::open(data, encoder)?.with_options(config.query_options());
     let mut params: Vec<(&str, String)> = vec![
         ("q", args.query.clone()),
         ("limit", args.limit.to_string()),
@@ -840,7 +840,6 @@ fn search_command(
     let mut request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
     request.mode = args.mode;
     request.explain = args.explain;
-    request.fusion = Some(fusion);
     request.recognise = !args.no_recognise;
     let response = query::search(&kb, &request)?;
     if args.json {

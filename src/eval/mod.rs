@@ -18,7 +18,7 @@ pub use metrics::{Qrels, Scores, evaluate};
 
 use crate::embed::SentenceEncoder;
 use crate::index::{self, DataDir};
-use crate::query::{self, Fusion, KnowledgeBase, Mode, SearchRequest};
+use crate::query::{self, Fusion, KnowledgeBase, Mode, QueryOptions, SearchRequest};
 
 /// Depth of each ranking: Recall@100 needs 100.
 const DEPTH: usize = 100;
@@ -77,7 +77,11 @@ pub fn run(
     let index_seconds = started.elapsed().as_secs_f64();
     let mut kb = KnowledgeBase::open(&data, encoder)?;
     if let Some(fusion) = fusion {
-        kb.set_fusion(fusion);
+        let options = QueryOptions {
+            fusion,
+            ..*kb.options()
+        };
+        kb = kb.with_options(options);
     }
 
     let judged: Vec<(&String, &String)> = collection

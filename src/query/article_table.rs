@@ -20,13 +20,13 @@ use crate::model::FACETS;
 const NONE: u32 = u32::MAX;
 
 /// Facet name → value → number of articles.
-pub type FacetCounts = BTreeMap<String, BTreeMap<String, u64>>;
+pub type FacetCounts = BTreeMap<String, BTreeMap<Arc<str>, u64>>;
 
 /// The articles of one generation in dense order (sorted by document address).
 pub(crate) struct ArticleTable {
     cards: Vec<Card>,
     /// Per facet (in `FACETS` order), every value the index holds, sorted.
-    facet_values: Vec<Vec<String>>,
+    facet_values: Vec<Vec<Arc<str>>>,
     /// Per article, its values as (facet position, value position).
     article_values: Vec<Vec<(u8, u32)>>,
     /// Per segment of the article index, per document: its article.
@@ -124,7 +124,7 @@ impl ArticleTable {
     }
 
     /// Every value of each facet, by facet name.
-    pub(crate) fn all_values(&self) -> impl Iterator<Item = (&'static str, &[String])> {
+    pub(crate) fn all_values(&self) -> impl Iterator<Item = (&'static str, &[Arc<str>])> {
         FACETS
             .iter()
             .zip(&self.facet_values)
@@ -184,7 +184,7 @@ impl ArticleTable {
                 .filter_map(|&(_, value)| {
                     let text = values.get(value as usize)?;
                     let count = counts.get(offset + value as usize)?;
-                    Some((text.clone(), u64::from(*count)))
+                    Some((Arc::clone(text), u64::from(*count)))
                 })
                 .collect();
             facets.insert(facet.name().to_string(), present);
@@ -207,7 +207,7 @@ fn read_facets(
     searcher: &Searcher,
     doc_article: &[Vec<u32>],
     article_count: usize,
-) -> Result<(Vec<Vec<String>>, Vec<Vec<(u8, u32)>>), Error> {
+) -> Result<(Vec<Vec<Arc<str>>>, Vec<Vec<(u8, u32)>>), Error> {
     // First the raw (facet, value) pairs per article, then dense value numbers.
     let mut raw: Vec<Vec<(u8, String)>> = vec![Vec::new(); article_count];
     let mut facet = tantivy::schema::Facet::root();
@@ -242,7 +242,9 @@ fn read_facets(
             let mut dense: Vec<(u8, u32)> = pairs
                 .iter()
                 .filter_map(|(position, value)| {
-                    let index = values[*position as usize].binary_search(value).ok()?;
+                    let index = values[*position as usize]
+                        .binary_search_by(|v: &String| v.as_str().cmp(value.as_str()))
+                        .ok()?;
                     Some((*position, index as u32))
                 })
                 .collect();
@@ -250,6 +252,11 @@ fn read_facets(
             dense.dedup();
             dense
         })
+        .collect();
+    // Shared with every response that counts them: a count clones no text.
+    let values = values
+        .into_iter()
+        .map(|v| v.into_iter().map(Arc::from).collect())
         .collect();
     Ok((values, article_values))
 }

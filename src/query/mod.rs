@@ -137,6 +137,17 @@ impl Error {
     }
 }
 
+/// The engine's settings for answering, read from the configuration once and
+/// held by the open knowledge base: the HTTP API, the CLI and evaluation all
+/// go through it, and a request overrides a setting only by naming it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct QueryOptions {
+    /// How hybrid search fuses the keyword and semantic lists.
+    pub fusion: Fusion,
+    /// How `ask` scores passages and decides to answer.
+    pub ask: AskParams,
+}
+
 /// One published generation, opened for reading. Cheap to share behind an `Arc`;
 /// a newer generation is a new `KnowledgeBase`.
 pub struct KnowledgeBase {
@@ -160,7 +171,8 @@ pub struct KnowledgeBase {
     pub(crate) passages: Option<Passages>,
     pub(crate) passages_by_article: HashMap<String, Vec<u32>>,
     pub(crate) encoder: Option<Arc<SentenceEncoder>>,
-    pub(crate) fusion: Fusion,
+    /// How it answers unless a request says otherwise.
+    pub(crate) options: QueryOptions,
     /// The RDF dataset: ontology graphs and the content graph.
     pub(crate) graph: GraphStore,
     /// The term index; `None` in generations written before it existed.
@@ -248,7 +260,7 @@ impl KnowledgeBase {
             passages,
             passages_by_article,
             encoder,
-            fusion: Fusion::default(),
+            options: QueryOptions::default(),
             graph,
             terms,
             prefixes,
@@ -260,7 +272,7 @@ impl KnowledgeBase {
         kb.facet_values = kb
             .table
             .all_values()
-            .map(|(name, values)| (name, values.iter().cloned().collect()))
+            .map(|(name, values)| (name, values.iter().map(|v| v.to_string()).collect()))
             .collect();
         Ok(kb)
     }
@@ -278,9 +290,15 @@ impl KnowledgeBase {
         self.sparql_workers.get()
     }
 
-    /// Uses another fusion for hybrid search (evaluation, tuning).
-    pub fn set_fusion(&mut self, fusion: Fusion) {
-        self.fusion = fusion;
+    /// Answers with `options` (the configuration's) from now on.
+    pub fn with_options(mut self, options: QueryOptions) -> KnowledgeBase {
+        self.options = options;
+        self
+    }
+
+    /// How searches fuse and asks score, unless a request says otherwise.
+    pub fn options(&self) -> &QueryOptions {
+        &self.options
     }
 
     /// The encoder and vectors, or why semantic search cannot run.

@@ -2,7 +2,7 @@
 //! mode (keyword, semantic, or both fused), counts facets over the whole result
 //! set, and builds hits with their best section and snippet.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,7 +12,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::article_table::BestSectionPerArticle;
+use super::article_table::{BestSectionPerArticle, FacetCounts};
 use super::doc_set::DocSetQuery;
 use super::highlight::{Highlighter, Passage};
 use super::hybrid::{Fused, fuse};
@@ -40,7 +40,7 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     pub mode: Mode,
     /// Per facet, value → number of matching articles (over all matches).
-    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    pub facets: FacetCounts,
     /// Cosine similarity of the best matching article when the mode embeds the
     /// question (semantic, hybrid): an absolute measure of how well anything
     /// matched, unlike fused scores, which are relative to the result list.
@@ -119,7 +119,7 @@ struct Ranked {
 struct Retrieved {
     ranked: Vec<Ranked>,
     total: usize,
-    facets: Facets,
+    facets: FacetCounts,
     terms: Vec<RecognisedTerm>,
     best_similarity: Option<f32>,
 }
@@ -163,8 +163,6 @@ fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
     validated_query(&request.query)
 }
 
-type Facets = BTreeMap<String, BTreeMap<String, u64>>;
-
 /// The page of ranked articles, the total, facet counts over all results, and the
 /// terms the query names, and the best semantic similarity (when the mode
 /// computed one).
@@ -180,7 +178,7 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
     let page_end = request.offset + request.limit;
 
     let mut best_similarity = None;
-    let (ranked, total, facets): (Vec<Ranked>, usize, Facets) = match request.mode {
+    let (ranked, total, facets): (Vec<Ranked>, usize, FacetCounts) = match request.mode {
         Mode::Keyword => {
             let query = boost.keyword_query(kb, text_query, !constrains_matches(text));
             let query = with_filters(kb, query, &filters);
@@ -220,8 +218,11 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
             } else {
                 Vec::new()
             };
-            let mut fused: Vec<Fused> =
-                fuse(&keyword, &semantic, request.fusion.unwrap_or(kb.fusion));
+            let mut fused: Vec<Fused> = fuse(
+                &keyword,
+                &semantic,
+                request.fusion.unwrap_or(kb.options.fusion),
+            );
             let allowed = allowed_by(kb, &boost, &filters)?;
             let bonuses = boost.apply_to_fused(kb, &mut fused, |d| {
                 allowed.as_ref().is_none_or(|a| a.contains(&d))
@@ -280,7 +281,7 @@ fn allowed_by(
 }
 
 /// Facet counts over a set of articles.
-fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> Facets {
+fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> FacetCounts {
     kb.table
         .count_facets(docs.iter().filter_map(|d| kb.table.article_at(*d)))
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::query::{self, KnowledgeBase, SearchRequest};
+use crate::query::{self, KnowledgeBase, Mode, SearchRequest};
 use crate::querylog::QueryEvent;
 
 /// The generation being served, or 503 while there is none.
@@ -20,16 +20,34 @@ pub(super) fn live_kb(state: &AppState) -> Result<Arc<KnowledgeBase>, ApiError> 
         .ok_or_else(|| ApiError::unavailable("no index yet: run `eoskb index`"))
 }
 
-/// Runs query work off the async threads (a slow query must not stall the
-/// others), once admitted: a bounded number run at once, and a request whose
-/// client leaves while it waits is never computed.
-pub(super) async fn with_kb<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+/// What a request's work costs, which decides where it runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cost {
+    /// Bounded to a few milliseconds whatever the request (keyword search, the
+    /// list of ontologies): run on the async thread that received the request,
+    /// still under admission. Handing such work to the blocking pool and back
+    /// costs more than a fifth of it (two thread wake-ups and context switches
+    /// per request on two cores).
+    Bounded,
+    /// Embeds text or grows with what it reads: on the blocking pool, so that a
+    /// slow request never stalls the connections sharing its async thread.
+    Unbounded,
+}
+
+/// Runs query work once admitted: a bounded number wait (503 `busy` beyond),
+/// and a request whose client leaves while it waits is never computed.
+pub(super) async fn with_kb<T, F>(state: &AppState, cost: Cost, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&KnowledgeBase) -> Result<T, query::Error> + Send + 'static,
 {
     let kb = live_kb(state)?;
     let permit = state.admission.enter().await?;
+    if cost == Cost::Bounded {
+        let result = work(&kb);
+        drop(permit);
+        return result.map_err(ApiError::from);
+    }
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         work(&kb)
@@ -51,16 +69,43 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         };
     // Later pages repeat a question already logged with its first page.
     let logged = (request.offset == 0).then(|| request.query.trim().to_string());
-    match with_kb(&state, move |kb| query::search(kb, &request)).await {
+    // Only keyword search is bounded: the other modes embed the query.
+    let cost = if request.mode == Mode::Keyword {
+        Cost::Bounded
+    } else {
+        Cost::Unbounded
+    };
+    match with_kb(&state, cost, move |kb| query::search(kb, &request)).await {
         Ok(response) => {
             if let Some(question) = logged {
                 state
                     .query_log
                     .record(QueryEvent::search(question, &response));
             }
-            Json(response).into_response()
+            sized_json(&response, SEARCH_RESPONSE_BYTES)
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// About what a page of ten hits with its facets takes as JSON.
+const SEARCH_RESPONSE_BYTES: usize = 16 * 1024;
+
+/// A JSON response serialised into a buffer sized for it up front (axum's
+/// `Json` starts at 128 bytes and grows by copying, seven times for a page of
+/// search results).
+fn sized_json<T: serde::Serialize>(value: &T, capacity: usize) -> Response {
+    let mut body = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(format!("serialising the response: {e}")).into_response(),
     }
 }
 
@@ -72,8 +117,11 @@ pub async fn ask(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         .find(|(k, _)| k == "q" || k == "question")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let params = state.ask;
-    match with_kb(&state, move |kb| query::ask(kb, &question, &params)).await {
+    match with_kb(&state, Cost::Unbounded, move |kb| {
+        query::ask(kb, &question, &kb.options().ask)
+    })
+    .await
+    {
         Ok(answer) => {
             let cited = if answer.answered {
                 answer.sources.len()
@@ -93,14 +141,18 @@ pub async fn ask(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
 }
 
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match with_kb(&state, move |kb| query::get_article(kb, &id)).await {
+    match with_kb(&state, Cost::Unbounded, move |kb| {
+        query::get_article(kb, &id)
+    })
+    .await
+    {
         Ok(view) => Json(view).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
 pub async fn stats(State(state): State<AppState>) -> Response {
-    match with_kb(&state, |kb| Ok(query::stats(kb))).await {
+    match with_kb(&state, Cost::Unbounded, |kb| Ok(query::stats(kb))).await {
         Ok(stats) => Json(stats).into_response(),
         Err(e) => e.into_response(),
     }

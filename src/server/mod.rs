@@ -29,11 +29,11 @@ use tower_http::trace::TraceLayer;
 pub use admin::{AdminToken, TOKEN_VARIABLE};
 pub use error::ApiError;
 
-use crate::config::{AskParams, LogConfig, ServerConfig, SparqlConfig};
+use crate::config::{LogConfig, ServerConfig, SparqlConfig};
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::sparql_pool::WorkerOptions;
-use crate::query::{Fusion, KnowledgeBase};
+use crate::query::{KnowledgeBase, QueryOptions};
 use crate::querylog::QueryLog;
 use limits::Admission;
 
@@ -64,10 +64,9 @@ pub struct Shared {
     encoder: Option<Arc<SentenceEncoder>>,
     /// Limits of the SPARQL endpoint.
     sparql: SparqlConfig,
-    /// How hybrid search fuses its lists.
-    fusion: Fusion,
-    /// How `ask` scores passages and when it answers.
-    ask: AskParams,
+    /// How hybrid search fuses its lists and how `ask` scores passages: given
+    /// to every generation opened.
+    options: QueryOptions,
     /// How SPARQL worker processes are started; `None` evaluates queries in
     /// this process.
     sparql_workers: Option<WorkerOptions>,
@@ -96,8 +95,7 @@ impl AppState {
             live: Arc::new(RwLock::new(None)),
             encoder,
             sparql: SparqlConfig::default(),
-            fusion: Fusion::default(),
-            ask: AskParams::default(),
+            options: QueryOptions::default(),
             sparql_workers: None,
             limits: ServerConfig::default(),
             admission: Admission::new(
@@ -118,20 +116,16 @@ impl AppState {
         Arc::make_mut(&mut self.0)
     }
 
-    /// Uses `fusion` for hybrid search (from the configuration).
-    pub fn with_fusion(mut self, fusion: Fusion) -> Self {
-        self.settings().fusion = fusion;
-        self
-    }
-
-    /// How hybrid search fuses its lists.
-    pub fn fusion(&self) -> Fusion {
-        self.fusion
-    }
-
-    /// Uses `ask` to score passages and decide when to answer (from the configuration).
-    pub fn with_ask(mut self, ask: AskParams) -> Self {
-        self.settings().ask = ask;
+    /// Answers with `options` (the configuration's): the generation being
+    /// served is opened again with them, and so is every later one.
+    pub fn with_options(mut self, options: QueryOptions) -> Self {
+        if self.options == options {
+            return self;
+        }
+        self.settings().options = options;
+        if let Some(kb) = self.snapshot() {
+            self.open(kb.generation());
+        }
         self
     }
 
@@ -213,6 +207,7 @@ impl AppState {
     fn open(&self, current: &Path) {
         match KnowledgeBase::open_generation(current, self.encoder.clone()) {
             Ok(kb) => {
+                let kb = kb.with_options(self.options);
                 if let Some(options) = &self.sparql_workers {
                     kb.use_sparql_workers(options.clone());
                 }
@@ -350,8 +345,7 @@ pub async fn run(
     let mut state = AppState::new(data, encoder)
         .with_limits(config.server.clone())
         .with_sparql(config.sparql.clone())
-        .with_fusion(config.search.fusion())
-        .with_ask(config.ask)
+        .with_options(config.query_options())
         .with_query_log(query_log, config.log.clone())
         .with_admin_token(admin_token.as_deref());
     if state.admin_token.is_some() {

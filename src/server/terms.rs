@@ -5,7 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::with_kb;
+use super::api::{Cost, with_kb};
 use super::error::ApiError;
 use crate::query::{self, TermSearch};
 
@@ -23,7 +23,11 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             Ok(r) => r,
             Err(e) => return ApiError::from(e).into_response(),
         };
-    match with_kb(&state, move |kb| query::search_terms(kb, &request)).await {
+    match with_kb(&state, Cost::Unbounded, move |kb| {
+        query::search_terms(kb, &request)
+    })
+    .await
+    {
         Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }
@@ -39,7 +43,7 @@ pub async fn lookup(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             .map(|(_, v)| v.clone())
     };
     let (iri, curie) = (get("iri"), get("curie"));
-    match with_kb(&state, move |kb| {
+    match with_kb(&state, Cost::Unbounded, move |kb| {
         let iri = query::term_lookup::resolve(kb, iri.as_deref(), curie.as_deref())?;
         query::lookup_term(kb, &iri)
     })
@@ -52,7 +56,7 @@ pub async fn lookup(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
 
 /// `GET /api/ontologies`.
 pub async fn ontologies(State(state): State<AppState>) -> Response {
-    match with_kb(&state, |kb| Ok(query::list_ontologies(kb))).await {
+    match with_kb(&state, Cost::Bounded, |kb| Ok(query::list_ontologies(kb))).await {
         Ok(list) => Json(list).into_response(),
         Err(e) => e.into_response(),
     }

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
-use super::api::with_kb;
+use super::api::{Cost, with_kb};
 use crate::query::{self, search::escape_html};
 
 const INDEX_HTML: &str = include_str!("../../web/index.html");
@@ -37,7 +37,11 @@ pub async fn script() -> Response {
 
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let wanted = id.clone();
-    match with_kb(&state, move |kb| query::get_article(kb, &id)).await {
+    match with_kb(&state, Cost::Unbounded, move |kb| {
+        query::get_article(kb, &id)
+    })
+    .await
+    {
         Ok(view) => {
             let a = &view.article;
             let chips = |label: &str, values: &[String]| -> String {

@@ -8,6 +8,7 @@ mod indexing;
 mod lifecycle;
 mod ontology;
 mod ontosearch;
+mod options;
 mod querylog;
 mod rdmkit;
 mod semantic;
