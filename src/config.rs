@@ -10,33 +10,25 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::settings::{AskParams, QueryOptions};
+use crate::vocab;
+
 /// Default base IRI for articles, authors and the content graph. `example.org` is
 /// reserved for documentation, so nothing here ever claims a real domain by accident;
 /// a deployment sets its own in `eoskb.toml`.
 pub const DEFAULT_BASE_IRI: &str = "https://eoskb.example.org/";
 
-/// The prefixes every knowledge base knows, before `eoskb.toml` adds or overrides.
-pub const DEFAULT_PREFIXES: &[(&str, &str)] = &[
+/// The prefixes every knowledge base knows besides the standard vocabularies'
+/// ([`vocab::STANDARD_PREFIXES`]): the photon and neutron ontologies' and
+/// eoskb's own. `eoskb.toml` adds or overrides.
+pub const ONTOLOGY_PREFIXES: &[(&str, &str)] = &[
     ("PaNET", "http://purl.org/pan-science/PaNET/"),
     ("nexus", "http://purl.org/nexusformat/definitions/"),
     ("NeXus", "http://purl.org/nexusformat/definitions/"),
     ("EDAM", "http://edamontology.org/"),
     ("edam", "http://edamontology.org/"),
-    ("obo", "http://purl.obolibrary.org/obo/"),
     ("ESRFET", "http://purl.org/pan-science/ESRFET#"),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("dc", "http://purl.org/dc/elements/1.1/"),
-    ("schema", "https://schema.org/"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("dcat", "http://www.w3.org/ns/dcat#"),
-    ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#"),
-    ("eoskb", "https://w3id.org/eoskb/vocab#"),
+    ("eoskb", vocab::EOSKB),
 ];
 
 /// Second spellings of built-in prefixes: they expand, but CURIEs are written with
@@ -139,43 +131,6 @@ impl ServerConfig {
 /// `0` or `1e12` must not disable a limit or overflow a timer).
 fn seconds(value: f64) -> Duration {
     Duration::from_secs_f64(if value.is_finite() { value } else { 60.0 }.clamp(0.001, 86_400.0))
-}
-
-/// How passages are scored and when an answer is given. The defaults are
-/// calibrated with `eoskb eval --ask` on the calibration split of
-/// `benches/ask/` (see README, "Ask").
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AskParams {
-    /// Weight of the passage's cosine similarity to the question.
-    pub similarity_weight: f32,
-    /// Weight of the share of the question's words (IDF-weighted) in the passage.
-    pub overlap_weight: f32,
-    /// Weight of the passage's article in the hybrid ranking (1 for the first).
-    pub article_weight: f32,
-    /// Confidence = logistic(slope · (score − threshold)): 0.5 at the threshold.
-    pub threshold: f32,
-    pub slope: f32,
-}
-
-impl Default for AskParams {
-    /// Calibrated on the calibration split of `benches/ask/` over RDMkit.
-    fn default() -> Self {
-        AskParams {
-            similarity_weight: 1.0,
-            overlap_weight: 0.1,
-            article_weight: 0.4,
-            threshold: 0.901,
-            slope: 13.0,
-        }
-    }
-}
-
-impl AskParams {
-    /// The probability-like confidence of an answer whose best passage scores `score`.
-    pub fn confidence(&self, score: f32) -> f32 {
-        1.0 / (1.0 + (-self.slope * (score - self.threshold)).exp())
-    }
 }
 
 /// The query log (`<data>/logs/`) and the gaps report read from it.
@@ -341,7 +296,7 @@ impl Default for SearchConfig {
 
 impl SearchConfig {
     /// The fusion to use (validated when the configuration is parsed).
-    pub fn fusion(&self) -> crate::query::Fusion {
+    pub fn fusion(&self) -> crate::settings::Fusion {
         self.fusion.parse().unwrap_or_default()
     }
 }
@@ -404,8 +359,8 @@ pub const FILE_NAME: &str = "eoskb.toml";
 
 impl Config {
     /// The settings the query layer answers with.
-    pub fn query_options(&self) -> crate::query::QueryOptions {
-        crate::query::QueryOptions {
+    pub fn query_options(&self) -> QueryOptions {
+        QueryOptions {
             fusion: self.search.fusion(),
             ask: self.ask,
         }
@@ -442,7 +397,7 @@ impl Config {
         config
             .search
             .fusion
-            .parse::<crate::query::Fusion>()
+            .parse::<crate::settings::Fusion>()
             .map_err(|e| format!("search.fusion: {e}"))?;
         config.log.validate()?;
         config.server.validate()?;
@@ -459,8 +414,9 @@ impl Config {
 
     /// The effective prefix table: the built-in prefixes, then the configured ones.
     pub fn prefix_map(&self) -> PrefixMap {
-        let mut map: BTreeMap<String, String> = DEFAULT_PREFIXES
+        let mut map: BTreeMap<String, String> = vocab::STANDARD_PREFIXES
             .iter()
+            .chain(ONTOLOGY_PREFIXES)
             .map(|(p, n)| (p.to_string(), n.to_string()))
             .collect();
         map.extend(self.prefixes.clone());
@@ -590,10 +546,10 @@ mod tests {
     #[test]
     fn search_fusion_is_read_and_checked() {
         let c = Config::parse("[search]\nfusion = \"rrf:20\"\n").unwrap();
-        assert_eq!(c.search.fusion(), crate::query::Fusion::Rrf { k: 20.0 });
+        assert_eq!(c.search.fusion(), crate::settings::Fusion::Rrf { k: 20.0 });
         assert_eq!(
             Config::default().search.fusion(),
-            crate::query::Fusion::default()
+            crate::settings::Fusion::default()
         );
         let err = Config::parse("[search]\nfusion = \"magic\"\n").unwrap_err();
         assert!(err.contains("search.fusion"), "{err}");

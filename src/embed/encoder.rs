@@ -196,9 +196,11 @@ impl SentenceEncoder {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "model".into());
         let size = std::fs::metadata(&weights).map(|m| m.len()).unwrap_or(0);
-        let fingerprint = crate::index::manifest::hash(
-            format!("{config_text}|{size}|{max_tokens}|{pooling:?}|{normalize}").as_bytes(),
-        );
+        let fingerprint = {
+            use sha2::Digest;
+            let settings = format!("{config_text}|{size}|{max_tokens}|{pooling:?}|{normalize}");
+            hex::encode(sha2::Sha256::digest(settings.as_bytes()))
+        };
         Ok(SentenceEncoder {
             model,
             tokenizer,

@@ -54,6 +54,23 @@ pub fn gelu(v: f32) -> f32 {
     0.5 * v * (1.0 + erf(v * std::f32::consts::FRAC_1_SQRT_2))
 }
 
+/// Dot product in eight independent lanes, which lets the compiler use SIMD
+/// without reassociating a single running sum.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let chunks = a.len() / 8;
+    for i in 0..chunks {
+        for l in 0..8 {
+            lanes[l] += a[i * 8 + l] * b[i * 8 + l];
+        }
+    }
+    let mut sum: f32 = lanes.iter().sum();
+    for i in chunks * 8..a.len() {
+        sum += a[i] * b[i];
+    }
+    sum
+}
+
 /// Defines `fn $name(args)` (with the given visibility) that runs `$body` compiled for AVX-512 or AVX2+FMA
 /// when the CPU has them (checked at run time, cached by std), else for the
 /// baseline target. The body must only call `#[inline(always)]` helpers so that

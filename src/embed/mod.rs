@@ -6,7 +6,7 @@ mod alloc;
 mod bert;
 mod chunk;
 mod encoder;
-mod math;
+pub mod math;
 mod ops;
 
 pub use chunk::{Chunk, chunk_text};

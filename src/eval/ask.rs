@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use super::EvalError;
 use crate::embed::SentenceEncoder;
 use crate::index::{self, DataDir, IndexOptions};
-use crate::query::answer::{self, AskParams, Candidate, Retrieved};
+use crate::query::answer::{self, Candidate, Retrieved};
 use crate::query::{self, KnowledgeBase};
+use crate::settings::AskParams;
 
 /// One judged question.
 #[derive(Debug, Clone, Deserialize)]

@@ -8,14 +8,8 @@ use oxigraph::model::{Literal, NamedNode, Term, Triple, vocab::rdf, vocab::xsd};
 use crate::config::{Config, ExpandError, PrefixMap, iri_path};
 use crate::model::Article;
 
-const SCHEMA: &str = "https://schema.org/";
-const DCTERMS: &str = "http://purl.org/dc/terms/";
-/// The knowledge base's own vocabulary (`ontologies/eoskb.ttl`): properties, and
-/// the content-kind and audience concepts.
-pub const EOSKB: &str = "https://w3id.org/eoskb/vocab#";
-/// The FAIR principles concept scheme (`ontologies/fair-principles.ttl`): `F`,
-/// `F1`, ..., `R1.3` under this namespace.
-pub const FAIR: &str = "https://w3id.org/eoskb/fair/";
+use crate::vocab::{DCTERMS, SCHEMA};
+pub use crate::vocab::{EOSKB, FAIR};
 
 /// A term reference in front matter that could not become an IRI.
 #[derive(Debug, Clone, PartialEq)]

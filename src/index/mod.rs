@@ -11,6 +11,7 @@ pub mod passages;
 pub mod terms;
 pub mod text;
 pub mod vectors;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

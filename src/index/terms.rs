@@ -19,18 +19,11 @@ use super::Error;
 use super::graph::GraphStore;
 use crate::config::PrefixMap;
 use crate::model::{LangText, Mapping, OntologyTerm, Synonym};
+use crate::vocab::{DCTERMS, OBO, OBO_IN_OWL, OWL, RDF, RDFS, SKOS};
 
 /// Analyser of term names: words, lower case, accents folded, no stemming (names
 /// are short and autocomplete needs the words as typed).
 pub const NAME_ANALYZER: &str = "eoskb_names";
-
-const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
-const OWL: &str = "http://www.w3.org/2002/07/owl#";
-const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
-const OBO_IN_OWL: &str = "http://www.geneontology.org/formats/oboInOwl#";
-const OBO: &str = "http://purl.obolibrary.org/obo/";
-const DCTERMS: &str = "http://purl.org/dc/terms/";
 
 /// What a predicate contributes to a term.
 #[derive(Clone, Copy)]

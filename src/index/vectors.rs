@@ -165,22 +165,7 @@ impl<O: Owner> EmbeddingTable<O> {
     }
 }
 
-/// Dot product in eight independent lanes, which lets the compiler use SIMD
-/// without reassociating a single running sum.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    let chunks = a.len() / 8;
-    for i in 0..chunks {
-        for l in 0..8 {
-            lanes[l] += a[i * 8 + l] * b[i * 8 + l];
-        }
-    }
-    let mut sum: f32 = lanes.iter().sum();
-    for i in chunks * 8..a.len() {
-        sum += a[i] * b[i];
-    }
-    sum
-}
+pub use crate::embed::math::dot;
 
 #[cfg(test)]
 mod tests {

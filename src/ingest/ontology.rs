@@ -10,8 +10,7 @@ use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
 
 use super::{Diagnostic, normalise_root, relative_path};
-
-const OWL_ONTOLOGY: &str = "http://www.w3.org/2002/07/owl#Ontology";
+use crate::vocab::term;
 
 /// A file found under an ontology path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -267,7 +266,7 @@ pub fn parse(
     let triples = fresh_blank_nodes(triples);
     let ontology_iri = triples.iter().find_map(|t| match (&t.subject, &t.object) {
         (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o))
-            if t.predicate == rdf::TYPE && o.as_str() == OWL_ONTOLOGY =>
+            if t.predicate == rdf::TYPE && o.as_str() == term::OWL_ONTOLOGY =>
         {
             Some(s.as_str().to_string())
         }

@@ -15,12 +15,13 @@ use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
-use super::recognise::RecognisedTerm;
-use super::request::{Mode, SearchRequest, validated_query};
+use super::ontology::recognise::RecognisedTerm;
+use super::request::{SearchRequest, validated_query};
 use super::search::{Hit, search};
 use super::{Error, KnowledgeBase};
-pub use crate::config::AskParams;
 use crate::index::vectors::dot;
+use crate::settings::AskParams;
+use crate::settings::Mode;
 
 /// Articles whose passages compete for the answer.
 const CANDIDATE_ARTICLES: usize = 8;

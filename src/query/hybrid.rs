@@ -5,48 +5,7 @@ use std::collections::HashMap;
 use tantivy::DocAddress;
 
 use super::semantic::SemanticMatch;
-
-/// How two ranked lists become one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Fusion {
-    /// Reciprocal rank fusion: Σ 1 / (k + rank). Needs no score calibration.
-    Rrf { k: f32 },
-    /// Convex combination of min-max normalised scores:
-    /// `w · semantic + (1 − w) · keyword`, missing scores counting as 0.
-    Convex { semantic_weight: f32 },
-}
-
-impl Default for Fusion {
-    /// Chosen with `eoskb eval` on BEIR SciFact (see README, "Search quality").
-    fn default() -> Self {
-        Fusion::Convex {
-            semantic_weight: 0.5,
-        }
-    }
-}
-
-impl std::str::FromStr for Fusion {
-    type Err = String;
-    /// `rrf`, `rrf:60`, `convex`, `convex:0.4`.
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (name, value) = s.split_once(':').map_or((s, None), |(n, v)| (n, Some(v)));
-        let number = |default: f32| -> Result<f32, String> {
-            value.map_or(Ok(default), |v| {
-                v.parse::<f32>()
-                    .map_err(|_| format!("`{v}` is not a number"))
-            })
-        };
-        match name {
-            "rrf" => Ok(Fusion::Rrf { k: number(60.0)? }),
-            "convex" => Ok(Fusion::Convex {
-                semantic_weight: number(0.5)?.clamp(0.0, 1.0),
-            }),
-            other => Err(format!(
-                "`{other}` is not a fusion: use rrf[:k] or convex[:weight]"
-            )),
-        }
-    }
-}
+use crate::settings::Fusion;
 
 /// One article of the fused list, with what each side said about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,17 +140,5 @@ mod tests {
             fused.iter().map(|f| f.score).collect::<Vec<_>>(),
             vec![0.7, 0.6]
         );
-    }
-
-    #[test]
-    fn fusion_parses() {
-        assert_eq!("rrf:10".parse::<Fusion>().unwrap(), Fusion::Rrf { k: 10.0 });
-        assert_eq!(
-            "convex".parse::<Fusion>().unwrap(),
-            Fusion::Convex {
-                semantic_weight: 0.5
-            }
-        );
-        assert!("magic".parse::<Fusion>().is_err());
     }
 }

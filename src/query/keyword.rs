@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Term};
 
 use super::article_table::{FacetCounts, MatchedArticles};
 use super::doc_set::DocSetQuery;
-use super::term_filter::term_filter_articles;
+use super::ontology::filter::term_filter_articles;
 use super::{Error, KnowledgeBase};
 use crate::model::Facet;
 

@@ -2,14 +2,13 @@
 //! Knows nothing of HTTP; the CLI and the server are two faces over these functions.
 
 pub mod answer;
+pub mod article;
 pub(crate) mod article_table;
 mod doc_set;
-pub mod docs;
 mod highlight;
 pub mod hybrid;
 pub mod keyword;
-pub mod ontologies;
-pub mod recognise;
+pub mod ontology;
 pub mod request;
 pub mod search;
 pub mod semantic;
@@ -17,11 +16,6 @@ pub mod sparql;
 pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
-pub mod term_boost;
-pub mod term_filter;
-pub mod term_lookup;
-pub mod term_usage;
-pub mod terms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,17 +34,17 @@ use crate::index::text::TextIndex;
 use crate::index::vectors::Vectors;
 use crate::index::{self, DataDir, GraphStore, Manifest};
 
-pub use answer::{Answer, AskParams, ask};
-pub use docs::{ArticleView, get_article};
-pub use hybrid::Fusion;
-pub use ontologies::list_ontologies;
-pub use recognise::{RecognisedTerm, recognise_terms};
-pub use request::{Mode, SearchRequest};
+pub use crate::settings::{AskParams, Fusion, Mode, QueryOptions};
+pub use answer::{Answer, ask};
+pub use article::{ArticleView, get_article};
+pub use ontology::list::list_ontologies;
+pub use ontology::lookup::{TermDetails, lookup_term};
+pub use ontology::recognise::{RecognisedTerm, recognise_terms};
+pub use ontology::search::{TermSearch, TermSearchResponse, search_terms};
+pub use request::SearchRequest;
 pub use search::{Explain, Hit, MatchedTerm, SearchResponse, search};
 pub use sparql::{SparqlRequest, SparqlResponse};
 pub use stats::{Stats, stats};
-pub use term_lookup::{TermDetails, lookup_term};
-pub use terms::{TermSearch, TermSearchResponse, search_terms};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
 /// the caller's mistakes (HTTP 400); `NotFound` is 404; the rest are ours.
@@ -122,30 +116,99 @@ pub enum Error {
     Tantivy(#[from] tantivy::TantivyError),
 }
 
-impl Error {
-    /// Whether the error is the caller's (bad request) rather than the engine's.
-    pub fn is_client_error(&self) -> bool {
-        !matches!(
-            self,
-            Error::Index(_)
-                | Error::Tantivy(_)
-                | Error::Embed(_)
-                | Error::SemanticUnavailable(_)
-                | Error::SparqlEvaluation(_)
-                | Error::SparqlWorker(_)
-        )
-    }
+/// What kind of failure an [`Error`] is, for whoever answers the caller: the
+/// server maps each kind to one HTTP status, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request is malformed or names nothing that exists as asked.
+    Invalid,
+    /// The article or term asked for does not exist.
+    NotFound,
+    /// The request is over a size limit before any work.
+    TooLarge,
+    /// The work was refused or stopped at a limit (rows, bytes, memory).
+    OverLimit,
+    /// The endpoint is read-only.
+    Forbidden,
+    /// No result format the caller accepts.
+    NotAcceptable,
+    /// The work ran past its time limit.
+    Timeout,
+    /// Too much work is already running; try again shortly.
+    Busy,
+    /// A part of the engine is not available (no index yet, no model).
+    Unavailable,
+    /// The engine failed: a bug or a broken index, not the caller's doing.
+    Internal,
 }
 
-/// The engine's settings for answering, read from the configuration once and
-/// held by the open knowledge base: the HTTP API, the CLI and evaluation all
-/// go through it, and a request overrides a setting only by naming it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct QueryOptions {
-    /// How hybrid search fuses the keyword and semantic lists.
-    pub fusion: Fusion,
-    /// How `ask` scores passages and decides to answer.
-    pub ask: AskParams,
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            Error::EmptyQuery
+            | Error::QueryTooLong { .. }
+            | Error::Syntax(_)
+            | Error::UnknownFacetValue { .. }
+            | Error::InvalidParameter { .. }
+            | Error::UnknownTerm { .. }
+            | Error::SparqlSyntax(_)
+            | Error::QueryTooComplex(_)
+            | Error::Unsupported(_) => K::Invalid,
+            Error::NotFound(_) | Error::TermNotFound(_) => K::NotFound,
+            Error::QueryTooLarge { .. } => K::TooLarge,
+            Error::ResultTooLarge(_) | Error::ResourceLimit(_) | Error::TooManyResults(_) => {
+                K::OverLimit
+            }
+            Error::ReadOnly(_) => K::Forbidden,
+            Error::NotAcceptable(_) => K::NotAcceptable,
+            Error::SparqlTimeout(_) => K::Timeout,
+            Error::SparqlBusy(_) => K::Busy,
+            Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
+                K::Unavailable
+            }
+            Error::SparqlEvaluation(_)
+            | Error::SparqlWorker(_)
+            | Error::Index(_)
+            | Error::Tantivy(_)
+            | Error::Embed(_) => K::Internal,
+        }
+    }
+
+    /// A stable name for the error, for programs (the JSON `error` field).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::EmptyQuery => "empty_query",
+            Error::QueryTooLong { .. } => "query_too_long",
+            Error::Syntax(_) => "query_syntax",
+            Error::UnknownFacetValue { .. } => "unknown_facet_value",
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::NotFound(_) => "not_found",
+            Error::SemanticUnavailable(_) => "semantic_unavailable",
+            Error::TermNotFound(_) => "term_not_found",
+            Error::UnknownTerm { .. } => "unknown_term",
+            Error::QueryTooLarge { .. } => "query_too_large",
+            Error::SparqlSyntax(_) => "sparql_syntax",
+            Error::QueryTooComplex(_) => "query_too_complex",
+            Error::Unsupported(_) => "unsupported",
+            Error::ResultTooLarge(_) => "result_too_large",
+            Error::ResourceLimit(_) => "resource_limit",
+            Error::ReadOnly(_) => "read_only",
+            Error::NotAcceptable(_) => "not_acceptable",
+            Error::SparqlTimeout(_) => "timeout",
+            Error::SparqlBusy(_) => "busy",
+            Error::TooManyResults(_) => "too_many_results",
+            Error::SparqlEvaluation(_) => "sparql_evaluation",
+            Error::SparqlWorker(_) => "sparql_worker",
+            Error::Index(index::Error::NoIndex(_)) => "unavailable",
+            Error::Index(_) | Error::Tantivy(_) | Error::Embed(_) => "internal",
+        }
+    }
+
+    /// Whether the error is the caller's (bad request) rather than the engine's.
+    pub fn is_client_error(&self) -> bool {
+        !matches!(self.kind(), ErrorKind::Internal | ErrorKind::Unavailable)
+    }
 }
 
 /// One published generation, opened for reading. Cheap to share behind an `Arc`;
@@ -162,6 +225,8 @@ pub struct KnowledgeBase {
     pub(crate) article_ids: Vec<String>,
     pub(crate) article_docs: Vec<DocAddress>,
     pub(crate) article_by_doc: HashMap<DocAddress, u32>,
+    /// Dense index by article id.
+    pub(crate) article_index: HashMap<String, u32>,
     /// Cards, facet values and section owners of the articles, in dense order.
     pub(crate) table: Arc<article_table::ArticleTable>,
     /// Section-piece embeddings, and for each row its article's dense index.
@@ -182,7 +247,7 @@ pub struct KnowledgeBase {
     /// Worker processes for SPARQL, when the server asked for them.
     pub(crate) sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
     /// Articles per term (with descendants), read from the graph on first use.
-    pub(crate) term_usage: std::sync::OnceLock<term_usage::TermUsage>,
+    pub(crate) term_usage: std::sync::OnceLock<ontology::usage::TermUsage>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -254,6 +319,7 @@ impl KnowledgeBase {
             article_ids: Vec::new(),
             article_docs: Vec::new(),
             article_by_doc: HashMap::new(),
+            article_index: HashMap::new(),
             table: Arc::new(article_table::ArticleTable::empty()),
             vectors,
             row_article: Vec::new(),
@@ -382,6 +448,7 @@ impl KnowledgeBase {
                 .map(|o| index_of_id.get(&o.article_id).copied())
                 .collect();
         }
+        self.article_index = index_of_id;
         Ok(())
     }
 
@@ -395,9 +462,9 @@ impl KnowledgeBase {
     }
 
     /// Which articles each term stands for (annotated with it or a descendant).
-    pub fn term_usage(&self) -> &term_usage::TermUsage {
+    pub fn term_usage(&self) -> &ontology::usage::TermUsage {
         self.term_usage
-            .get_or_init(|| term_usage::TermUsage::build(self))
+            .get_or_init(|| ontology::usage::TermUsage::build(self))
     }
 
     /// The RDF store, for in-process SPARQL.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::Error;
 use crate::model::{FACETS, Facet};
+use crate::settings::Mode;
 
 /// Longest query accepted, in characters. Longer text is a paste, not a query.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -31,43 +32,6 @@ pub const MAX_OFFSET: usize = 10_000;
 /// a clause to build and, for terms, a hierarchy to expand.
 pub const MAX_FILTER_VALUES: usize = 32;
 const DEFAULT_LIMIT: usize = 10;
-
-/// How results are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// BM25 over words.
-    Keyword,
-    /// Nearest sections by sentence embedding.
-    Semantic,
-    /// Both, fused.
-    #[default]
-    Hybrid,
-}
-
-impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "keyword" => Ok(Mode::Keyword),
-            "semantic" => Ok(Mode::Semantic),
-            "hybrid" => Ok(Mode::Hybrid),
-            other => Err(format!(
-                "`{other}` is not a mode: use keyword, semantic or hybrid"
-            )),
-        }
-    }
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Keyword => "keyword",
-            Mode::Semantic => "semantic",
-            Mode::Hybrid => "hybrid",
-        }
-    }
-}
 
 /// A validated search.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,11 +20,12 @@ use super::keyword::{
     Filters, articles_query, constrains_matches, keyword_matches, parse_article_query,
     parse_section_query, resolve_filters, with_filters,
 };
-use super::recognise::{RecognisedTerm, recognise_terms};
-use super::request::{Mode, SearchRequest, validated_query};
+use super::ontology::boost::TermBoost;
+use super::ontology::recognise::{RecognisedTerm, recognise_terms};
+use super::request::{SearchRequest, validated_query};
 use super::semantic::semantic_matches;
-use super::term_boost::TermBoost;
 use super::{Error, KnowledgeBase};
+use crate::settings::Mode;
 
 /// How many candidates each method contributes to fusion (and semantic results
 /// hold at most): deep enough for Recall@100.

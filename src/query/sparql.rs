@@ -17,6 +17,7 @@ use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, Sp
 use super::{Error, KnowledgeBase};
 use crate::config::SparqlConfig;
 use crate::index::graph::GraphStore;
+use crate::vocab;
 
 /// Longest query text accepted (the protocol layer answers 413 above it).
 pub const MAX_QUERY_BYTES: usize = 1024 * 1024;
@@ -563,10 +564,10 @@ fn evaluate(
             let mut serializer = RdfSerializer::from_format(f);
             if matches!(f, RdfFormat::Turtle | RdfFormat::RdfXml) {
                 for (p, ns) in [
-                    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-                    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-                    ("owl", "http://www.w3.org/2002/07/owl#"),
-                    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+                    ("rdf", vocab::RDF),
+                    ("rdfs", vocab::RDFS),
+                    ("owl", vocab::OWL),
+                    ("skos", vocab::SKOS),
                 ] {
                     serializer = serializer
                         .with_prefix(p, ns)

@@ -3,6 +3,8 @@
 //! cite software?", "How can I cite my software" and "citing software how"
 //! count as one gap.
 
+use crate::embed::math::dot;
+
 /// The comparable form of a question: lower case, letters and digits only, one
 /// space between words.
 pub fn normalise(text: &str) -> String {
@@ -57,10 +59,6 @@ pub fn group_by_similarity<V: AsRef<[f32]>>(vectors: &[V], threshold: f32) -> Ve
         }
     }
     groups
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]

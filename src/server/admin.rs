@@ -126,15 +126,7 @@ pub async fn gaps(
     };
     match tokio::task::spawn_blocking(build).await {
         Ok(report) => Json(report).into_response(),
-        Err(e) => {
-            tracing::error!("gaps report failed: {e}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the report could not be built",
-            )
-            .into_response()
-        }
+        Err(e) => ApiError::internal(format!("gaps report failed: {e}")).into_response(),
     }
 }
 

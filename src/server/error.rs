@@ -1,11 +1,13 @@
 //! The one place where library errors become HTTP status codes and JSON bodies.
 
 use axum::Json;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::query;
+use crate::query::{self, ErrorKind};
 
 /// An error answered to an HTTP client: status, a stable code, and a message a
 /// person can act on.
@@ -16,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds after which a client may try again (`Retry-After`), for 503s.
     pub retry_after: Option<u32>,
+    /// What failed, for the server log only (5xx).
+    pub detail: Option<String>,
 }
 
 impl ApiError {
@@ -25,6 +29,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            detail: None,
         }
     }
 
@@ -36,15 +41,18 @@ impl ApiError {
         }
     }
 
-    /// 500 for a failure of the engine, not the request: logged in full, while
-    /// the client gets no detail (paths, file names) about the host.
+    /// 500 for a failure of the engine, not the request: logged in full (by
+    /// [`log_server_errors`]), while the client gets no detail (paths, file
+    /// names) about the host.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!("request failed: {detail}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the request could not be handled; the server log has the details",
-        )
+        ApiError {
+            detail: Some(detail.to_string()),
+            ..ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the request could not be handled; the server log has the details",
+            )
+        }
     }
 
     pub fn unavailable(message: impl Into<String>) -> Self {
@@ -56,42 +64,62 @@ impl ApiError {
     }
 }
 
+/// The HTTP status of each kind of failure: the one mapping.
+fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::OverLimit => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+        ErrorKind::Timeout | ErrorKind::Busy | ErrorKind::Unavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<query::Error> for ApiError {
     fn from(e: query::Error) -> Self {
-        use query::Error as E;
-        let (status, code) = match &e {
-            E::EmptyQuery => (StatusCode::BAD_REQUEST, "empty_query"),
-            E::QueryTooLong { .. } => (StatusCode::BAD_REQUEST, "query_too_long"),
-            E::Syntax(_) => (StatusCode::BAD_REQUEST, "query_syntax"),
-            E::UnknownFacetValue { .. } => (StatusCode::BAD_REQUEST, "unknown_facet_value"),
-            E::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
-            E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            E::SemanticUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "semantic_unavailable"),
-            E::TermNotFound(_) => (StatusCode::NOT_FOUND, "term_not_found"),
-            E::UnknownTerm { .. } => (StatusCode::BAD_REQUEST, "unknown_term"),
-            E::QueryTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "query_too_large"),
-            E::SparqlSyntax(_) => (StatusCode::BAD_REQUEST, "sparql_syntax"),
-            E::QueryTooComplex(_) => (StatusCode::BAD_REQUEST, "query_too_complex"),
-            E::Unsupported(_) => (StatusCode::BAD_REQUEST, "unsupported"),
-            E::ResultTooLarge(_) => (StatusCode::UNPROCESSABLE_ENTITY, "result_too_large"),
-            E::ResourceLimit(_) => (StatusCode::UNPROCESSABLE_ENTITY, "resource_limit"),
-            E::ReadOnly(_) => (StatusCode::FORBIDDEN, "read_only"),
-            E::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "not_acceptable"),
-            E::SparqlTimeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
-            E::SparqlBusy(_) => return ApiError::busy(e.to_string()),
-            E::TooManyResults(_) => (StatusCode::UNPROCESSABLE_ENTITY, "too_many_results"),
-            E::SparqlEvaluation(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_evaluation"),
-            E::SparqlWorker(_) => (StatusCode::INTERNAL_SERVER_ERROR, "sparql_worker"),
-            E::Index(crate::index::Error::NoIndex(_)) => {
-                return ApiError::unavailable("no index yet: run `eoskb index`");
+        match (e.kind(), &e) {
+            (ErrorKind::Busy, _) => ApiError::busy(e.to_string()),
+            // The error names the data directory: not for the client.
+            (_, query::Error::Index(crate::index::Error::NoIndex(_))) => {
+                ApiError::unavailable("no index yet: run `eoskb index`")
             }
-            E::Index(_) | E::Tantivy(_) | E::Embed(_) => return ApiError::internal(e),
-        };
-        if status.is_server_error() {
-            tracing::error!("request failed: {e}");
+            // A broken index or model: the detail is for the log only.
+            (
+                ErrorKind::Internal,
+                query::Error::Index(_) | query::Error::Tantivy(_) | query::Error::Embed(_),
+            ) => ApiError::internal(e),
+            (kind, _) => ApiError {
+                detail: (kind == ErrorKind::Internal).then(|| e.to_string()),
+                ..ApiError::new(status_of(kind), e.code(), e.to_string())
+            },
         }
-        ApiError::new(status, code, e.to_string())
     }
+}
+
+/// What a 5xx response failed on, for [`log_server_errors`]; never sent.
+#[derive(Clone)]
+struct FailureDetail(String);
+
+/// Logs every 5xx answer with what failed (the client got no detail about
+/// the host), in one place for all routes.
+pub(super) async fn log_server_errors(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = next.run(request).await;
+    let status = response.status();
+    if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+        match response.extensions().get::<FailureDetail>() {
+            Some(FailureDetail(detail)) => {
+                tracing::error!("{method} {path}: {} {detail}", status.as_u16())
+            }
+            None => tracing::error!("{method} {path}: {}", status.as_u16()),
+        }
+    }
+    response
 }
 
 /// Bodies over the server-wide limit are refused before any handler runs, with
@@ -116,11 +144,71 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": self.code, "message": self.message });
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(detail) = self.detail {
+            response.extensions_mut().insert(FailureDetail(detail));
+        }
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::query::Error as E;
+
+    #[test]
+    fn each_kind_of_failure_has_one_status_and_engine_detail_stays_in_the_log() {
+        let cases = [
+            (E::EmptyQuery, 400, "empty_query"),
+            (E::NotFound("x".into()), 404, "not_found"),
+            (E::QueryTooLarge { len: 9, max: 1 }, 413, "query_too_large"),
+            (E::TooManyResults(10), 422, "too_many_results"),
+            (E::ReadOnly("updates".into()), 403, "read_only"),
+            (E::NotAcceptable("text/x".into()), 406, "not_acceptable"),
+            (E::SparqlTimeout(Duration::from_secs(1)), 503, "timeout"),
+            (E::SparqlBusy(4), 503, "busy"),
+            (
+                E::SemanticUnavailable("no model".into()),
+                503,
+                "semantic_unavailable",
+            ),
+            (
+                E::Index(crate::index::Error::NoIndex(PathBuf::from(
+                    "/srv/secret/data",
+                ))),
+                503,
+                "unavailable",
+            ),
+            (E::SparqlWorker("died".into()), 500, "sparql_worker"),
+        ];
+        for (error, status, code) in cases {
+            let answered = ApiError::from(error);
+            assert_eq!((answered.status.as_u16(), answered.code), (status, code));
+            assert!(
+                !answered.message.contains("/srv/secret"),
+                "{}",
+                answered.message
+            );
+        }
+        let broken = E::Tantivy(tantivy::TantivyError::InternalError(
+            "cannot read /srv/secret/data/gen-000001".into(),
+        ));
+        let answered = ApiError::from(broken);
+        assert_eq!((answered.status.as_u16(), answered.code), (500, "internal"));
+        assert!(!answered.message.contains("/srv/secret"));
+        let response = answered.into_response();
+        let logged = response
+            .extensions()
+            .get::<FailureDetail>()
+            .map(|d| d.0.clone());
+        assert!(logged.is_some_and(|d| d.contains("/srv/secret")));
     }
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::query::docs::article_exists;
+use crate::query::article::article_exists;
 use crate::query::request::MAX_QUERY_CHARS;
 use crate::querylog::FeedbackEvent;
 

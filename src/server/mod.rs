@@ -12,13 +12,13 @@ mod listen;
 mod sparql;
 mod terms;
 mod ui;
-pub mod watch;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
@@ -59,7 +59,8 @@ impl std::ops::Deref for AppState {
 #[derive(Clone)]
 pub struct Shared {
     data: DataDir,
-    live: Arc<RwLock<Option<Arc<KnowledgeBase>>>>,
+    /// The generation being served: swapped whole, read without a lock.
+    live: Arc<ArcSwapOption<KnowledgeBase>>,
     /// Loaded once at start-up and shared by every generation served.
     encoder: Option<Arc<SentenceEncoder>>,
     /// Limits of the SPARQL endpoint.
@@ -92,7 +93,7 @@ impl AppState {
     pub fn new(data: DataDir, encoder: Option<Arc<SentenceEncoder>>) -> Self {
         let state = AppState(Arc::new(Shared {
             data,
-            live: Arc::new(RwLock::new(None)),
+            live: Arc::new(ArcSwapOption::empty()),
             encoder,
             sparql: SparqlConfig::default(),
             options: QueryOptions::default(),
@@ -180,10 +181,7 @@ impl AppState {
 
     /// The snapshot to answer from (readers never see a half-swapped state).
     pub fn snapshot(&self) -> Option<Arc<KnowledgeBase>> {
-        match self.live.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.live.load_full()
     }
 
     /// Switches to the published generation if it differs from the served one.
@@ -212,11 +210,7 @@ impl AppState {
                     kb.use_sparql_workers(options.clone());
                 }
                 tracing::info!("serving {}", current.display());
-                let mut guard = match self.live.write() {
-                    Ok(g) => g,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
-                *guard = Some(Arc::new(kb));
+                self.live.store(Some(Arc::new(kb)));
             }
             Err(e) => tracing::error!(
                 "cannot open {}: {e}; still serving the previous index",
@@ -287,6 +281,7 @@ pub fn router(state: AppState) -> Router {
             )
             .into_response()
         }))
+        .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -361,15 +356,8 @@ pub async fn run(
         Some(options) => {
             let (state, options) = (state.clone(), options.clone());
             let handle = tokio::task::spawn_blocking(move || {
-                match crate::index::run(&state.data, &options) {
-                    Ok(report) => report
-                        .diagnostics
-                        .iter()
-                        .for_each(|d| tracing::warn!("{d}")),
-                    Err(e) => tracing::error!("indexing before the watch: {e}"),
-                }
-                state.reload_if_changed();
-                watch::spawn(state, options)
+                let data = state.data.clone();
+                crate::index::watch::start(data, options, move || state.reload_if_changed())
             })
             .await
             .map_err(std::io::Error::other)?

@@ -44,7 +44,7 @@ pub async fn lookup(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     };
     let (iri, curie) = (get("iri"), get("curie"));
     match with_kb(&state, Cost::Unbounded, move |kb| {
-        let iri = query::term_lookup::resolve(kb, iri.as_deref(), curie.as_deref())?;
+        let iri = query::ontology::lookup::resolve(kb, iri.as_deref(), curie.as_deref())?;
         query::lookup_term(kb, &iri)
     })
     .await

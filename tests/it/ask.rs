@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use eoskb::config::AskParams;
 use eoskb::index::DataDir;
 use eoskb::query::{self, Error, KnowledgeBase};
+use eoskb::settings::AskParams;
 
 use crate::support::{encoder, fixture_content, index_with, open_with, shared_dir};
 

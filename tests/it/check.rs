@@ -1,6 +1,10 @@
 //! `eoskb check`: every rule on a failing and a passing fixture
-//! (`tests/fixtures/check/<rule>/{fail,pass}`), bad input, the bundled content,
-//! the RDMkit corpus, terms read from an index, and the command line.
+//! (`tests/fixtures/check/<rule>/{fail,pass}`, the findings expected of `fail` in
+//! the golden file `<rule>/expected.txt`), bad input, the bundled content, the
+//! RDMkit corpus, terms read from an index, and the command line.
+//!
+//! `EOSKB_BLESS=1 cargo test --test it check::check_fixtures_match_expected_findings`
+//! rewrites the golden files from what `check` reports now (review the diff).
 
 use std::path::{Path, PathBuf};
 
@@ -82,350 +86,214 @@ fn count(report: &CheckReport, rule: Rule) -> usize {
     report.of(rule).count()
 }
 
-#[test]
-fn check_required_fields() {
-    let report = run("required-field", "fail");
-    expect(
-        &report,
-        Rule::RequiredField,
-        Severity::Error,
-        "no-summary.md",
-        (1, 1),
-        "missing `summary`",
-    );
-    expect(
-        &report,
-        Rule::RequiredField,
-        Severity::Error,
-        "empty-description.md",
-        (3, 1),
-        "`description` is empty",
-    );
-    expect(
-        &report,
-        Rule::RequiredField,
-        Severity::Error,
-        "no-title.md",
-        (1, 1),
-        "missing `title`",
-    );
-    assert_eq!(report.errors, 4, "{}", listing(&report));
-    assert_clean(&run("required-field", "pass"));
+/// Folders under `tests/fixtures/check/` that are not rule folders.
+const SUPPORT: &[&str] = &["ontology"];
+
+/// A run of a rule folder's `fail` or `pass` case with options changed from
+/// [`options`], whose findings are in `golden` in the rule folder.
+struct Variant {
+    rule: &'static str,
+    case: &'static str,
+    golden: &'static str,
+    set: fn(&mut CheckOptions),
 }
 
-#[test]
-fn check_allowed_values() {
-    let report = run("allowed-value", "fail");
-    expect(
-        &report,
-        Rule::AllowedValue,
-        Severity::Error,
-        "values.md",
-        (4, 7),
-        "`tutorial` is not a known kind",
-    );
-    expect(
-        &report,
-        Rule::AllowedValue,
-        Severity::Error,
-        "values.md",
-        (5, 24),
-        "did you mean `data-steward`?",
-    );
-    expect(
-        &report,
-        Rule::AllowedValue,
-        Severity::Error,
-        "values.md",
-        (8, 5),
-        "`Z9` is not a known fair",
-    );
-    assert_eq!(report.errors, 3, "{}", listing(&report));
-    assert_clean(&run("allowed-value", "pass"));
-}
-
-#[test]
-fn check_dates() {
-    let report = run("date", "fail");
-    expect(
-        &report,
-        Rule::Date,
-        Severity::Error,
-        "not-a-date.md",
-        (4, 10),
-        "not a date",
-    );
-    assert_eq!(report.errors, 1, "{}", listing(&report));
-    assert_clean(&run("date", "pass"));
-}
-
-#[test]
-fn check_stale_articles_warn_and_the_age_is_configurable() {
-    let report = run("stale", "fail");
-    expect(
-        &report,
-        Rule::Stale,
-        Severity::Warning,
-        "old.md",
-        (4, 10),
-        "not updated since 2019-05-01",
-    );
-    assert_eq!((report.errors, report.warnings), (0, 1));
-    assert_clean(&run("stale", "pass"));
-
+const VARIANTS: &[Variant] = &[
     // `[check] stale_after_days`, and the override that wins over it.
-    let mut strict = options(&[fixtures().join("stale/pass")]);
-    strict.config.check.stale_after_days = 30;
-    assert_eq!(count(&check(&strict).unwrap(), Rule::Stale), 1);
-    strict.stale_after_days = Some(365);
-    assert_eq!(count(&check(&strict).unwrap(), Rule::Stale), 0);
+    Variant {
+        rule: "stale",
+        case: "pass",
+        golden: "expected-stale-after-30-days.txt",
+        set: |o| o.config.check.stale_after_days = 30,
+    },
+    Variant {
+        rule: "stale",
+        case: "pass",
+        golden: "expected-override-365-days.txt",
+        set: |o| {
+            o.config.check.stale_after_days = 30;
+            o.stale_after_days = Some(365);
+        },
+    },
+    // A missing ontology is reported once, and the terms of its prefix are
+    // unverified (a warning), not unknown (errors).
+    Variant {
+        rule: "terms",
+        case: "pass",
+        golden: "expected-missing-ontology.txt",
+        set: |o| o.ontologies = vec![fixtures().join("no-such-ontology")],
+    },
+];
+
+/// The findings one per line as `eoskb check` prints them, paths relative to
+/// `case` (and other fixture paths relative to the checkout), so the lines are
+/// the same on every machine.
+fn golden_lines(report: &CheckReport, case: &Path) -> Vec<String> {
+    let case = format!("{}/", case.display());
+    let root = fixtures().display().to_string();
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            eoskb::terminal::escape_controls(&f.to_string())
+                .replace('\n', "\\n")
+                .replace(&case, "")
+                .replace(&root, "tests/fixtures/check")
+        })
+        .collect()
 }
 
-#[test]
-fn check_duplicate_ids() {
-    let report = run("duplicate-id", "fail");
-    let f = expect(
-        &report,
-        Rule::DuplicateId,
-        Severity::Error,
-        "second.md",
-        (4, 5),
-        "duplicate id `shared-id`",
-    );
-    assert!(f.diagnostic.message.contains("first.md"), "{f}");
-    assert_eq!(count(&report, Rule::DuplicateId), 1);
-    assert_clean(&run("duplicate-id", "pass"));
+/// `expected` against `actual`, unified-style: ` ` both, `-` only expected,
+/// `+` only actual (a longest common subsequence; the files are short).
+fn diff(expected: &[&str], actual: &[String]) -> String {
+    let (n, m) = (expected.len(), actual.len());
+    let mut common = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            common[i][j] = if expected[i] == actual[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < n || j < m {
+        if i < n && j < m && expected[i] == actual[j] {
+            out += &format!(" {}\n", expected[i]);
+            (i, j) = (i + 1, j + 1);
+        } else if j == m || (i < n && common[i + 1][j] >= common[i][j + 1]) {
+            out += &format!("-{}\n", expected[i]);
+            i += 1;
+        } else {
+            out += &format!("+{}\n", actual[j]);
+            j += 1;
+        }
+    }
+    out
 }
 
-#[test]
-fn check_duplicate_titles() {
-    let report = run("duplicate-title", "fail");
-    expect(
-        &report,
-        Rule::DuplicateTitle,
-        Severity::Warning,
-        "b.md",
-        (3, 1),
-        "is also the title of",
-    );
-    assert_eq!((report.errors, report.warnings), (0, 1));
-    assert_clean(&run("duplicate-title", "pass"));
+/// Compares the findings of `rule/case` (with `set` applied to the options) with
+/// the golden file `rule/golden`, or writes it when blessing; a mismatch is
+/// added to `failures`.
+fn compare(
+    rule: &str,
+    case: &str,
+    golden: &str,
+    set: fn(&mut CheckOptions),
+    failures: &mut Vec<String>,
+) {
+    let dir = fixtures().join(rule).join(case);
+    let mut options = options(std::slice::from_ref(&dir));
+    set(&mut options);
+    let report = check(&options).expect("check runs");
+    let actual = golden_lines(&report, &dir);
+    let file = fixtures().join(rule).join(golden);
+    let shown = format!("tests/fixtures/check/{rule}/{golden}");
+    if case == "fail" && actual.is_empty() {
+        failures.push(format!(
+            "tests/fixtures/check/{rule}/fail: no findings; a failing fixture must fail"
+        ));
+    }
+    if std::env::var_os("EOSKB_BLESS").is_some_and(|v| v == "1") {
+        let text: String = actual.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&file, text).unwrap_or_else(|e| panic!("{shown}: {e}"));
+        eprintln!("wrote {shown}: {} findings", actual.len());
+        return;
+    }
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) => {
+            failures.push(format!(
+                "{shown}: {e}; actual findings:\n{}",
+                actual.join("\n")
+            ));
+            return;
+        }
+    };
+    let expected: Vec<&str> = text.lines().collect();
+    if expected != actual {
+        failures.push(format!(
+            "--- {shown} (expected)\n+++ findings of tests/fixtures/check/{rule}/{case} (actual)\n{}",
+            diff(&expected, &actual)
+        ));
+    }
 }
 
+/// Every rule folder `tests/fixtures/check/<rule>/`: `fail` has exactly the
+/// findings in `<rule>/expected.txt`, `pass` has none, and the runs in
+/// [`VARIANTS`] have those in their golden files.
+///
+/// To regenerate the golden files from what `check` reports now, run
+/// `EOSKB_BLESS=1 cargo test --test it check::check_fixtures_match_expected_findings`
+/// and review the change with `git diff tests/fixtures/check`.
 #[test]
-fn check_terms() {
-    let report = run("terms", "fail");
-    expect(
-        &report,
-        Rule::TermUnknown,
-        Severity::Error,
-        "terms.md",
-        (4, 19),
-        "`ex:Missing` is not defined",
-    );
-    expect(
-        &report,
-        Rule::TermDeprecated,
-        Severity::Warning,
-        "terms.md",
-        (4, 31),
-        "replaced by `ex:New` (\"new thing\")",
-    );
-    expect(
-        &report,
-        Rule::TermSyntax,
-        Severity::Error,
-        "terms.md",
-        (4, 39),
-        "did you mean `ex:`?",
-    );
-    expect(
-        &report,
-        Rule::TermDeprecated,
-        Severity::Warning,
-        "more-terms.md",
-        (5, 5),
-        "names no replacement",
-    );
-    expect(
-        &report,
-        Rule::TermDeprecated,
-        Severity::Warning,
-        "more-terms.md",
-        (6, 5),
-        "replaced by `ex:Known`",
-    );
-    expect(
-        &report,
-        Rule::TermSyntax,
-        Severity::Error,
-        "more-terms.md",
-        (9, 5),
-        "neither a CURIE",
-    );
-    // EDAM is not loaded: one warning for its three uses in two articles, at the first.
-    expect(
-        &report,
-        Rule::TermUnverified,
-        Severity::Warning,
-        "more-terms.md",
-        (7, 5),
-        "3 uses of its terms in 2 articles",
-    );
-    assert_eq!(count(&report, Rule::TermUnverified), 1);
-    assert_eq!(report.errors, 3, "{}", listing(&report));
-    assert_clean(&run("terms", "pass"));
-}
-
-#[test]
-fn check_missing_ontology_is_reported_once_and_its_terms_are_unverified() {
-    let mut options = options(&[fixtures().join("terms/pass")]);
-    options.ontologies = vec![fixtures().join("no-such-ontology")];
-    let report = check(&options).unwrap();
-    let ontology: Vec<_> = report.of(Rule::Ontology).collect();
-    assert_eq!(ontology.len(), 1, "{}", listing(&report));
-    assert_eq!(ontology[0].severity(), Severity::Warning);
-    assert!(ontology[0].diagnostic.message.contains("not found"));
-    // `ex:` terms cannot be verified now: a warning, not unknown-term errors.
-    assert_eq!(count(&report, Rule::TermUnknown), 0);
-    assert_eq!(count(&report, Rule::TermUnverified), 1);
-    assert_eq!(report.errors, 0, "{}", listing(&report));
-}
-
-#[test]
-fn check_internal_links() {
-    let report = run("internal-link", "fail");
-    expect(
-        &report,
-        Rule::InternalLink,
-        Severity::Error,
-        "links.md",
-        (6, 25),
-        "link to `nope.md`: no such article",
-    );
-    expect(
-        &report,
-        Rule::InternalLink,
-        Severity::Error,
-        "links.md",
-        (6, 47),
-        "`../elsewhere/missing`",
-    );
-    expect(
-        &report,
-        Rule::InternalLink,
-        Severity::Warning,
-        "links.md",
-        (8, 14),
-        "`figures/diagram.svg`: no such file",
-    );
-    assert_clean(&run("internal-link", "pass"));
-}
-
-#[test]
-fn check_anchors() {
-    let report = run("anchor", "fail");
-    expect(
-        &report,
-        Rule::Anchor,
-        Severity::Error,
-        "anchors.md",
-        (8, 29),
-        "did you mean `#getting-a-doi`?",
-    );
-    expect(
-        &report,
-        Rule::Anchor,
-        Severity::Error,
-        "anchors.md",
-        (9, 26),
-        "`#no-such-heading` is not a heading or anchor of",
-    );
-    assert_eq!(report.errors, 2, "{}", listing(&report));
-    assert_clean(&run("anchor", "pass"));
-}
-
-#[test]
-fn check_related() {
-    let report = run("related", "fail");
-    expect(
-        &report,
-        Rule::Related,
-        Severity::Error,
-        "related.md",
-        (5, 23),
-        "`no-such-page` in `related_pages` names no article",
-    );
-    assert_eq!(report.errors, 1, "{}", listing(&report));
-    assert_clean(&run("related", "pass"));
-}
-
-#[test]
-fn check_external_links() {
-    let report = run("external-link", "fail");
-    expect(
-        &report,
-        Rule::ExternalLink,
-        Severity::Error,
-        "links.md",
-        (6, 19),
-        "must be followed by `//`",
-    );
-    expect(
-        &report,
-        Rule::ExternalLink,
-        Severity::Error,
-        "links.md",
-        (6, 49),
-        "`https://` is not a well-formed URL",
-    );
-    expect(
-        &report,
-        Rule::ExternalLink,
-        Severity::Error,
-        "links.md",
-        (7, 23),
-        "host `zenodo` is not a full domain name",
-    );
-    expect(
-        &report,
-        Rule::InternalLink,
-        Severity::Warning,
-        "links.md",
-        (8, 17),
-        "needs its scheme: `https://www.example.org`",
-    );
-    expect(
-        &report,
-        Rule::ExternalLink,
-        Severity::Error,
-        "links.md",
-        (9, 24),
-        "write `mailto:editors@example.org`",
-    );
-    assert_eq!(report.errors, 4, "{}", listing(&report));
-    assert_clean(&run("external-link", "pass"));
-}
-
-#[test]
-fn check_front_matter() {
-    let report = run("front-matter", "fail");
-    let f = expect(
-        &report,
-        Rule::FrontMatter,
-        Severity::Error,
-        "broken.md",
-        (4, 1),
-        "invalid YAML",
-    );
+fn check_fixtures_match_expected_findings() {
+    let mut rules: Vec<String> = std::fs::read_dir(fixtures())
+        .expect("fixture folder")
+        .map(|entry| entry.expect("fixture folder entry"))
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !SUPPORT.contains(&name.as_str()))
+        .collect();
+    rules.sort();
+    let mut failures = Vec::new();
+    for rule in &rules {
+        for case in ["fail", "pass"] {
+            assert!(
+                fixtures().join(rule).join(case).is_dir(),
+                "tests/fixtures/check/{rule}/{case}: a rule folder has a `fail` and a `pass` folder"
+            );
+        }
+        // Every golden file in the folder is compared (none is left over).
+        for entry in std::fs::read_dir(fixtures().join(rule)).expect("rule folder") {
+            let name = entry.expect("rule folder entry").file_name();
+            let name = name.to_string_lossy();
+            let known = name == "expected.txt"
+                || VARIANTS.iter().any(|v| v.rule == rule && v.golden == name);
+            assert!(
+                known || !name.starts_with("expected"),
+                "tests/fixtures/check/{rule}/{name}: not a golden file of this test (see VARIANTS)"
+            );
+        }
+        compare(rule, "fail", "expected.txt", |_| {}, &mut failures);
+        let dir = fixtures().join(rule).join("pass");
+        let report = check(&options(std::slice::from_ref(&dir))).expect("check runs");
+        if !report.findings.is_empty() {
+            failures.push(format!(
+                "tests/fixtures/check/{rule}/pass: expected no findings, got:\n{}",
+                golden_lines(&report, &dir).join("\n")
+            ));
+        }
+    }
+    for variant in VARIANTS {
+        assert!(
+            rules.iter().any(|r| r == variant.rule),
+            "{}: no such rule folder",
+            variant.rule
+        );
+        compare(
+            variant.rule,
+            variant.case,
+            variant.golden,
+            variant.set,
+            &mut failures,
+        );
+    }
     assert!(
-        f.to_string().contains("broken.md:4:1: error: invalid YAML"),
-        "{f}"
+        failures.is_empty(),
+        "{}\n\nIf the new findings are right, regenerate the golden files with\n  \
+         EOSKB_BLESS=1 cargo test --test it check::check_fixtures_match_expected_findings\n\
+         and review `git diff tests/fixtures/check`.",
+        failures.join("\n\n")
     );
-    // The file beside it is still checked.
-    assert_eq!(report.files, 2);
-    assert_eq!(report.errors, 1, "{}", listing(&report));
-    assert_clean(&run("front-matter", "pass"));
+}
+
+/// A front matter error is reported in its file; the file beside it is still
+/// read (its findings, none, are in `front-matter/expected.txt`).
+#[test]
+fn check_front_matter_error_does_not_stop_the_run() {
+    assert_eq!(run("front-matter", "fail").files, 2);
 }
 
 #[test]

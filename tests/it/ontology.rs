@@ -302,7 +302,7 @@ fn panet_and_edam_terms_are_searchable_and_walkable() {
     assert_eq!(edam.hits[0].matched.field, "oboInOwl:hasNarrowSynonym");
 
     // Lookup by CURIE: label, synonym, parents, a descendant, articles.
-    let iri = query::term_lookup::resolve(&kb, None, Some("PaNET:PaNET01188")).unwrap();
+    let iri = query::ontology::lookup::resolve(&kb, None, Some("PaNET:PaNET01188")).unwrap();
     let details = query::lookup_term(&kb, &iri).unwrap();
     assert_eq!(
         details.term.label.as_deref(),

@@ -26,12 +26,19 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `../shared`, or `None` (with the reason printed) in a clone without it.
+/// `../shared`, or `None` (with the reason printed) in a clone without it. In
+/// CI (`CI` set) a missing folder is a failure, not a skip: the real-corpus
+/// tests must run there.
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     if dir.join("data").is_dir() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing in CI, where the real-corpus tests must run",
+            dir.display()
+        );
         eprintln!(
             "SKIPPED: {} not found; the real-corpus tests need the shared data folder beside the project",
             dir.display()

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use eoskb::config::Config;
+use eoskb::index::watch;
 use eoskb::index::{DataDir, IndexOptions};
-use eoskb::server::{self, AppState, watch};
+use eoskb::server::{self, AppState};
 use serde_json::Value;
 
 use crate::support::{fixture_content, index};
@@ -46,12 +47,14 @@ async fn watch_follows_edits_renames_deletions_and_bursts_without_failed_request
     let data = DataDir::new(tmp.path().join("data"));
     index(&data, std::slice::from_ref(&content));
     let state = AppState::new(data.clone(), None);
+    let follower = state.clone();
     let _watch = watch::spawn(
-        state.clone(),
+        data.clone(),
         IndexOptions {
             config: Config::default(),
             ..IndexOptions::new(vec![content.clone()])
         },
+        move || follower.reload_if_changed(),
     )
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,7 +1,7 @@
 //! The loaded ontologies: header fields and counts recorded by the index run.
 
-use super::KnowledgeBase;
 use crate::model::OntologyInfo;
+use crate::query::KnowledgeBase;
 
 /// Every loaded ontology, in source order.
 pub fn list_ontologies(kb: &KnowledgeBase) -> Vec<OntologyInfo> {

@@ -8,22 +8,15 @@ use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNode, Term as RdfT
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 
-use super::terms::{stored_term, term_query};
-use super::{Error, KnowledgeBase};
+use super::search::{stored_term, term_query};
 use crate::model::OntologyTerm;
+use crate::query::{Error, KnowledgeBase};
+use crate::vocab::term;
 
 /// Hierarchy nodes listed per direction in a lookup.
 pub const MAX_LISTED: usize = 200;
 /// Hierarchy nodes visited per direction before a walk stops counting.
 pub const MAX_WALK: usize = 20_000;
-
-const RDFS_SUBCLASS: &str = "http://www.w3.org/2000/01/rdf-schema#subClassOf";
-const RDFS_SUBPROPERTY: &str = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf";
-const SKOS_BROADER: &str = "http://www.w3.org/2004/02/skos/core#broader";
-const SKOS_NARROWER: &str = "http://www.w3.org/2004/02/skos/core#narrower";
-const DCTERMS_SUBJECT: &str = "http://purl.org/dc/terms/subject";
-const DCTERMS_TITLE: &str = "http://purl.org/dc/terms/title";
-const DCTERMS_IDENTIFIER: &str = "http://purl.org/dc/terms/identifier";
 
 /// A related term, with its label when it is in the term index.
 #[derive(Debug, Clone, Serialize)]
@@ -102,13 +95,21 @@ fn neighbours(kb: &KnowledgeBase, iri: &str, up: bool) -> BTreeSet<String> {
     };
     let (forward, backward): (&[&str], &[&str]) = if up {
         (
-            &[RDFS_SUBCLASS, RDFS_SUBPROPERTY, SKOS_BROADER],
-            &[SKOS_NARROWER],
+            &[
+                term::RDFS_SUB_CLASS_OF,
+                term::RDFS_SUB_PROPERTY_OF,
+                term::SKOS_BROADER,
+            ],
+            &[term::SKOS_NARROWER],
         )
     } else {
         (
-            &[SKOS_NARROWER],
-            &[RDFS_SUBCLASS, RDFS_SUBPROPERTY, SKOS_BROADER],
+            &[term::SKOS_NARROWER],
+            &[
+                term::RDFS_SUB_CLASS_OF,
+                term::RDFS_SUB_PROPERTY_OF,
+                term::SKOS_BROADER,
+            ],
         )
     };
     for p in forward {
@@ -235,7 +236,7 @@ fn annotated_articles<'a>(
     let Ok(graph) = NamedNodeRef::new(&content) else {
         return Vec::new();
     };
-    let subject = NamedNodeRef::new_unchecked(DCTERMS_SUBJECT);
+    let subject = NamedNodeRef::new_unchecked(term::DCTERMS_SUBJECT);
     let literal = |s: NamedNodeRef<'_>, p: &str| {
         store
             .quads_for_pattern(
@@ -273,8 +274,8 @@ fn annotated_articles<'a>(
             }
             let a = article.as_ref();
             out.push(AnnotatedArticle {
-                id: literal(a, DCTERMS_IDENTIFIER).unwrap_or_default(),
-                title: literal(a, DCTERMS_TITLE),
+                id: literal(a, term::DCTERMS_IDENTIFIER).unwrap_or_default(),
+                title: literal(a, term::DCTERMS_TITLE),
                 iri: article.as_str().to_string(),
                 via: term.to_string(),
             });

@@ -1,12 +1,12 @@
-//! `serve --watch`: re-index when files under the content or ontology folders
-//! change, and serve the result at once.
+//! Watching sources (`serve --watch`): re-index when files under the content or
+//! ontology folders change.
 //!
 //! Events are debounced (a burst of saves, a `git checkout` of hundreds of files,
 //! an editor writing through a temporary file and a rename) into one incremental
-//! index run. Each run publishes a whole new generation and the server swaps its
-//! snapshot atomically, so readers see the old state or the new one, never a mix,
-//! and a failed run (a file deleted while read, a held write lock) leaves the last
-//! good generation serving.
+//! index run. Each run publishes a whole new generation by renaming `CURRENT`,
+//! and a failed run (a file deleted while read, a held write lock) leaves the
+//! last good generation published. Readers only follow `CURRENT`; the
+//! `published` callback lets one look at once instead of at its next poll.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::AppState;
-use crate::index::{self, IndexOptions};
+use super::{DataDir, IndexOptions};
 
 /// Quiet time after the last event before indexing.
 const QUIET: Duration = Duration::from_millis(200);
@@ -41,10 +40,32 @@ pub enum WatchError {
     Thread(std::io::Error),
 }
 
-/// Watches `options`' content and ontology folders and re-indexes `state`'s data
-/// directory when anything under them changes. Folders that do not exist are
-/// skipped with a warning.
-pub fn spawn(state: AppState, options: IndexOptions) -> Result<WatchHandle, WatchError> {
+/// Brings `data` up to date with `options`' sources (one index run, whose
+/// problems are logged), then watches them as [`spawn`] does.
+pub fn start(
+    data: DataDir,
+    options: IndexOptions,
+    published: impl Fn() + Send + 'static,
+) -> Result<WatchHandle, WatchError> {
+    match super::run(&data, &options) {
+        Ok(report) => report
+            .diagnostics
+            .iter()
+            .for_each(|d| tracing::warn!("{d}")),
+        Err(e) => tracing::error!("indexing before the watch: {e}"),
+    }
+    published();
+    spawn(data, options, published)
+}
+
+/// Watches `options`' content and ontology folders and re-indexes `data` when
+/// anything under them changes, calling `published` after each run that
+/// published a generation. Folders that do not exist are skipped with a warning.
+pub fn spawn(
+    data: DataDir,
+    options: IndexOptions,
+    published: impl Fn() + Send + 'static,
+) -> Result<WatchHandle, WatchError> {
     let (send, events) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = send.send(event);
@@ -75,12 +96,12 @@ pub fn spawn(state: AppState, options: IndexOptions) -> Result<WatchHandle, Watc
             })?;
         tracing::info!("watching {}", path.display());
     }
-    let data_root = state.data.root().to_path_buf();
+    let data_root = data.root().to_path_buf();
     std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || {
             while let Some(()) = next_burst(&events, &data_root) {
-                reindex(&state, &options);
+                reindex(&data, &options, &published);
             }
         })
         .map_err(WatchError::Thread)?;
@@ -127,16 +148,16 @@ fn relevant(event: &notify::Event, data_root: &Path) -> bool {
     event.paths.is_empty() || event.paths.iter().any(|p| !p.starts_with(data_root))
 }
 
-fn reindex(state: &AppState, options: &IndexOptions) {
+fn reindex(data: &DataDir, options: &IndexOptions, published: &impl Fn()) {
     for attempt in 1..=3 {
         let started = Instant::now();
-        match index::run(&state.data, options) {
+        match super::run(data, options) {
             Ok(report) => {
                 for diagnostic in &report.diagnostics {
                     tracing::warn!("{diagnostic}");
                 }
                 if report.published {
-                    state.reload_if_changed();
+                    published();
                     tracing::info!(
                         "re-indexed in {:.0} ms: {} added, {} changed, {} deleted, {} ontology file(s) reloaded",
                         started.elapsed().as_secs_f64() * 1e3,

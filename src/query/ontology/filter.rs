@@ -8,10 +8,10 @@ use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 
-use super::term_lookup::find_term;
-use super::{Error, KnowledgeBase};
+use super::lookup::find_term;
 use crate::config::ExpandError;
 use crate::model::Facet;
+use crate::query::{Error, KnowledgeBase};
 
 /// Dense indexes (sorted) of the articles annotated with any of `values` (IRIs or
 /// CURIEs) or a descendant of one. A value no ontology defines and no article uses

@@ -1,6 +1,6 @@
 //! Ontology term search, ranked in tiers: exact label or synonym, names starting
 //! with the query, phrase prefix anywhere (autocomplete), then one-typo matches.
-//! Lookup of one term lives in [`super::term_lookup`].
+//! Lookup of one term lives in [`super::lookup`].
 
 use std::collections::HashSet;
 
@@ -13,10 +13,10 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use super::request::MAX_OFFSET;
-use super::{Error, KnowledgeBase};
 use crate::index::terms::{NAME_LEN, TermFields, local_name, name_analyzer, normalise_name};
 use crate::model::OntologyTerm;
+use crate::query::request::MAX_OFFSET;
+use crate::query::{Error, KnowledgeBase};
 
 /// Most hits one page may ask for.
 pub const MAX_LIMIT: usize = 100;

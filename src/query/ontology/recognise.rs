@@ -21,12 +21,12 @@ use tantivy::columnar::Column;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, Term};
 
-use super::terms::stored_term;
-use super::{Error, KnowledgeBase};
+use super::search::stored_term;
 use crate::index::terms::{
     DESCENDANTS, TermFields, local_name, name_analyzer, name_key, names, normalise_name,
 };
 use crate::model::OntologyTerm;
+use crate::query::{Error, KnowledgeBase};
 
 /// Longest run of words tried as a name (PaNET's longest labels have 7 words).
 pub const MAX_WORDS: usize = 10;

@@ -11,12 +11,10 @@ use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNode, Term as RdfT
 use tantivy::DocAddress;
 use tantivy::collector::DocSetCollector;
 
-use super::KnowledgeBase;
-use super::term_lookup::walk;
-use super::terms::term_query;
-
-const DCTERMS_SUBJECT: &str = "http://purl.org/dc/terms/subject";
-const DCTERMS_IDENTIFIER: &str = "http://purl.org/dc/terms/identifier";
+use super::lookup::walk;
+use super::search::term_query;
+use crate::query::KnowledgeBase;
+use crate::vocab::term;
 
 /// Articles by term IRI, each list sorted and holding dense article indexes
 /// (positions in `KnowledgeBase::article_ids`).
@@ -107,11 +105,11 @@ fn direct_annotations(kb: &KnowledgeBase) -> HashMap<String, BTreeSet<u32>> {
         .map(|(i, id)| (id.as_str(), i as u32))
         .collect();
     let store = kb.graph.store();
-    let identifier = NamedNodeRef::new_unchecked(DCTERMS_IDENTIFIER);
+    let identifier = NamedNodeRef::new_unchecked(term::DCTERMS_IDENTIFIER);
     for quad in store
         .quads_for_pattern(
             None,
-            Some(NamedNodeRef::new_unchecked(DCTERMS_SUBJECT)),
+            Some(NamedNodeRef::new_unchecked(term::DCTERMS_SUBJECT)),
             None,
             Some(graph),
         )

@@ -17,11 +17,11 @@ use std::collections::HashSet;
 use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 
-use super::KnowledgeBase;
-use super::hybrid::{self, Fused};
-use super::keyword::articles_query;
 use super::recognise::RecognisedTerm;
-use super::search::MatchedTerm;
+use crate::query::KnowledgeBase;
+use crate::query::hybrid::{self, Fused};
+use crate::query::keyword::articles_query;
+use crate::query::search::MatchedTerm;
 
 /// Share of the fused list's score range a perfectly specific term (one article)
 /// adds: enough to lift an annotated article over near ties, not over clearly

@@ -21,7 +21,7 @@ pub struct ArticleView {
 
 /// Whether the generation holds an article with this id (an in-memory lookup).
 pub fn article_exists(kb: &KnowledgeBase, id: &str) -> bool {
-    kb.article_ids.iter().any(|known| known == id)
+    kb.article_index.contains_key(id)
 }
 
 /// Looks an article up by id.

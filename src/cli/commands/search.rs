@@ -1,0 +1,58 @@
+//! `eoskb search`: keyword, semantic or hybrid search from the terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::args::SearchArgs;
+use crate::cli::defaults::load_encoder;
+use crate::cli::render;
+use crate::config::Config;
+use crate::index::DataDir;
+use crate::model::FACETS;
+use crate::query::{self, KnowledgeBase, Mode, SearchRequest};
+
+pub fn run(
+    data: &DataDir,
+    args: SearchArgs,
+    config: &Config,
+    model: Option<&Path>,
+) -> Result<ExitCode> {
+    // Keyword search needs no model: it is not loaded (nor its absence warned about).
+    let encoder = match args.mode {
+        Mode::Keyword => None,
+        _ => load_encoder(model)?,
+    };
+    let kb = KnowledgeBase::open(data, encoder)?.with_options(config.query_options());
+    let mut params: Vec<(&str, String)> = vec![
+        ("q", args.query.clone()),
+        ("limit", args.limit.to_string()),
+        ("offset", args.offset.to_string()),
+    ];
+    for (facet, values) in FACETS.iter().zip([
+        &args.kind,
+        &args.audience,
+        &args.fair,
+        &args.tag,
+        &args.project,
+        &args.term,
+    ]) {
+        params.extend(values.iter().map(|v| (facet.param(), v.clone())));
+    }
+    let mut request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
+    request.mode = args.mode;
+    request.explain = args.explain;
+    request.recognise = !args.no_recognise;
+    let response = query::search(&kb, &request)?;
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal();
+    let mut out = stdout.lock();
+    if args.json {
+        render::json(&mut out, &response)?;
+    } else {
+        render::search::hits(&mut out, &response, request.offset, color)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,10 @@
+//! The ontology side of answering: term search and look-up, which articles use
+//! a term, and how the terms a query names lift and filter its results.
+
+pub mod boost;
+pub mod filter;
+pub mod list;
+pub mod lookup;
+pub mod recognise;
+pub mod search;
+pub mod usage;
