@@ -209,10 +209,10 @@ pub struct SearchArgs {
     pub query: String,
     /// Hits to show (at most 100).
     #[arg(long, short = 'n', default_value_t = 10)]
-    pub limit: i64,
-    /// Hits to skip (for paging).
+    pub limit: usize,
+    /// Hits to skip (for paging, at most 10000).
     #[arg(long, default_value_t = 0)]
-    pub offset: i64,
+    pub offset: usize,
     /// Only articles of this kind (repeatable: any of them).
     #[arg(long)]
     pub kind: Vec<String>,

@@ -75,8 +75,6 @@ pub struct Citation {
     pub path: String,
     pub section: String,
     pub anchor: String,
-    /// The page, at the section's anchor.
-    pub url: String,
 }
 
 /// An article an answer draws on or points to.
@@ -85,7 +83,6 @@ pub struct Source {
     pub id: String,
     pub title: String,
     pub path: String,
-    pub url: String,
     pub summary: String,
 }
 
@@ -95,7 +92,6 @@ impl From<&Hit> for Source {
             id: hit.id.clone(),
             title: hit.title.clone(),
             path: hit.path.clone(),
-            url: hit.url.clone(),
             summary: hit.summary.clone(),
         }
     }
@@ -253,11 +249,6 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         let row = &passages.owners[candidate.row];
         let hit = &found.hits[candidate.article_rank];
         let (section, anchor) = section_heading(kb, &row.article_id, row.section)?;
-        let url = if anchor.is_empty() {
-            hit.url.clone()
-        } else {
-            format!("{}#{anchor}", hit.url)
-        };
         answer_passages.push(AnswerPassage {
             text: row.text.clone(),
             score: round(candidate.score),
@@ -267,7 +258,6 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
                 path: hit.path.clone(),
                 section,
                 anchor,
-                url,
             },
         });
         if !sources.iter().any(|s| s.id == hit.id) {

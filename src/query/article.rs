@@ -15,7 +15,6 @@ use crate::model::Article;
 pub struct ArticleView {
     #[serde(flatten)]
     pub article: Article,
-    pub url: String,
     pub html: String,
 }
 
@@ -42,9 +41,5 @@ pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
             tantivy::TantivyError::InternalError(format!("article `{id}` is not readable"))
         })?;
     let html = markdown::render_html(&article.markdown);
-    Ok(ArticleView {
-        url: format!("/docs/{}", article.id),
-        html,
-        article,
-    })
+    Ok(ArticleView { html, article })
 }

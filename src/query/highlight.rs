@@ -19,6 +19,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use serde::{Deserialize, Serialize};
+
 use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::TextAnalyzer;
@@ -30,12 +32,53 @@ use crate::index::text::{ENGLISH_STOP_WORDS, MAX_WORD_BYTES, analyzer};
 /// Most words whose stems one query remembers.
 const MAX_CACHED_STEMS: usize = 4096;
 
-/// The best fragment of a text and the byte ranges of its matching words
-/// (relative to the fragment).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Passage {
-    pub(crate) text: String,
-    pub(crate) highlights: Vec<Range<usize>>,
+/// A fragment of a hit's text and the byte ranges of the words in it that
+/// match the query: data, for each face to render (HTML `<mark>`, terminal
+/// styles) as it needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges into `text`, in order, not overlapping, each on character
+    /// boundaries.
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// Text with nothing highlighted (a summary, the start of a section).
+    pub fn plain(text: impl Into<String>) -> Snippet {
+        Snippet {
+            text: text.into(),
+            highlights: Vec::new(),
+        }
+    }
+
+    /// The text cut into runs, each with whether it is highlighted; ranges that
+    /// are out of order, overlapping or not on character boundaries are
+    /// merged or skipped, so that a renderer never panics on a hand-made value.
+    pub fn runs(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut runs = Vec::with_capacity(2 * self.highlights.len() + 1);
+        let mut written = 0;
+        for range in &self.highlights {
+            let start = range.start.max(written);
+            let (Some(before), Some(marked)) = (
+                self.text.get(written..start),
+                self.text.get(start..range.end.max(start)),
+            ) else {
+                continue;
+            };
+            if !before.is_empty() {
+                runs.push((before, false));
+            }
+            if !marked.is_empty() {
+                runs.push((marked, true));
+            }
+            written = range.end.max(start);
+        }
+        if let Some(rest) = self.text.get(written..).filter(|r| !r.is_empty()) {
+            runs.push((rest, false));
+        }
+        runs.into_iter()
+    }
 }
 
 /// Picks and highlights the best fragment of a text for one query.
@@ -89,7 +132,7 @@ impl Highlighter {
 
     /// The best fragment of the document's text in the highlighter's field (its
     /// values joined by spaces), or `None` when no query term occurs in it.
-    pub(crate) fn passage_from_doc<D: Document>(&self, doc: &D) -> Option<Passage> {
+    pub(crate) fn passage_from_doc<D: Document>(&self, doc: &D) -> Option<Snippet> {
         let mut text = String::new();
         for (field, value) in doc.iter_fields_and_values() {
             let value = value as D::Value<'_>;
@@ -102,7 +145,7 @@ impl Highlighter {
     }
 
     /// The best fragment of `text`, or `None` when no query term occurs in it.
-    pub(crate) fn passage(&self, text: &str) -> Option<Passage> {
+    pub(crate) fn passage(&self, text: &str) -> Option<Snippet> {
         let mut best: Option<Fragment> = None;
         let mut current = Fragment::starting_at(0);
         let mut stems = self.stems.borrow_mut();
@@ -126,7 +169,7 @@ impl Highlighter {
             .iter()
             .map(|r| r.start - best.start..r.end - best.start)
             .collect();
-        Some(Passage { text, highlights })
+        Some(Snippet { text, highlights })
     }
 }
 

@@ -1,7 +1,5 @@
 //! A search request: parameters, validation and limits, shared by the CLI and HTTP.
 
-use std::collections::BTreeMap;
-
 use super::Error;
 use crate::model::{FACETS, Facet};
 use crate::settings::Mode;
@@ -64,50 +62,64 @@ impl SearchRequest {
         }
     }
 
-    /// Builds a request from URL parameters (`q`, `limit`, `offset`, `mode`,
-    /// `explain`, `recognise`, and the filters `kind`, `audience`, `fair`, `tag`,
-    /// `project`, `term`, repeatable).
-    /// Unknown parameters are ignored.
-    pub fn from_params<'a>(
-        params: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<SearchRequest, Error> {
-        let mut request = SearchRequest::new("");
-        let mut filters: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for (name, value) in params {
-            match name {
-                "q" | "query" => request.query = value.to_string(),
-                "limit" => request.limit = number(name, value)?.min(MAX_LIMIT as i64) as usize,
-                "offset" => {
-                    let offset = number(name, value)?;
-                    if offset > MAX_OFFSET as i64 {
-                        return Err(Error::InvalidParameter {
-                            name: name.into(),
-                            reason: format!("must be at most {MAX_OFFSET}"),
-                        });
-                    }
-                    request.offset = offset as usize;
-                }
-                "mode" => {
-                    request.mode = value.parse().map_err(|reason| Error::InvalidParameter {
-                        name: name.into(),
-                        reason,
-                    })?
-                }
-                "explain" => request.explain = matches!(value, "" | "1" | "true" | "yes"),
-                "recognise" => request.recognise = flag(name, value)?,
-                _ => {
-                    if let Some(i) = FACETS.iter().position(|f| f.param() == name) {
-                        if value.trim().is_empty() {
-                            continue;
-                        }
-                        filters.entry(i).or_default().push(value.trim().to_string());
-                    }
-                }
+    /// At most [`MAX_LIMIT`] hits per page (more is clamped: asking for more
+    /// gets the most there is).
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit.min(MAX_LIMIT);
+        self
+    }
+
+    /// Where the page starts (checked against [`MAX_OFFSET`] when searching).
+    pub fn with_offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    pub fn with_explain(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
+    }
+
+    pub fn with_recognise(mut self, recognise: bool) -> Self {
+        self.recognise = recognise;
+        self
+    }
+
+    pub fn with_fusion(mut self, fusion: super::Fusion) -> Self {
+        self.fusion = Some(fusion);
+        self
+    }
+
+    /// Accepts these values (any of them) for a facet, besides those already
+    /// accepted; values are trimmed and empty ones ignored. Filters stay in
+    /// the order of [`FACETS`], whatever order they were added in.
+    pub fn with_filter<S: AsRef<str>>(
+        mut self,
+        facet: Facet,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let values: Vec<String> = values
+            .into_iter()
+            .map(|v| v.as_ref().trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return self;
+        }
+        match self.filters.iter_mut().find(|(f, _)| *f == facet) {
+            Some((_, accepted)) => accepted.extend(values),
+            None => {
+                self.filters.push((facet, values));
+                let order = |f: &Facet| FACETS.iter().position(|x| x == f);
+                self.filters.sort_by_key(|(f, _)| order(f));
             }
         }
-        request.filters = filters.into_iter().map(|(i, v)| (FACETS[i], v)).collect();
-        request.check_bounds()?;
-        Ok(request)
+        self
     }
 
     /// Refuses a page deeper than [`MAX_OFFSET`] or longer than [`MAX_LIMIT`]
@@ -139,69 +151,42 @@ impl SearchRequest {
     }
 }
 
-fn flag(name: &str, value: &str) -> Result<bool, Error> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "" | "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        other => Err(Error::InvalidParameter {
-            name: name.into(),
-            reason: format!("`{other}`: use true or false"),
-        }),
-    }
-}
-
-fn number(name: &str, value: &str) -> Result<i64, Error> {
-    let n: i64 = value.trim().parse().map_err(|_| Error::InvalidParameter {
-        name: name.into(),
-        reason: format!("`{value}` is not a whole number"),
-    })?;
-    if n < 0 {
-        return Err(Error::InvalidParameter {
-            name: name.into(),
-            reason: "must not be negative".into(),
-        });
-    }
-    Ok(n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn params_are_validated() {
-        let r =
-            SearchRequest::from_params([("q", "x"), ("limit", "500"), ("tag", "a"), ("tag", "b")])
-                .unwrap();
+    fn the_builder_clamps_limits_and_keeps_filters_in_facet_order() {
+        let r = SearchRequest::new("x")
+            .with_limit(500)
+            .with_filter(Facet::Terms, ["PaNET:PaNET01012"])
+            .with_filter(Facet::Tags, [" a ", ""])
+            .with_filter(Facet::Tags, ["b"])
+            .with_filter(Facet::Kind, Vec::<String>::new());
         assert_eq!(r.limit, MAX_LIMIT);
         assert_eq!(
             r.filters,
-            vec![(Facet::Tags, vec!["a".to_string(), "b".to_string()])]
+            vec![
+                (Facet::Tags, vec!["a".to_string(), "b".to_string()]),
+                (Facet::Terms, vec!["PaNET:PaNET01012".to_string()]),
+            ]
         );
-        assert!(SearchRequest::from_params([("limit", "-1")]).is_err());
-        assert!(SearchRequest::from_params([("offset", "x")]).is_err());
-        assert!(SearchRequest::from_params([("offset", "100000")]).is_err());
-        assert!(SearchRequest::from_params([("offset", "18446744073709551615")]).is_err());
-        let many: Vec<(&str, &str)> =
-            std::iter::repeat_n(("term", "PaNET:PaNET01012"), 33).collect();
-        let err = SearchRequest::from_params(many).unwrap_err().to_string();
+    }
+
+    #[test]
+    fn bounds_are_checked_however_the_request_was_built() {
+        assert!(SearchRequest::new("x").check_bounds().is_ok());
+        assert!(
+            SearchRequest::new("x")
+                .with_offset(MAX_OFFSET + 1)
+                .check_bounds()
+                .is_err()
+        );
+        let many = SearchRequest::new("x").with_filter(
+            Facet::Terms,
+            std::iter::repeat_n("PaNET:PaNET01012", MAX_FILTER_VALUES + 1),
+        );
+        let err = many.check_bounds().unwrap_err().to_string();
         assert!(err.contains("at most 32"), "{err}");
-    }
-
-    #[test]
-    fn modes_parse() {
-        let r = SearchRequest::from_params([("q", "x"), ("mode", "Semantic"), ("explain", "true")])
-            .unwrap();
-        assert_eq!((r.mode, r.explain), (Mode::Semantic, true));
-        assert_eq!(SearchRequest::new("x").mode, Mode::Hybrid);
-        assert!(SearchRequest::from_params([("mode", "fuzzy")]).is_err());
-    }
-
-    #[test]
-    fn recognition_can_be_switched_off() {
-        assert!(SearchRequest::new("x").recognise);
-        let off = SearchRequest::from_params([("q", "x"), ("recognise", "false")]).unwrap();
-        assert!(!off.recognise);
-        assert!(SearchRequest::from_params([("recognise", "maybe")]).is_err());
     }
 }

@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::article_table::{BestSectionPerArticle, FacetCounts};
 use super::doc_set::DocSetQuery;
-use super::highlight::{Highlighter, Passage};
+use super::highlight::{Highlighter, Snippet};
 use super::hybrid::{Fused, fuse};
 use super::keyword::{
     Filters, articles_query, constrains_matches, keyword_matches, parse_article_query,
@@ -62,13 +62,11 @@ pub struct Hit {
     pub path: String,
     /// The content folder the file came from.
     pub source: String,
-    /// Where a person reads it.
-    pub url: String,
     pub kind: Option<String>,
     pub summary: String,
     pub score: f32,
-    /// Best passage, HTML-escaped, matches wrapped in `<mark>`.
-    pub snippet: String,
+    /// The best passage, with the words that match.
+    pub snippet: Snippet,
     pub section: SectionRef,
     /// The recognised query term this article is annotated with (or with a
     /// descendant of): why it ranks higher.
@@ -328,27 +326,23 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
                             .unwrap_or_default()
                             .to_string()
                     };
-                    let html = match highlighter.passage_from_doc(&doc) {
-                        Some(passage) if !passage.text.trim().is_empty() => {
-                            highlighted_html(&passage)
-                        }
-                        _ => escape_html(&leading_text(&field(sf.body), SNIPPET_CHARS)),
+                    let snippet = match highlighter.passage_from_doc(&doc) {
+                        Some(passage) if !passage.text.trim().is_empty() => passage,
+                        _ => Snippet::plain(leading_text(&field(sf.body), SNIPPET_CHARS)),
                     };
-                    (field(sf.heading), field(sf.anchor), html)
+                    (field(sf.heading), field(sf.anchor), snippet)
                 }
                 None => (
                     card.title.clone(),
                     String::new(),
-                    escape_html(&card.summary),
+                    Snippet::plain(card.summary.clone()),
                 ),
             };
-            let url = format!("/docs/{}", card.id);
             Ok(Hit {
                 id: card.id,
                 title: card.title,
                 path: card.path,
                 source: card.root,
-                url,
                 kind: card.kind,
                 summary: card.summary,
                 score: r.score,
@@ -408,36 +402,6 @@ fn first_section(
     Ok(found.first().map(|(_, a)| *a))
 }
 
-/// A passage as HTML: escaped, its matching words in `<mark>` (overlapping
-/// ranges merged).
-fn highlighted_html(passage: &Passage) -> String {
-    let mut ranges = passage.highlights.clone();
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut html = String::with_capacity(passage.text.len() + 16 * ranges.len());
-    let mut written = 0;
-    let mut ranges = ranges.into_iter().peekable();
-    while let Some(mut range) = ranges.next() {
-        while let Some(next) = ranges.next_if(|n| n.start < range.end) {
-            range.end = range.end.max(next.end);
-        }
-        let (Some(before), Some(marked)) = (
-            passage.text.get(written..range.start),
-            passage.text.get(range.clone()),
-        ) else {
-            continue;
-        };
-        html.push_str(&escape_html(before));
-        html.push_str("<mark>");
-        html.push_str(&escape_html(marked));
-        html.push_str("</mark>");
-        written = range.end;
-    }
-    html.push_str(&escape_html(
-        passage.text.get(written..).unwrap_or_default(),
-    ));
-    html
-}
-
 /// The first `max` characters of a text, cut at a word boundary.
 pub(crate) fn leading_text(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -450,27 +414,6 @@ pub(crate) fn leading_text(text: &str, max: usize) -> String {
     }
 }
 
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut plain = 0;
-    // The characters to escape are ASCII: copy the runs between them whole.
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&text[plain..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,15 +422,5 @@ mod tests {
     fn leading_text_cuts_at_words() {
         assert_eq!(leading_text("alpha beta gamma", 12), "alpha beta…");
         assert_eq!(leading_text("short", 12), "short");
-    }
-
-    #[test]
-    fn escape_html_escapes_markup_and_keeps_the_rest() {
-        assert_eq!(
-            escape_html("a<b>&\"c\" d'é'"),
-            "a&lt;b&gt;&amp;&quot;c&quot; d&#39;é&#39;"
-        );
-        assert_eq!(escape_html("Ångström"), "Ångström");
-        assert_eq!(escape_html(""), "");
     }
 }

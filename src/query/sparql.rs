@@ -63,8 +63,9 @@ pub struct SparqlRequest {
     pub named_graphs: Vec<String>,
     /// The `format` parameter (a short name or a media type), which beats `accept`.
     pub format: Option<String>,
-    /// The `Accept` header.
-    pub accept: Option<String>,
+    /// The media ranges the client accepts, best first (`text/csv`,
+    /// `application/*`, `*/*`); empty: anything.
+    pub accept: Vec<String>,
 }
 
 /// A serialised answer.
@@ -223,12 +224,13 @@ fn default_format(kind: ResultKind) -> Format {
     }
 }
 
-/// Picks the format: the `format` parameter if given, else the best `Accept`
-/// entry by q-value (ties keep the client's order), else the default.
+/// Picks the format: the `format` parameter if given, else the first accepted
+/// media range that can carry this kind of result, else (nothing accepted in
+/// particular) the default.
 pub fn negotiate(
     kind: ResultKind,
     format: Option<&str>,
-    accept: Option<&str>,
+    accept: &[String],
 ) -> Result<Format, Error> {
     if let Some(name) = format.filter(|f| !f.trim().is_empty()) {
         return lookup(kind, name).ok_or_else(|| Error::InvalidParameter {
@@ -236,26 +238,10 @@ pub fn negotiate(
             reason: format!("`{name}` is not a format for this query's results"),
         });
     }
-    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+    if accept.is_empty() {
         return Ok(default_format(kind));
-    };
-    let mut ranges: Vec<(String, f32)> = accept
-        .split(',')
-        .filter_map(|part| {
-            let mut pieces = part.split(';');
-            let media = pieces.next()?.trim().to_ascii_lowercase();
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (!media.is_empty()).then_some((media, q))
-        })
-        .collect();
-    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (media, q) in &ranges {
-        if *q <= 0.0 {
-            continue;
-        }
+    }
+    for media in accept {
         if media == "*/*"
             || media == "application/*"
             || (media == "text/*" && kind == ResultKind::Graph)
@@ -270,11 +256,12 @@ pub fn negotiate(
         }
     }
     Err(Error::NotAcceptable(format!(
-        "none of `{accept}` can carry {} results; see the SPARQL endpoint's formats in the README",
+        "none of `{}` can carry {} results; see the SPARQL endpoint's formats in the README",
         match kind {
             ResultKind::Solutions => "SELECT/ASK",
             ResultKind::Graph => "CONSTRUCT/DESCRIBE",
-        }
+        },
+        accept.join(", ")
     )))
 }
 
@@ -511,7 +498,7 @@ fn evaluate(
             let format = negotiate(
                 ResultKind::Solutions,
                 request.format.as_deref(),
-                request.accept.as_deref(),
+                &request.accept,
             )?;
             let Format::Results(f) = format else {
                 return Err(wrong_kind());
@@ -530,7 +517,7 @@ fn evaluate(
             let format = negotiate(
                 ResultKind::Solutions,
                 request.format.as_deref(),
-                request.accept.as_deref(),
+                &request.accept,
             )?;
             let Format::Results(f) = format else {
                 return Err(wrong_kind());
@@ -556,7 +543,7 @@ fn evaluate(
             let format = negotiate(
                 ResultKind::Graph,
                 request.format.as_deref(),
-                request.accept.as_deref(),
+                &request.accept,
             )?;
             let Format::Graph(f) = format else {
                 return Err(wrong_kind());
@@ -600,9 +587,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn negotiation_follows_format_then_q_values() {
+    fn negotiation_follows_format_then_the_accepted_ranges() {
+        let ranges = |a: Option<&str>| -> Vec<String> {
+            a.map(|a| a.split(',').map(str::to_string).collect())
+                .unwrap_or_default()
+        };
         let n = |kind, f: Option<&str>, a: Option<&str>| {
-            negotiate(kind, f, a).map(|f| f.content_type())
+            negotiate(kind, f, &ranges(a)).map(|f| f.content_type())
         };
         use ResultKind::*;
         assert_eq!(
@@ -610,7 +601,7 @@ mod tests {
             "application/sparql-results+json"
         );
         assert_eq!(
-            n(Solutions, None, Some("application/json;q=0.5, text/csv")).unwrap(),
+            n(Solutions, None, Some("text/csv,application/json")).unwrap(),
             "text/csv; charset=utf-8"
         );
         assert_eq!(
@@ -627,11 +618,11 @@ mod tests {
         );
         assert_eq!(n(Graph, Some("json"), None).unwrap(), "application/ld+json");
         assert!(matches!(
-            negotiate(Solutions, None, Some("image/png")),
+            negotiate(Solutions, None, &ranges(Some("image/png"))),
             Err(Error::NotAcceptable(_))
         ));
         assert!(matches!(
-            negotiate(Solutions, Some("png"), None),
+            negotiate(Solutions, Some("png"), &[]),
             Err(Error::InvalidParameter { .. })
         ));
     }

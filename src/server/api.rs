@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::query::{self, KnowledgeBase, Mode, SearchRequest};
+use super::params;
+use super::view::{AnswerView, DocView, SearchView};
+use crate::query::{self, KnowledgeBase, Mode};
 use crate::querylog::QueryEvent;
 
 /// The generation being served, or 503 while there is none.
@@ -58,15 +60,10 @@ where
 }
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let raw = raw.unwrap_or_default();
-    let params: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect();
-    let request =
-        match SearchRequest::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-            Ok(r) => r,
-            Err(e) => return ApiError::from(e).into_response(),
-        };
+    let request = match params::search_request(raw.as_deref().unwrap_or_default()) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     // Later pages repeat a question already logged with its first page.
     let logged = (request.offset == 0).then(|| request.query.trim().to_string());
     // Only keyword search is bounded: the other modes embed the query.
@@ -82,7 +79,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                     .query_log
                     .record(QueryEvent::search(question, &response));
             }
-            sized_json(&response, SEARCH_RESPONSE_BYTES)
+            sized_json(&SearchView::new(&response), SEARCH_RESPONSE_BYTES)
         }
         Err(e) => e.into_response(),
     }
@@ -134,7 +131,7 @@ pub async fn ask(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
                 answer.best_similarity,
                 answer.answered,
             ));
-            Json(answer).into_response()
+            Json(AnswerView::new(&answer)).into_response()
         }
         Err(e) => e.into_response(),
     }
@@ -146,7 +143,7 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     })
     .await
     {
-        Ok(view) => Json(view).into_response(),
+        Ok(view) => Json(DocView::new(&view)).into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -126,10 +126,7 @@ pub(super) async fn log_server_errors(request: Request, next: Next) -> Response 
 /// Bodies over the server-wide limit are refused before any handler runs, with
 /// a plain-text 413: give it the API's JSON shape too.
 pub(super) async fn json_payload_too_large(response: Response) -> Response {
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = super::media::is_json(&super::media::content_type(response.headers()));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

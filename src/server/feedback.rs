@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::error::ApiError;
+use super::media;
 use crate::query::article::article_exists;
 use crate::query::request::MAX_QUERY_CHARS;
 use crate::querylog::FeedbackEvent;
@@ -137,12 +138,5 @@ async fn parse(
 
 /// `application/json` or `application/<something>+json`, any parameters.
 fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| {
-            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-        })
+    media::is_json(&media::content_type(headers))
 }

@@ -9,11 +9,13 @@ mod error;
 mod feedback;
 mod limits;
 mod listen;
+pub mod media;
+pub mod params;
 mod sparql;
 mod terms;
 mod ui;
+pub mod view;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -319,16 +321,15 @@ pub async fn serve(
     result
 }
 
-/// Binds `addr` and serves until Ctrl-C; with `watch`, first brings the index up
-/// to date with those sources, then re-indexes whenever they change.
+/// Serves `data` on a bound listener until Ctrl-C or SIGTERM, following the
+/// generation `CURRENT` names (whoever publishes it: `eoskb index`, or
+/// `serve --watch`'s re-indexing).
 pub async fn run(
-    addr: SocketAddr,
+    listener: TcpListener,
     data: DataDir,
     encoder: Option<Arc<SentenceEncoder>>,
     config: &crate::config::Config,
-    watch: Option<crate::index::IndexOptions>,
 ) -> std::io::Result<()> {
-    let listener = TcpListener::bind(addr).await?;
     let query_log = QueryLog::start(data.logs(), &config.log);
     if let Some(dir) = query_log.dir() {
         tracing::info!(
@@ -352,20 +353,6 @@ pub async fn run(
             "SPARQL queries run in-process ({e}): a timed-out query may run on in the background"
         ),
     }
-    let _watch = match watch {
-        Some(options) => {
-            let (state, options) = (state.clone(), options.clone());
-            let handle = tokio::task::spawn_blocking(move || {
-                let data = state.data.clone();
-                crate::index::watch::start(data, options, move || state.reload_if_changed())
-            })
-            .await
-            .map_err(std::io::Error::other)?
-            .map_err(std::io::Error::other)?;
-            Some(handle)
-        }
-        None => None,
-    };
     tracing::info!("eoskb listening on http://{}", listener.local_addr()?);
     serve(listener, state, shutdown_signal()).await
 }

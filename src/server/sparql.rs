@@ -5,13 +5,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{ACCEPT, CONTENT_TYPE, VARY};
+use axum::http::header::{CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::api::live_kb;
 use super::error::ApiError;
+use super::media;
 use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
 use crate::query::{self, Error};
 
@@ -30,17 +31,7 @@ fn request(
     body: &Bytes,
 ) -> Result<SparqlRequest, Error> {
     let mut all = params(url_query.unwrap_or_default().as_bytes());
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let content_type = media::content_type(headers);
     let mut query = None;
     if method == Method::POST {
         if body.len() > MAX_QUERY_BYTES {
@@ -73,10 +64,7 @@ fn request(
         }
     }
     let mut request = SparqlRequest {
-        accept: headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        accept: media::accepted(headers),
         ..SparqlRequest::default()
     };
     for (k, v) in all {

@@ -7,7 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
 use super::api::{Cost, with_kb};
-use crate::query::{self, search::escape_html};
+use super::view::escape_html;
+use crate::query;
 
 const INDEX_HTML: &str = include_str!("../../web/index.html");
 const STYLE_CSS: &str = include_str!("../../web/style.css");

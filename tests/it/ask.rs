@@ -60,7 +60,6 @@ fn questions_answered_in_the_bundled_content_cite_that_article_first() {
         assert!(answer.answered, "{question}: {answer:?}");
         let first = &answer.answer[0].citation;
         assert_eq!(first.id, article, "{question}");
-        assert!(first.url.starts_with(&format!("/docs/{article}")));
         assert!(answer.confidence >= 0.5 && answer.confidence <= 1.0);
     }
 }

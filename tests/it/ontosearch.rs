@@ -9,14 +9,12 @@ use std::path::Path;
 
 use eoskb::config::Config;
 use eoskb::index::{self, DataDir, IndexOptions};
-use eoskb::query::{
-    self, AskParams, KnowledgeBase, Mode, RecognisedTerm, SearchRequest, SearchResponse,
-};
+use eoskb::query::{self, AskParams, KnowledgeBase, Mode, RecognisedTerm, SearchResponse};
 use reqwest::StatusCode;
 
 use crate::http::{get, start};
 use crate::ontology::{select, shared_index};
-use crate::support::{encoder, open, open_with, shared_dir};
+use crate::support::{encoder, open, open_with, request, shared_dir};
 
 const PANET: &str = "http://purl.org/pan-science/PaNET/";
 
@@ -65,7 +63,7 @@ fn annotated_by_sparql(kb: &KnowledgeBase, iri: &str) -> BTreeSet<String> {
 fn search(kb: &KnowledgeBase, q: &str, mode: Mode, params: &[(&str, &str)]) -> SearchResponse {
     let mut all = vec![("q", q), ("limit", "100"), ("mode", mode.name())];
     all.extend_from_slice(params);
-    let request = SearchRequest::from_params(all).unwrap();
+    let request = request(&all);
     query::search(kb, &request).unwrap_or_else(|e| panic!("{q} {params:?}: {e}"))
 }
 
@@ -348,8 +346,7 @@ fn term_filter_includes_descendants_and_rejects_unknown_terms() {
 
     // Bad input names the problem.
     let error = |value: &str| {
-        let request =
-            SearchRequest::from_params([("q", "*"), ("mode", "keyword"), ("term", value)]).unwrap();
+        let request = request(&[("q", "*"), ("mode", "keyword"), ("term", value)]);
         query::search(&kb, &request).unwrap_err()
     };
     let prefix = error("nope:thing");

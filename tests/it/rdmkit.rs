@@ -74,10 +74,10 @@ fn every_rdmkit_page_is_indexed_and_real_queries_find_their_page() {
         }
         for noise in ["{%", "%}", "{{", "}}"] {
             assert!(
-                !hit.snippet.contains(noise) && !hit.title.contains(noise),
+                !hit.snippet.text.contains(noise) && !hit.title.contains(noise),
                 "{noise} in {}: {}",
                 hit.id,
-                hit.snippet
+                hit.snippet.text
             );
         }
     }

@@ -7,7 +7,7 @@ use eoskb::embed::{EmbedError, SentenceEncoder, chunk_text};
 use eoskb::index::{self, DataDir, IndexOptions};
 use eoskb::query::{self, Mode, SearchRequest};
 
-use crate::support::{encoder, fixture_content, index_with, open_with, shared_dir};
+use crate::support::{encoder, fixture_content, index_with, open_with, request, shared_dir};
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
@@ -186,12 +186,11 @@ fn semantic_and_hybrid_search_on_the_fixture_corpus() {
     // Filters and facets hold in semantic mode too.
     let guides = query::search(
         &kb,
-        &SearchRequest::from_params([
+        &request(&[
             ("q", "embargo years"),
             ("mode", "semantic"),
             ("kind", "guide"),
-        ])
-        .unwrap(),
+        ]),
     )
     .unwrap();
     assert_eq!(guides.total, 2);

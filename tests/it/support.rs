@@ -3,7 +3,15 @@
 use std::path::{Path, PathBuf};
 
 use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
-use eoskb::query::KnowledgeBase;
+use eoskb::query::{KnowledgeBase, SearchRequest};
+
+/// A search request from URL parameters, read as `GET /api/search` reads them.
+pub fn request(params: &[(&str, &str)]) -> SearchRequest {
+    let raw = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    eoskb::server::params::search_request(&raw).unwrap_or_else(|e| panic!("{params:?}: {e}"))
+}
 
 /// The fixture corpus, copied to a temporary folder so tests may change it.
 pub fn fixture_content(tmp: &Path) -> PathBuf {

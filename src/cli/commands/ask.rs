@@ -11,6 +11,7 @@ use crate::cli::render;
 use crate::config::Config;
 use crate::index::DataDir;
 use crate::query::{self, KnowledgeBase};
+use crate::server::view::AnswerView;
 
 pub fn run(
     data: &DataDir,
@@ -23,7 +24,7 @@ pub fn run(
     let answer = query::ask(&kb, &args.question, &kb.options().ask)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        render::json(&mut out, &answer)?;
+        render::json(&mut out, &AnswerView::new(&answer))?;
     } else {
         render::ask::answer(&mut out, &answer)?;
     }

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::index::DataDir;
 use crate::model::FACETS;
 use crate::query::{self, KnowledgeBase, Mode, SearchRequest};
+use crate::server::view::SearchView;
 
 pub fn run(
     data: &DataDir,
@@ -26,31 +27,28 @@ pub fn run(
         _ => load_encoder(model)?,
     };
     let kb = KnowledgeBase::open(data, encoder)?.with_options(config.query_options());
-    let mut params: Vec<(&str, String)> = vec![
-        ("q", args.query.clone()),
-        ("limit", args.limit.to_string()),
-        ("offset", args.offset.to_string()),
-    ];
+    let mut request = SearchRequest::new(args.query)
+        .with_limit(args.limit)
+        .with_offset(args.offset)
+        .with_mode(args.mode)
+        .with_explain(args.explain)
+        .with_recognise(!args.no_recognise);
     for (facet, values) in FACETS.iter().zip([
-        &args.kind,
-        &args.audience,
-        &args.fair,
-        &args.tag,
-        &args.project,
-        &args.term,
+        args.kind,
+        args.audience,
+        args.fair,
+        args.tag,
+        args.project,
+        args.term,
     ]) {
-        params.extend(values.iter().map(|v| (facet.param(), v.clone())));
+        request = request.with_filter(*facet, values);
     }
-    let mut request = SearchRequest::from_params(params.iter().map(|(k, v)| (*k, v.as_str())))?;
-    request.mode = args.mode;
-    request.explain = args.explain;
-    request.recognise = !args.no_recognise;
     let response = query::search(&kb, &request)?;
     let stdout = std::io::stdout();
     let color = stdout.is_terminal();
     let mut out = stdout.lock();
     if args.json {
-        render::json(&mut out, &response)?;
+        render::json(&mut out, &SearchView::new(&response))?;
     } else {
         render::search::hits(&mut out, &response, request.offset, color)?;
     }

@@ -24,7 +24,7 @@ pub fn run(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<ExitCode
     };
     let kb = KnowledgeBase::open(data, None)?;
     // The terminal default is TSV for tables: readable and easy to pipe.
-    let accept = Some("text/tab-separated-values, text/turtle;q=0.9".to_string());
+    let accept = vec!["text/tab-separated-values".into(), "text/turtle".into()];
     let request = query::SparqlRequest {
         query,
         format: args.format,

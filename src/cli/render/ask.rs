@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use crate::query::{Answer, RecognisedTerm};
+use crate::server::view::{article_url, section_url};
 
 pub fn answer(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
     if answer.answered {
@@ -16,7 +17,7 @@ pub fn answer(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
                 i + 1,
                 c.title,
                 c.section,
-                c.url
+                section_url(&c.id, &c.anchor)
             )?;
         }
         outln!(
@@ -37,7 +38,7 @@ pub fn answer(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
         if !answer.sources.is_empty() {
             outln!(out, "\nYou may look at:")?;
             for source in &answer.sources {
-                outln!(out, "  - {} ({})", source.title, source.url)?;
+                outln!(out, "  - {} ({})", source.title, article_url(&source.id))?;
             }
         }
     }

@@ -20,7 +20,7 @@ use crate::query::search::SectionRef;
 use crate::query::stats::SourceStats;
 use crate::query::{
     Answer, ArticleView, AskParams, Explain, Hit, MatchedTerm, Mode, RecognisedTerm,
-    SearchResponse, Stats, TermSearchResponse,
+    SearchResponse, Snippet, Stats, TermSearchResponse,
 };
 use crate::querylog::GapsReport;
 use crate::querylog::gaps::{FeedbackGroup, GapGroup, Grouping, JudgedResult, Reasons, Variant};
@@ -127,6 +127,19 @@ fn citation_term() -> RecognisedTerm {
     }
 }
 
+/// A snippet from its runs, each highlighted or not.
+fn snippet(runs: &[(&str, bool)]) -> Snippet {
+    let mut snippet = Snippet::plain("");
+    for (run, highlighted) in runs {
+        let start = snippet.text.len();
+        snippet.text.push_str(run);
+        if *highlighted {
+            snippet.highlights.push(start..snippet.text.len());
+        }
+    }
+    snippet
+}
+
 /// Two hits (the second with a hostile title and snippet), one recognised term.
 pub fn search_response() -> SearchResponse {
     let matched = MatchedTerm {
@@ -142,13 +155,16 @@ pub fn search_response() -> SearchResponse {
                 title: "How to cite a dataset from your beamtime in a paper".into(),
                 path: "data-citation/cite-a-dataset.md".into(),
                 source: "content".into(),
-                url: "/docs/cite-a-beamtime-dataset".into(),
                 kind: Some("guide".into()),
                 summary: "A practical recipe for formal data citations.".into(),
                 score: 5.2634,
-                snippet: "If you want the <mark>data</mark> to be findable from your paper, \
-                          counted in <mark>citation</mark> metrics &amp; linked\nin scholarly graphs"
-                    .into(),
+                snippet: snippet(&[
+                    ("If you want the ", false),
+                    ("data", true),
+                    (" to be findable from your paper, counted in ", false),
+                    ("citation", true),
+                    (" metrics & linked\nin scholarly graphs", false),
+                ]),
                 section: SectionRef {
                     heading: "How to cite a dataset from your beamtime in a paper".into(),
                     anchor: String::new(),
@@ -168,13 +184,17 @@ pub fn search_response() -> SearchResponse {
                 title: "Red \x1b[31mALERT\x1b[2J".into(),
                 path: "policies/embargo.md".into(),
                 source: "content".into(),
-                url: "/docs/red-alert".into(),
                 kind: None,
                 summary: "Embargo \r overwritten".into(),
                 score: 4.1,
-                snippet: "Embargo text \x1b]52;c;aGVsbG8=\x07 here: \
-                          &lt;mark&gt;not a mark&lt;/mark&gt; but <mark>data</mark> is"
-                    .into(),
+                snippet: snippet(&[
+                    (
+                        "Embargo text \x1b]52;c;aGVsbG8=\x07 here: <mark>not a mark</mark> but ",
+                        false,
+                    ),
+                    ("data", true),
+                    (" is", false),
+                ]),
                 section: SectionRef {
                     heading: "Embargo periods".into(),
                     anchor: "embargo-periods".into(),
@@ -226,7 +246,6 @@ fn cite_source() -> Source {
         id: "cite-a-beamtime-dataset".into(),
         title: "How to cite a dataset from your beamtime in a paper".into(),
         path: "data-citation/cite-a-dataset.md".into(),
-        url: "/docs/cite-a-beamtime-dataset".into(),
         summary: "A practical recipe for formal data citations.".into(),
     }
 }
@@ -242,7 +261,6 @@ pub fn answer() -> Answer {
             path: "data-citation/cite-a-dataset.md".into(),
             section: section.into(),
             anchor: anchor.into(),
-            url: format!("/docs/cite-a-beamtime-dataset#{anchor}"),
         },
     };
     Answer {
@@ -285,7 +303,6 @@ pub fn no_answer() -> Answer {
                 id: "red-alert".into(),
                 title: "Red \x1b[31mALERT".into(),
                 path: "policies/embargo.md".into(),
-                url: "/docs/red-alert".into(),
                 summary: String::new(),
             },
         ],
@@ -696,7 +713,6 @@ pub fn article_view() -> ArticleView {
                 ),
             ],
         },
-        url: "/docs/cite-a-beamtime-dataset".into(),
         html: String::new(),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::query::SearchResponse;
+use crate::query::{SearchResponse, Snippet};
 use crate::terminal::escape_controls;
 
 /// The page of hits; `offset` numbers them, `color` styles titles and marks
@@ -15,21 +15,24 @@ pub fn hits(
     color: bool,
 ) -> io::Result<()> {
     let bold = |s: &str| format!("\x1b[1m{}\x1b[0m", escape_controls(s));
-    let mark = |s: &str| {
-        let (on, off) = if color {
-            ("\x1b[1;33m", "\x1b[0m")
-        } else {
-            ("[", "]")
-        };
-        // Marks become private-use characters first, so that neither the text's
-        // own `&lt;mark&gt;` nor its control characters can pass for them.
-        let marked = unescape(
-            &s.replace("<mark>", "\u{e000}")
-                .replace("</mark>", "\u{e001}"),
-        );
-        escape_controls(&marked)
-            .replace('\u{e000}', on)
-            .replace('\u{e001}', off)
+    let (on, off) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    let marked = |snippet: &Snippet| {
+        let mut line = String::with_capacity(snippet.text.len() + 8);
+        for (run, highlighted) in snippet.runs() {
+            let run = escape_controls(run);
+            if highlighted {
+                line.push_str(on);
+                line.push_str(&run);
+                line.push_str(off);
+            } else {
+                line.push_str(&run);
+            }
+        }
+        line
     };
     writeln!(
         out,
@@ -74,7 +77,7 @@ pub fn hits(
             escape_controls(&hit.id),
             hit.score
         )?;
-        writeln!(out, "     {}", mark(&hit.snippet).replace('\n', " "))?;
+        writeln!(out, "     {}", marked(&hit.snippet).replace('\n', " "))?;
         if let Some(term) = &hit.matched_term {
             writeln!(
                 out,
@@ -100,16 +103,6 @@ pub fn hits(
         writeln!(out)?;
     }
     Ok(())
-}
-
-/// Undoes the HTML escaping of snippets for the terminal.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

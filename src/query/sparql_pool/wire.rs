@@ -34,7 +34,7 @@ pub struct WireRequest {
     pub default_graphs: Vec<String>,
     pub named_graphs: Vec<String>,
     pub format: Option<String>,
-    pub accept: Option<String>,
+    pub accept: Vec<String>,
 }
 
 impl WireRequest {
