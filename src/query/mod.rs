@@ -13,6 +13,7 @@ pub mod request;
 pub mod search;
 pub mod semantic;
 pub mod sparql;
+pub mod sparql_error;
 pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
@@ -46,6 +47,7 @@ pub use ontology::search::{TermSearch, TermSearchResponse, search_terms};
 pub use request::SearchRequest;
 pub use search::{Explain, Hit, MatchedTerm, SearchResponse, SectionRef, search};
 pub use sparql::{SparqlRequest, SparqlResponse};
+pub use sparql_error::SparqlError;
 pub use stats::{Stats, stats};
 
 /// Errors of the query layer. The `Invalid*`, `Empty*` and `Unknown*` variants are
@@ -78,40 +80,8 @@ pub enum Error {
         "unknown term `{value}` (<{iri}>): no loaded ontology defines it and no article is annotated with it"
     )]
     UnknownTerm { value: String, iri: String },
-    #[error("the query is {len} bytes long; the limit is {max}")]
-    QueryTooLarge { len: usize, max: usize },
-    #[error("SPARQL syntax error: {0}")]
-    SparqlSyntax(String),
-    /// Nesting or operator chains beyond what the parser and evaluator may recurse.
-    #[error("the query is too complex: {0}; simplify it")]
-    QueryTooComplex(String),
-    /// `SERVICE` (federation) or an extension function the endpoint does not offer.
-    #[error("{0}")]
-    Unsupported(String),
-    #[error(
-        "the result is larger than {0} bytes, the endpoint's limit; add LIMIT (and OFFSET to page) or select fewer variables"
-    )]
-    ResultTooLarge(usize),
-    /// A worker process ran out of the memory or stack a query may use.
-    #[error("the query needed more memory than a query may use ({0}); narrow it or add LIMIT")]
-    ResourceLimit(String),
-    #[error("{0}")]
-    ReadOnly(String),
-    #[error("not acceptable: {0}")]
-    NotAcceptable(String),
-    #[error("the query ran longer than the {}s limit and was stopped; narrow it or add LIMIT", .0.as_secs_f64())]
-    SparqlTimeout(std::time::Duration),
-    #[error(
-        "the result has more than {0} rows, the endpoint's limit; add LIMIT (and OFFSET to page)"
-    )]
-    TooManyResults(usize),
-    #[error("{0} SPARQL queries are already running; try again shortly")]
-    SparqlBusy(usize),
-    #[error("SPARQL evaluation failed: {0}")]
-    SparqlEvaluation(String),
-    /// A worker process could not start, or died during a query.
-    #[error("SPARQL worker: {0}")]
-    SparqlWorker(String),
+    #[error(transparent)]
+    Sparql(#[from] SparqlError),
     #[error(transparent)]
     Index(#[from] index::Error),
     #[error("full-text index: {0}")]
@@ -153,27 +123,13 @@ impl Error {
             | Error::Syntax(_)
             | Error::UnknownFacetValue { .. }
             | Error::InvalidParameter { .. }
-            | Error::UnknownTerm { .. }
-            | Error::SparqlSyntax(_)
-            | Error::QueryTooComplex(_)
-            | Error::Unsupported(_) => K::Invalid,
+            | Error::UnknownTerm { .. } => K::Invalid,
             Error::NotFound(_) | Error::TermNotFound(_) => K::NotFound,
-            Error::QueryTooLarge { .. } => K::TooLarge,
-            Error::ResultTooLarge(_) | Error::ResourceLimit(_) | Error::TooManyResults(_) => {
-                K::OverLimit
-            }
-            Error::ReadOnly(_) => K::Forbidden,
-            Error::NotAcceptable(_) => K::NotAcceptable,
-            Error::SparqlTimeout(_) => K::Timeout,
-            Error::SparqlBusy(_) => K::Busy,
+            Error::Sparql(e) => e.kind(),
             Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
                 K::Unavailable
             }
-            Error::SparqlEvaluation(_)
-            | Error::SparqlWorker(_)
-            | Error::Index(_)
-            | Error::Tantivy(_)
-            | Error::Embed(_) => K::Internal,
+            Error::Index(_) | Error::Tantivy(_) | Error::Embed(_) => K::Internal,
         }
     }
 
@@ -189,19 +145,7 @@ impl Error {
             Error::SemanticUnavailable(_) => "semantic_unavailable",
             Error::TermNotFound(_) => "term_not_found",
             Error::UnknownTerm { .. } => "unknown_term",
-            Error::QueryTooLarge { .. } => "query_too_large",
-            Error::SparqlSyntax(_) => "sparql_syntax",
-            Error::QueryTooComplex(_) => "query_too_complex",
-            Error::Unsupported(_) => "unsupported",
-            Error::ResultTooLarge(_) => "result_too_large",
-            Error::ResourceLimit(_) => "resource_limit",
-            Error::ReadOnly(_) => "read_only",
-            Error::NotAcceptable(_) => "not_acceptable",
-            Error::SparqlTimeout(_) => "timeout",
-            Error::SparqlBusy(_) => "busy",
-            Error::TooManyResults(_) => "too_many_results",
-            Error::SparqlEvaluation(_) => "sparql_evaluation",
-            Error::SparqlWorker(_) => "sparql_worker",
+            Error::Sparql(e) => e.code(),
             Error::Index(index::Error::NoIndex(_)) => "unavailable",
             Error::Index(_) | Error::Tantivy(_) | Error::Embed(_) => "internal",
         }

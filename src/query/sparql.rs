@@ -14,7 +14,7 @@ use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 
-use super::{Error, KnowledgeBase};
+use super::{KnowledgeBase, SparqlError};
 use crate::config::SparqlConfig;
 use crate::index::graph::GraphStore;
 use crate::vocab;
@@ -231,9 +231,9 @@ pub fn negotiate(
     kind: ResultKind,
     format: Option<&str>,
     accept: &[String],
-) -> Result<Format, Error> {
+) -> Result<Format, SparqlError> {
     if let Some(name) = format.filter(|f| !f.trim().is_empty()) {
-        return lookup(kind, name).ok_or_else(|| Error::InvalidParameter {
+        return lookup(kind, name).ok_or_else(|| SparqlError::InvalidParameter {
             name: "format".into(),
             reason: format!("`{name}` is not a format for this query's results"),
         });
@@ -255,7 +255,7 @@ pub fn negotiate(
             return Ok(f);
         }
     }
-    Err(Error::NotAcceptable(format!(
+    Err(SparqlError::NotAcceptable(format!(
         "none of `{}` can carry {} results; see the SPARQL endpoint's formats in the README",
         match kind {
             ResultKind::Solutions => "SELECT/ASK",
@@ -267,14 +267,14 @@ pub fn negotiate(
 
 /// Refuses an update operation: the endpoint is read-only. The text is never
 /// parsed (parsing it only to refuse it is work, and recursion, a client controls).
-pub fn reject_update() -> Error {
-    Error::ReadOnly(
+pub fn reject_update() -> SparqlError {
+    SparqlError::ReadOnly(
         "SPARQL updates are not accepted: this endpoint is read-only (change the sources and run `eoskb index`)".into(),
     )
 }
 
-fn iri(name: &str, value: &str) -> Result<NamedNode, Error> {
-    NamedNode::new(value).map_err(|e| Error::InvalidParameter {
+fn iri(name: &str, value: &str) -> Result<NamedNode, SparqlError> {
+    NamedNode::new(value).map_err(|e| SparqlError::InvalidParameter {
         name: name.into(),
         reason: format!("`{value}`: {e}"),
     })
@@ -286,7 +286,7 @@ pub fn execute(
     kb: &KnowledgeBase,
     settings: &SparqlConfig,
     request: &SparqlRequest,
-) -> Result<SparqlResponse, Error> {
+) -> Result<SparqlResponse, SparqlError> {
     execute_on(&kb.graph, settings, request)
 }
 
@@ -297,26 +297,26 @@ pub async fn execute_async(
     kb: Arc<KnowledgeBase>,
     settings: SparqlConfig,
     request: SparqlRequest,
-) -> Result<SparqlResponse, Error> {
+) -> Result<SparqlResponse, SparqlError> {
     check_request(&request)?;
     match kb.sparql_workers() {
         Some(pool) => pool.execute(&settings, &request).await,
         None => tokio::task::spawn_blocking(move || execute(&kb, &settings, &request))
             .await
-            .map_err(|e| Error::SparqlEvaluation(format!("the query thread failed: {e}")))?,
+            .map_err(|e| SparqlError::Evaluation(format!("the query thread failed: {e}")))?,
     }
 }
 
 /// The checks made before a query is parsed: size, emptiness, nesting.
-fn check_request(request: &SparqlRequest) -> Result<(), Error> {
+fn check_request(request: &SparqlRequest) -> Result<(), SparqlError> {
     if request.query.len() > MAX_QUERY_BYTES {
-        return Err(Error::QueryTooLarge {
+        return Err(SparqlError::QueryTooLarge {
             len: request.query.len(),
             max: MAX_QUERY_BYTES,
         });
     }
     if request.query.trim().is_empty() {
-        return Err(Error::EmptyQuery);
+        return Err(SparqlError::EmptyQuery);
     }
     super::sparql_guard::check(&request.query)
 }
@@ -328,7 +328,7 @@ pub fn execute_on(
     graph: &GraphStore,
     settings: &SparqlConfig,
     request: &SparqlRequest,
-) -> Result<SparqlResponse, Error> {
+) -> Result<SparqlResponse, SparqlError> {
     check_request(request)?;
     let token = CancellationToken::new();
     let timeout = settings.timeout();
@@ -337,7 +337,7 @@ pub fn execute_on(
     // their (cancelled) inputs before giving up, so evaluation runs on its own
     // thread: the caller gets the timeout error at the deadline whatever the
     // evaluator is doing, and the cancelled thread winds down by itself.
-    let slot = Slot::take().ok_or(Error::SparqlBusy(MAX_RUNNING))?;
+    let slot = Slot::take().ok_or(SparqlError::Busy(MAX_RUNNING))?;
     let (send, receive) = mpsc::channel();
     let worker = {
         let store = graph.store().clone();
@@ -355,15 +355,15 @@ pub fn execute_on(
         .name("sparql".into())
         .stack_size(EVALUATION_STACK)
         .spawn(worker)
-        .map_err(|e| Error::SparqlEvaluation(format!("cannot start the query thread: {e}")))?;
+        .map_err(|e| SparqlError::Evaluation(format!("cannot start the query thread: {e}")))?;
     match receive.recv_timeout(timeout) {
-        Ok(Err(Error::SparqlEvaluation(_))) if token.is_cancelled() => {
-            Err(Error::SparqlTimeout(timeout))
+        Ok(Err(SparqlError::Evaluation(_))) if token.is_cancelled() => {
+            Err(SparqlError::Timeout(timeout))
         }
         Ok(result) => result,
         Err(_) => {
             token.cancel();
-            Err(Error::SparqlTimeout(timeout))
+            Err(SparqlError::Timeout(timeout))
         }
     }
 }
@@ -374,7 +374,7 @@ pub fn execute_blocking(
     graph: &GraphStore,
     settings: &SparqlConfig,
     request: &SparqlRequest,
-) -> Result<SparqlResponse, Error> {
+) -> Result<SparqlResponse, SparqlError> {
     check_request(request)?;
     let started = Instant::now();
     prepare(graph.store(), settings, request, CancellationToken::new())
@@ -387,7 +387,7 @@ fn prepare(
     settings: &SparqlConfig,
     request: &SparqlRequest,
     token: CancellationToken,
-) -> Result<oxigraph::sparql::BoundPreparedSparqlQuery<'static>, Error> {
+) -> Result<oxigraph::sparql::BoundPreparedSparqlQuery<'static>, SparqlError> {
     let mut prepared = match SparqlEvaluator::new()
         .with_cancellation_token(token)
         .parse_query(&request.query)
@@ -397,7 +397,7 @@ fn prepare(
             if SparqlEvaluator::new().parse_update(&request.query).is_ok() {
                 return Err(reject_update());
             }
-            return Err(Error::SparqlSyntax(e.to_string()));
+            return Err(SparqlError::Syntax(e.to_string()));
         }
     };
     let dataset = prepared.dataset_mut();
@@ -422,18 +422,18 @@ fn prepare(
     Ok(prepared.on_store(store))
 }
 
-fn evaluation_error(e: QueryEvaluationError) -> Error {
+fn evaluation_error(e: QueryEvaluationError) -> SparqlError {
     use QueryEvaluationError as E;
     match e {
         E::Service(_) | E::UnboundService | E::InvalidServiceName(_) | E::UnsupportedService(_) => {
-            Error::Unsupported(format!(
+            SparqlError::Unsupported(format!(
                 "{e}: federated queries (SERVICE) are not offered by this endpoint"
             ))
         }
         E::UnsupportedCustomFunction(_) | E::UnsupportedCustomFunctionArity { .. } => {
-            Error::Unsupported(e.to_string())
+            SparqlError::Unsupported(e.to_string())
         }
-        e => Error::SparqlEvaluation(e.to_string()),
+        e => SparqlError::Evaluation(e.to_string()),
     }
 }
 
@@ -462,13 +462,13 @@ impl std::io::Write for CappedBuffer {
     }
 }
 
-fn serialisation_error(e: std::io::Error) -> Error {
+fn serialisation_error(e: std::io::Error) -> SparqlError {
     match e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<OverCap>())
     {
-        Some(OverCap(max)) => Error::ResultTooLarge(*max),
-        None => Error::SparqlEvaluation(format!("serialising results: {e}")),
+        Some(OverCap(max)) => SparqlError::ResultTooLarge(*max),
+        None => SparqlError::Evaluation(format!("serialising results: {e}")),
     }
 }
 
@@ -478,13 +478,13 @@ fn evaluate(
     request: &SparqlRequest,
     started: Instant,
     timeout: Duration,
-) -> Result<SparqlResponse, Error> {
-    let check = |rows: usize| -> Result<(), Error> {
+) -> Result<SparqlResponse, SparqlError> {
+    let check = |rows: usize| -> Result<(), SparqlError> {
         if rows > settings.max_rows {
-            return Err(Error::TooManyResults(settings.max_rows));
+            return Err(SparqlError::TooManyResults(settings.max_rows));
         }
         if started.elapsed() > timeout {
-            return Err(Error::SparqlTimeout(timeout));
+            return Err(SparqlError::Timeout(timeout));
         }
         Ok(())
     };
@@ -558,7 +558,7 @@ fn evaluate(
                 ] {
                     serializer = serializer
                         .with_prefix(p, ns)
-                        .map_err(|e| Error::SparqlEvaluation(e.to_string()))?;
+                        .map_err(|e| SparqlError::Evaluation(e.to_string()))?;
                 }
             }
             let mut writer = serializer.for_writer(buffer());
@@ -578,8 +578,8 @@ fn evaluate(
     }
 }
 
-fn wrong_kind() -> Error {
-    Error::SparqlEvaluation("internal: format of the wrong kind".into())
+fn wrong_kind() -> SparqlError {
+    SparqlError::Evaluation("internal: format of the wrong kind".into())
 }
 
 #[cfg(test)]
@@ -619,11 +619,11 @@ mod tests {
         assert_eq!(n(Graph, Some("json"), None).unwrap(), "application/ld+json");
         assert!(matches!(
             negotiate(Solutions, None, &ranges(Some("image/png"))),
-            Err(Error::NotAcceptable(_))
+            Err(SparqlError::NotAcceptable(_))
         ));
         assert!(matches!(
             negotiate(Solutions, Some("png"), &[]),
-            Err(Error::InvalidParameter { .. })
+            Err(SparqlError::InvalidParameter { .. })
         ));
     }
 }

@@ -4,7 +4,7 @@
 //! process that parses it; a bound on nesting, found by a linear scan that
 //! recurses nowhere, turns that into a 400 naming the problem.
 
-use super::Error;
+use super::SparqlError;
 
 /// Deepest nesting of `(`, `{` and `[` accepted. Real queries stay well under
 /// 20; the parser and evaluator use a few KiB of stack per level.
@@ -19,7 +19,7 @@ pub const MAX_OPERATORS: usize = 2_000;
 /// Refuses text nested deeper than [`MAX_NESTING`] or chaining more than
 /// [`MAX_OPERATORS`] operators. Brackets inside string literals, IRIs and
 /// comments do not count.
-pub fn check(text: &str) -> Result<(), Error> {
+pub fn check(text: &str) -> Result<(), SparqlError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut operators = 0usize;
@@ -48,7 +48,7 @@ pub fn check(text: &str) -> Result<(), Error> {
             b'(' | b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Err(Error::QueryTooComplex(format!(
+                    return Err(SparqlError::TooComplex(format!(
                         "brackets nest more than {MAX_NESTING} deep (line {line})"
                     )));
                 }
@@ -60,7 +60,7 @@ pub fn check(text: &str) -> Result<(), Error> {
             _ => {}
         }
         if operators > MAX_OPERATORS {
-            return Err(Error::QueryTooComplex(format!(
+            return Err(SparqlError::TooComplex(format!(
                 "more than {MAX_OPERATORS} operators and UNIONs (line {line})"
             )));
         }

@@ -80,6 +80,12 @@ fn status_of(kind: ErrorKind) -> StatusCode {
     }
 }
 
+impl From<query::SparqlError> for ApiError {
+    fn from(e: query::SparqlError) -> Self {
+        query::Error::from(e).into()
+    }
+}
+
 impl From<query::Error> for ApiError {
     fn from(e: query::Error) -> Self {
         match (e.kind(), &e) {
@@ -161,18 +167,31 @@ mod tests {
 
     use super::*;
     use crate::query::Error as E;
+    use crate::query::SparqlError as S;
 
     #[test]
     fn each_kind_of_failure_has_one_status_and_engine_detail_stays_in_the_log() {
         let cases = [
             (E::EmptyQuery, 400, "empty_query"),
             (E::NotFound("x".into()), 404, "not_found"),
-            (E::QueryTooLarge { len: 9, max: 1 }, 413, "query_too_large"),
-            (E::TooManyResults(10), 422, "too_many_results"),
-            (E::ReadOnly("updates".into()), 403, "read_only"),
-            (E::NotAcceptable("text/x".into()), 406, "not_acceptable"),
-            (E::SparqlTimeout(Duration::from_secs(1)), 503, "timeout"),
-            (E::SparqlBusy(4), 503, "busy"),
+            (
+                E::Sparql(S::QueryTooLarge { len: 9, max: 1 }),
+                413,
+                "query_too_large",
+            ),
+            (E::Sparql(S::TooManyResults(10)), 422, "too_many_results"),
+            (E::Sparql(S::ReadOnly("updates".into())), 403, "read_only"),
+            (
+                E::Sparql(S::NotAcceptable("text/x".into())),
+                406,
+                "not_acceptable",
+            ),
+            (
+                E::Sparql(S::Timeout(Duration::from_secs(1))),
+                503,
+                "timeout",
+            ),
+            (E::Sparql(S::Busy(4)), 503, "busy"),
             (
                 E::SemanticUnavailable("no model".into()),
                 503,
@@ -185,7 +204,7 @@ mod tests {
                 503,
                 "unavailable",
             ),
-            (E::SparqlWorker("died".into()), 500, "sparql_worker"),
+            (E::Sparql(S::Worker("died".into())), 500, "sparql_worker"),
         ];
         for (error, status, code) in cases {
             let answered = ApiError::from(error);

@@ -14,7 +14,7 @@ use super::api::live_kb;
 use super::error::ApiError;
 use super::media;
 use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
-use crate::query::{self, Error};
+use crate::query::{self, SparqlError};
 
 /// Most `default-graph-uri` plus `named-graph-uri` values one request may name.
 const MAX_GRAPH_URIS: usize = 64;
@@ -29,13 +29,13 @@ fn request(
     headers: &HeaderMap,
     url_query: Option<String>,
     body: &Bytes,
-) -> Result<SparqlRequest, Error> {
+) -> Result<SparqlRequest, SparqlError> {
     let mut all = params(url_query.unwrap_or_default().as_bytes());
     let content_type = media::content_type(headers);
     let mut query = None;
     if method == Method::POST {
         if body.len() > MAX_QUERY_BYTES {
-            return Err(Error::QueryTooLarge {
+            return Err(SparqlError::QueryTooLarge {
                 len: body.len(),
                 max: MAX_QUERY_BYTES,
             });
@@ -43,7 +43,7 @@ fn request(
         match content_type.as_str() {
             "application/sparql-query" => {
                 query = Some(String::from_utf8(body.to_vec()).map_err(|_| {
-                    Error::InvalidParameter {
+                    SparqlError::InvalidParameter {
                         name: "query".into(),
                         reason: "the body is not UTF-8".into(),
                     }
@@ -54,7 +54,7 @@ fn request(
             }
             "application/x-www-form-urlencoded" | "" => all.extend(params(body)),
             other => {
-                return Err(Error::InvalidParameter {
+                return Err(SparqlError::InvalidParameter {
                     name: "Content-Type".into(),
                     reason: format!(
                         "`{other}`: send application/sparql-query or application/x-www-form-urlencoded"
@@ -71,7 +71,7 @@ fn request(
         match k.as_str() {
             "query" if query.is_none() => query = Some(v),
             "query" => {
-                return Err(Error::InvalidParameter {
+                return Err(SparqlError::InvalidParameter {
                     name: "query".into(),
                     reason: "give exactly one query".into(),
                 });
@@ -85,17 +85,17 @@ fn request(
     }
     let graphs = request.default_graphs.len() + request.named_graphs.len();
     if graphs > MAX_GRAPH_URIS {
-        return Err(Error::InvalidParameter {
+        return Err(SparqlError::InvalidParameter {
             name: "default-graph-uri".into(),
             reason: format!("{graphs} graph IRIs; at most {MAX_GRAPH_URIS} may be named"),
         });
     }
-    request.query = query.ok_or_else(|| Error::InvalidParameter {
+    request.query = query.ok_or_else(|| SparqlError::InvalidParameter {
         name: "query".into(),
         reason: "missing: pass the SPARQL query as `query` (GET or form POST) or as an application/sparql-query body".into(),
     })?;
     if request.query.len() > MAX_QUERY_BYTES {
-        return Err(Error::QueryTooLarge {
+        return Err(SparqlError::QueryTooLarge {
             len: request.query.len(),
             max: MAX_QUERY_BYTES,
         });

@@ -138,7 +138,7 @@ async fn a_timed_out_query_is_stopped_with_its_worker() {
     let started = std::time::Instant::now();
     let error = run(RUNAWAY).await.unwrap_err();
     assert!(
-        matches!(error, eoskb::query::Error::SparqlTimeout(_)),
+        matches!(error, eoskb::query::SparqlError::Timeout(_)),
         "{error}"
     );
     assert!(

@@ -29,13 +29,13 @@ use tokio::task::AbortHandle;
 
 pub use worker_main::run_worker;
 
-use super::Error;
+use super::SparqlError;
 use super::sparql::{SparqlRequest, SparqlResponse};
 use crate::config::SparqlConfig;
 use wire::WireRequest;
 use worker::Worker;
 
-/// Workers evaluating at once; more queries get [`Error::SparqlBusy`].
+/// Workers evaluating at once; more queries get [`SparqlError::Busy`].
 pub const MAX_WORKERS: usize = 4;
 /// Idle workers kept loaded for the next queries.
 const MAX_IDLE: usize = 2;
@@ -138,11 +138,11 @@ impl WorkerPool {
         &self,
         settings: &SparqlConfig,
         request: &SparqlRequest,
-    ) -> Result<SparqlResponse, Error> {
+    ) -> Result<SparqlResponse, SparqlError> {
         let _slot = self
             .slots
             .try_acquire()
-            .map_err(|_| Error::SparqlBusy(MAX_WORKERS))?;
+            .map_err(|_| SparqlError::Busy(MAX_WORKERS))?;
         let frame = WireRequest::new(settings, request).encode()?;
         let mut worker = self.take_worker().await?;
         // Unless the worker goes back to the idle list, a replacement is loaded:
@@ -160,23 +160,23 @@ impl WorkerPool {
             Ok(Err(broken)) => {
                 let ended = worker.ended().await;
                 if ended.out_of_resources() {
-                    return Err(Error::ResourceLimit(format!(
+                    return Err(SparqlError::ResourceLimit(format!(
                         "its worker {ended}, having run out of memory or stack"
                     )));
                 }
-                Err(Error::SparqlWorker(format!(
+                Err(SparqlError::Worker(format!(
                     "the query worker {ended} during the query ({broken}); the next query gets a fresh one"
                 )))
             }
             Err(_) => {
                 worker.stop().await;
-                Err(Error::SparqlTimeout(settings.timeout()))
+                Err(SparqlError::Timeout(settings.timeout()))
             }
         }
     }
 
     /// An idle worker, the one being warmed up, or a new one.
-    async fn take_worker(&self) -> Result<Worker, Error> {
+    async fn take_worker(&self) -> Result<Worker, SparqlError> {
         loop {
             let warmed = self.idle.warmed.notified();
             tokio::pin!(warmed);

@@ -4,19 +4,18 @@
 //! - reply: an 18-byte header ([`ReplyHeader`]: kind, content-type length, rows,
 //!   body length), the content type, then the body. An answer's body is the
 //!   serialised result exactly as it goes to the client, never escaped or
-//!   copied into another encoding; an error's body is a JSON [`WireError`].
+//!   copied into another encoding; an error's body is the JSON of its [`SparqlError`].
 //!
 //! The worker writes synchronously ([`write_reply`]); the pool reads with tokio
 //! ([`read_reply`]).
 
 use std::io::{self, IoSlice, Read, Write};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use crate::config::SparqlConfig;
-use crate::query::Error;
+use crate::query::SparqlError;
 use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest, SparqlResponse};
 
 /// Largest request frame a worker reads: the query limit plus room for the
@@ -64,13 +63,13 @@ impl WireRequest {
     }
 
     /// The whole frame: length prefix and JSON.
-    pub fn encode(&self) -> Result<Vec<u8>, Error> {
+    pub fn encode(&self) -> Result<Vec<u8>, SparqlError> {
         let json = serde_json::to_vec(self)
-            .map_err(|e| Error::SparqlEvaluation(format!("encoding the request: {e}")))?;
+            .map_err(|e| SparqlError::Evaluation(format!("encoding the request: {e}")))?;
         let len = u32::try_from(json.len())
             .ok()
             .filter(|&n| (n as usize) <= MAX_REQUEST_FRAME)
-            .ok_or(Error::QueryTooLarge {
+            .ok_or(SparqlError::QueryTooLarge {
                 len: json.len(),
                 max: MAX_QUERY_BYTES,
             })?;
@@ -84,7 +83,7 @@ impl WireRequest {
 /// Reads the next request; `None` when the input ended between frames (the
 /// server closed it). A frame that is not JSON is an error for that request
 /// only: the stream is still in step.
-pub fn read_request(input: &mut impl Read) -> io::Result<Option<Result<WireRequest, Error>>> {
+pub fn read_request(input: &mut impl Read) -> io::Result<Option<Result<WireRequest, SparqlError>>> {
     let mut len = [0u8; 4];
     match input.read_exact(&mut len) {
         Ok(()) => {}
@@ -101,7 +100,7 @@ pub fn read_request(input: &mut impl Read) -> io::Result<Option<Result<WireReque
     let mut json = vec![0; len];
     input.read_exact(&mut json)?;
     Ok(Some(serde_json::from_slice(&json).map_err(|e| {
-        Error::SparqlEvaluation(format!("worker request: {e}"))
+        SparqlError::Evaluation(format!("worker request: {e}"))
     })))
 }
 
@@ -113,7 +112,7 @@ pub enum Kind {
     Ready = b'R',
     /// Serialised results follow.
     Answer = b'A',
-    /// A JSON [`WireError`] follows.
+    /// A JSON [`SparqlError`] follows.
     Error = b'E',
 }
 
@@ -176,7 +175,10 @@ pub fn write_ready(out: &mut impl Write) -> io::Result<()> {
 
 /// Sends one answer or error: header, content type and body in one vectored
 /// write, so the reader wakes once for a body that fits the pipe.
-pub fn write_reply(out: &mut impl Write, result: Result<SparqlResponse, Error>) -> io::Result<()> {
+pub fn write_reply(
+    out: &mut impl Write,
+    result: Result<SparqlResponse, SparqlError>,
+) -> io::Result<()> {
     let (kind, content_type, rows, body) = match result {
         Ok(answer) => (
             Kind::Answer,
@@ -185,7 +187,7 @@ pub fn write_reply(out: &mut impl Write, result: Result<SparqlResponse, Error>) 
             answer.body,
         ),
         Err(e) => {
-            let body = serde_json::to_vec(&WireError::from(e)).map_err(io::Error::other)?;
+            let body = serde_json::to_vec(&e).map_err(io::Error::other)?;
             (Kind::Error, &[][..], 0, body)
         }
     };
@@ -228,7 +230,7 @@ fn write_all_parts(out: &mut impl Write, mut parts: &mut [IoSlice<'_>]) -> io::R
 pub enum Reply {
     Ready,
     /// The query's outcome: results, or the query's own error (the worker is fine).
-    Answer(Result<SparqlResponse, Error>),
+    Answer(Result<SparqlResponse, SparqlError>),
 }
 
 /// Room for an error's JSON beside the largest result body a reply may carry.
@@ -263,8 +265,8 @@ pub async fn read_reply(input: &mut (impl AsyncRead + Unpin), max_body: u64) -> 
             rows: usize::try_from(header.rows).unwrap_or(usize::MAX),
         })),
         Kind::Error => {
-            let error: WireError = serde_json::from_slice(&body).map_err(io::Error::other)?;
-            Reply::Answer(Err(error.into()))
+            let error: SparqlError = serde_json::from_slice(&body).map_err(io::Error::other)?;
+            Reply::Answer(Err(error))
         }
     })
 }
@@ -283,78 +285,11 @@ async fn read_body(input: &mut (impl AsyncRead + Unpin), len: u64) -> io::Result
     Ok(body)
 }
 
-/// The query errors a worker can report, with what the caller needs to rebuild
-/// the typed [`Error`] (and so the right HTTP status).
-#[derive(Debug, Serialize, Deserialize)]
-pub enum WireError {
-    EmptyQuery,
-    QueryTooLarge { len: usize, max: usize },
-    Syntax(String),
-    ReadOnly(String),
-    NotAcceptable(String),
-    InvalidParameter { name: String, reason: String },
-    Timeout { seconds: f64 },
-    TooManyResults(usize),
-    TooComplex(String),
-    Unsupported(String),
-    ResultTooLarge(usize),
-    Busy(usize),
-    Evaluation(String),
-}
-
-impl From<Error> for WireError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::EmptyQuery => WireError::EmptyQuery,
-            Error::QueryTooLarge { len, max } => WireError::QueryTooLarge { len, max },
-            Error::SparqlSyntax(m) => WireError::Syntax(m),
-            Error::ReadOnly(m) => WireError::ReadOnly(m),
-            Error::NotAcceptable(m) => WireError::NotAcceptable(m),
-            Error::InvalidParameter { name, reason } => {
-                WireError::InvalidParameter { name, reason }
-            }
-            Error::SparqlTimeout(d) => WireError::Timeout {
-                seconds: d.as_secs_f64(),
-            },
-            Error::TooManyResults(n) => WireError::TooManyResults(n),
-            Error::QueryTooComplex(m) => WireError::TooComplex(m),
-            Error::Unsupported(m) => WireError::Unsupported(m),
-            Error::ResultTooLarge(n) => WireError::ResultTooLarge(n),
-            Error::SparqlBusy(n) => WireError::Busy(n),
-            other => WireError::Evaluation(other.to_string()),
-        }
-    }
-}
-
-impl From<WireError> for Error {
-    fn from(e: WireError) -> Self {
-        match e {
-            WireError::EmptyQuery => Error::EmptyQuery,
-            WireError::QueryTooLarge { len, max } => Error::QueryTooLarge { len, max },
-            WireError::Syntax(m) => Error::SparqlSyntax(m),
-            WireError::ReadOnly(m) => Error::ReadOnly(m),
-            WireError::NotAcceptable(m) => Error::NotAcceptable(m),
-            WireError::InvalidParameter { name, reason } => {
-                Error::InvalidParameter { name, reason }
-            }
-            WireError::Timeout { seconds } => {
-                Error::SparqlTimeout(Duration::from_secs_f64(seconds.clamp(0.0, 1e6)))
-            }
-            WireError::TooManyResults(n) => Error::TooManyResults(n),
-            WireError::TooComplex(m) => Error::QueryTooComplex(m),
-            WireError::Unsupported(m) => Error::Unsupported(m),
-            WireError::ResultTooLarge(n) => Error::ResultTooLarge(n),
-            WireError::Busy(n) => Error::SparqlBusy(n),
-            WireError::Evaluation(m) => Error::SparqlEvaluation(m),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn reply_bytes(result: Result<SparqlResponse, Error>) -> Vec<u8> {
+    fn reply_bytes(result: Result<SparqlResponse, SparqlError>) -> Vec<u8> {
         let mut bytes = Vec::new();
         write_reply(&mut bytes, result).unwrap();
         bytes
@@ -384,10 +319,10 @@ mod tests {
 
     #[tokio::test]
     async fn errors_keep_their_type() {
-        let bytes = reply_bytes(Err(Error::SparqlSyntax("1:5: expected".into())));
+        let bytes = reply_bytes(Err(SparqlError::Syntax("1:5: expected".into())));
         let reply = read_reply(&mut bytes.as_slice(), 1 << 20).await.unwrap();
         assert!(
-            matches!(reply, Reply::Answer(Err(Error::SparqlSyntax(ref m))) if m == "1:5: expected"),
+            matches!(reply, Reply::Answer(Err(SparqlError::Syntax(ref m))) if m == "1:5: expected"),
             "{reply:?}"
         );
     }

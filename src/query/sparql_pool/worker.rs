@@ -13,7 +13,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use super::WorkerOptions;
 use super::wire::{self, Reply};
-use crate::query::Error;
+use crate::query::SparqlError;
 use crate::query::sparql::SparqlResponse;
 
 /// Environment variables a worker keeps; everything else (the admin token
@@ -42,8 +42,8 @@ impl Worker {
     /// the store. Call it from a runtime task, never a blocking thread: the
     /// worker's `PR_SET_PDEATHSIG` fires when the *thread* that started it ends,
     /// and tokio retires idle blocking threads after a few seconds.
-    pub async fn start(options: &WorkerOptions, generation: &Path) -> Result<Worker, Error> {
-        let failed = |e: String| Error::SparqlWorker(format!("cannot start a query worker: {e}"));
+    pub async fn start(options: &WorkerOptions, generation: &Path) -> Result<Worker, SparqlError> {
+        let failed = |e: String| SparqlError::Worker(format!("cannot start a query worker: {e}"));
         let mut command = Command::new(&options.program);
         command
             .arg("sparql-worker")
@@ -104,7 +104,7 @@ impl Worker {
         &mut self,
         request: &[u8],
         max_body: u64,
-    ) -> Result<Result<SparqlResponse, Error>, Broken> {
+    ) -> Result<Result<SparqlResponse, SparqlError>, Broken> {
         self.input.write_all(request).await.map_err(Broken)?;
         self.input.flush().await.map_err(Broken)?;
         match wire::read_reply(&mut self.output, max_body)

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::wire;
 use crate::index::graph::GraphStore;
-use crate::query::Error;
+use crate::query::SparqlError;
 use crate::query::sparql::{EVALUATION_STACK, execute_blocking};
 
 /// Pipe capacity asked for the replies: a result body up to this size is written
@@ -19,7 +19,7 @@ const PIPE_CAPACITY: usize = 1 << 20;
 /// Runs the worker: limits its address space to `memory_limit` bytes (0: no
 /// limit), says it is ready once the store is loaded, and answers requests
 /// until its input closes.
-pub fn run_worker(generation: &Path, memory_limit: u64) -> Result<(), Error> {
+pub fn run_worker(generation: &Path, memory_limit: u64) -> Result<(), SparqlError> {
     die_with_parent();
     limit_memory(memory_limit);
     let generation = generation.to_path_buf();
@@ -27,16 +27,17 @@ pub fn run_worker(generation: &Path, memory_limit: u64) -> Result<(), Error> {
         .name("sparql-worker".into())
         .stack_size(EVALUATION_STACK)
         .spawn(move || serve_requests(&generation))
-        .map_err(|e| Error::SparqlEvaluation(format!("cannot start the worker thread: {e}")))?
+        .map_err(|e| SparqlError::Evaluation(format!("cannot start the worker thread: {e}")))?
         .join()
-        .map_err(|_| Error::SparqlEvaluation("the worker thread panicked".into()))?
+        .map_err(|_| SparqlError::Evaluation("the worker thread panicked".into()))?
 }
 
-fn serve_requests(generation: &Path) -> Result<(), Error> {
+fn serve_requests(generation: &Path) -> Result<(), SparqlError> {
     // Held for the worker's life, like its server's: garbage collection waits.
-    let _lease = crate::index::Lease::take(generation)?;
-    let graph = GraphStore::open(generation)?;
-    let failed = |e: io::Error| Error::SparqlEvaluation(format!("worker pipes: {e}"));
+    let unopened = |e: crate::index::Error| SparqlError::Worker(e.to_string());
+    let _lease = crate::index::Lease::take(generation).map_err(unopened)?;
+    let graph = GraphStore::open(generation).map_err(unopened)?;
+    let failed = |e: io::Error| SparqlError::Evaluation(format!("worker pipes: {e}"));
     let mut input = io::stdin().lock();
     let mut output = reply_channel().map_err(failed)?;
     wire::write_ready(&mut output).map_err(failed)?;
