@@ -161,7 +161,7 @@ pub fn run(
     };
     Ok(AskReport {
         articles: kb.manifest().articles(),
-        passages: kb.passages.as_ref().map_or(0, |p| p.len()),
+        passages: kb.embeddings.passages().map_or(0, |p| p.len()),
         index_seconds,
         params,
         calibration: judge(&calibration, &params),

@@ -148,7 +148,7 @@ pub fn retrieve(
         ));
     }
     let (encoder, _) = kb.semantic_ready()?;
-    let passages = kb.passages.as_ref().ok_or_else(|| {
+    let passages = kb.embeddings.passages().ok_or_else(|| {
         Error::SemanticUnavailable(
             "the index has no passages: run `eoskb index` again with the model installed".into(),
         )
@@ -170,7 +170,7 @@ pub fn retrieve(
     let weights = idf_weights(kb, &words)?;
     let mut candidates = Vec::new();
     for (rank, hit) in hits.iter().enumerate() {
-        for &row in kb.passage_rows(&hit.id) {
+        for &row in kb.embeddings.passage_rows(&hit.id) {
             let row = row as usize;
             candidates.push(Candidate {
                 row,
@@ -240,7 +240,7 @@ pub fn ask(kb: &KnowledgeBase, question: &str, params: &AskParams) -> Result<Ans
         answer.best_similarity = Some(round(best.similarity));
         return Ok(answer);
     }
-    let Some(passages) = kb.passages.as_ref() else {
+    let Some(passages) = kb.embeddings.passages() else {
         return Ok(unanswered("the index has no passages", Vec::new(), &[]));
     };
     let mut answer_passages = Vec::new();
@@ -348,8 +348,8 @@ pub(crate) fn content_words(text: &str) -> Vec<String> {
 /// Inverse document frequency of each word over sections: rare words say more
 /// about what the question asks than common ones.
 fn idf_weights(kb: &KnowledgeBase, words: &[String]) -> Result<Vec<(String, f32)>, Error> {
-    let searcher = kb.sections.searcher();
-    let body = kb.text.section_fields.body;
+    let searcher = kb.articles.section_searcher();
+    let body = kb.articles.section_fields().body;
     let total = searcher.num_docs() as f32;
     words
         .iter()
@@ -382,7 +382,7 @@ fn section_heading(
     article_id: &str,
     ordinal: u32,
 ) -> Result<(String, String), Error> {
-    let sf = kb.text.section_fields;
+    let sf = kb.articles.section_fields();
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
@@ -399,7 +399,7 @@ fn section_heading(
             )),
         ),
     ]);
-    let searcher = kb.sections.searcher();
+    let searcher = kb.articles.section_searcher();
     let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
     let Some((_, address)) = found.first() else {
         return Ok((String::new(), String::new()));

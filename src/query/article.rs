@@ -20,12 +20,12 @@ pub struct ArticleView {
 
 /// Whether the generation holds an article with this id (an in-memory lookup).
 pub fn article_exists(kb: &KnowledgeBase, id: &str) -> bool {
-    kb.article_index.contains_key(id)
+    kb.articles.contains(id)
 }
 
 /// Looks an article up by id.
 pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
-    let f = kb.text.article_fields;
+    let f = kb.articles.fields();
     let searcher = kb.articles.searcher();
     let query = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
     let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;

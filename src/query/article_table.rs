@@ -38,18 +38,6 @@ pub(crate) struct ArticleTable {
 }
 
 impl ArticleTable {
-    /// No articles (until `build` has run).
-    pub(crate) fn empty() -> ArticleTable {
-        ArticleTable {
-            cards: Vec::new(),
-            facet_values: vec![Vec::new(); FACETS.len()],
-            article_values: Vec::new(),
-            doc_article: Vec::new(),
-            section_article: Vec::new(),
-            article_sections: Vec::new(),
-        }
-    }
-
     /// Reads the cards and facet values of `docs` (the articles in dense order)
     /// and maps each section to its article.
     pub(crate) fn build(

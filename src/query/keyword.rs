@@ -12,6 +12,7 @@ use super::article_table::{FacetCounts, MatchedArticles};
 use super::doc_set::DocSetQuery;
 use super::ontology::filter::term_filter_articles;
 use super::{Error, KnowledgeBase};
+use crate::index::text::TextIndex;
 use crate::model::Facet;
 
 /// Ranking reads the whole article as one text (`all`), plus a little extra for
@@ -45,12 +46,15 @@ pub fn keyword_matches(
             .and_offset(offset)
             .order_by_score(),
     );
-    let matched = collectors.add_collector(MatchedArticles(Arc::clone(&kb.table)));
+    let matched = collectors.add_collector(MatchedArticles(Arc::clone(kb.articles.table())));
     let mut fruit = searcher.search(query, &collectors)?;
     let total = count.extract(&mut fruit);
     let mut top = top.extract(&mut fruit);
     top.truncate(k);
-    let facets = kb.table.count_facets(matched.extract(&mut fruit));
+    let facets = kb
+        .articles
+        .table()
+        .count_facets(matched.extract(&mut fruit));
     Ok(KeywordMatches { top, total, facets })
 }
 
@@ -83,7 +87,7 @@ pub fn resolve_filters(
             resolved.articles = Some(term_filter_articles(kb, values)?);
             continue;
         }
-        let known = kb.facet_values.get(facet.name());
+        let known = kb.articles.facet_values(facet.name());
         let values = values
             .iter()
             .map(|value| {
@@ -165,13 +169,31 @@ pub fn normalise_query(text: &str, fields: &[&str]) -> String {
 
 const SEARCHABLE_FIELDS: [&str; 5] = ["title", "summary", "headings", "body", "all"];
 
+/// The query parsers of one generation, built once when it opens (building one
+/// per query cost about 8 % of a keyword search).
+pub(crate) struct Parsers {
+    articles: QueryParser,
+    sections: QueryParser,
+}
+
+impl Parsers {
+    pub(crate) fn new(text: &TextIndex) -> Parsers {
+        let f = text.article_fields;
+        let mut articles = QueryParser::for_index(&text.articles, vec![f.all, f.title, f.headings]);
+        articles.set_field_boost(f.title, BOOST_TITLE);
+        articles.set_field_boost(f.headings, BOOST_HEADINGS);
+        let f = text.section_fields;
+        let mut sections = QueryParser::for_index(&text.sections, vec![f.heading, f.body]);
+        sections.set_field_boost(f.heading, BOOST_HEADINGS);
+        Parsers { articles, sections }
+    }
+}
+
 pub fn parse_article_query(kb: &KnowledgeBase, text: &str) -> Result<Box<dyn Query>, Error> {
-    let f = kb.text.article_fields;
-    let mut parser = QueryParser::for_index(&kb.text.articles, vec![f.all, f.title, f.headings]);
-    parser.set_field_boost(f.title, BOOST_TITLE);
-    parser.set_field_boost(f.headings, BOOST_HEADINGS);
     let text = normalise_query(text, &SEARCHABLE_FIELDS);
-    parser
+    kb.articles
+        .parsers()
+        .articles
         .parse_query(&text)
         .map_err(|e| Error::Syntax(e.to_string()))
 }
@@ -179,11 +201,8 @@ pub fn parse_article_query(kb: &KnowledgeBase, text: &str) -> Result<Box<dyn Que
 /// The same words over section headings and text (lenient: the article query has
 /// already been validated, and article-only fields simply do not apply here).
 pub fn parse_section_query(kb: &KnowledgeBase, text: &str) -> Box<dyn Query> {
-    let f = kb.text.section_fields;
-    let mut parser = QueryParser::for_index(&kb.text.sections, vec![f.heading, f.body]);
-    parser.set_field_boost(f.heading, BOOST_HEADINGS);
     let text = normalise_query(text, &["heading", "body"]);
-    parser.parse_query_lenient(&text).0
+    kb.articles.parsers().sections.parse_query_lenient(&text).0
 }
 
 /// Whether the query text requires or excludes words (`+word`, `-word`, AND, NOT):
@@ -196,9 +215,7 @@ pub fn constrains_matches(text: &str) -> bool {
 
 /// The articles given by dense index, as a query.
 pub fn articles_query(kb: &KnowledgeBase, articles: &[u32]) -> Box<dyn Query> {
-    let docs = articles
-        .iter()
-        .filter_map(|&i| kb.article_docs.get(i as usize).copied());
+    let docs = articles.iter().filter_map(|&i| kb.articles.doc(i));
     Box::new(DocSetQuery::new(&kb.articles.searcher(), docs))
 }
 
@@ -212,7 +229,7 @@ pub fn with_filters(
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
     for (facet, values) in &filters.facets {
-        let field = kb.text.article_fields.facet(*facet);
+        let field = kb.articles.fields().facet(*facet);
         let any_value: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {

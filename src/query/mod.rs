@@ -4,7 +4,9 @@
 pub mod answer;
 pub mod article;
 pub(crate) mod article_table;
+mod articles;
 mod doc_set;
+mod embeddings;
 pub mod highlight;
 pub mod hybrid;
 pub mod keyword;
@@ -18,20 +20,14 @@ pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::AllQuery;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{DocAddress, IndexReader};
 
 use crate::config::PrefixMap;
-use crate::embed::{EmbedError, SETUP_HINT, SentenceEncoder};
-use crate::index::passages::Passages;
+use crate::embed::{EmbedError, SentenceEncoder};
 use crate::index::terms::TermIndex;
-use crate::index::text::TextIndex;
 use crate::index::vectors::Vectors;
 use crate::index::{self, DataDir, GraphStore, Manifest};
 
@@ -39,6 +35,8 @@ pub use crate::settings::{AskParams, Fusion, Mode, QueryOptions};
 pub use answer::{Answer, ask};
 pub use article::{ArticleView, get_article};
 pub use article_table::FacetCounts;
+use articles::Articles;
+use embeddings::Embeddings;
 pub use highlight::Snippet;
 pub use ontology::list::list_ontologies;
 pub use ontology::lookup::{TermDetails, lookup_term};
@@ -160,40 +158,24 @@ impl Error {
 /// One published generation, opened for reading. Cheap to share behind an `Arc`;
 /// a newer generation is a new `KnowledgeBase`.
 pub struct KnowledgeBase {
-    pub(crate) generation: PathBuf,
-    pub(crate) manifest: Manifest,
-    pub(crate) text: TextIndex,
-    pub(crate) articles: IndexReader,
-    pub(crate) sections: IndexReader,
-    /// Every value each facet takes, to tell a typo from an empty result.
-    pub(crate) facet_values: BTreeMap<&'static str, BTreeSet<String>>,
-    /// Articles in a dense order: id and document address by index.
-    pub(crate) article_ids: Vec<String>,
-    pub(crate) article_docs: Vec<DocAddress>,
-    pub(crate) article_by_doc: HashMap<DocAddress, u32>,
-    /// Dense index by article id.
-    pub(crate) article_index: HashMap<String, u32>,
-    /// Cards, facet values and section owners of the articles, in dense order.
-    pub(crate) table: Arc<article_table::ArticleTable>,
-    /// Section-piece embeddings, and for each row its article's dense index.
-    pub(crate) vectors: Option<Vectors>,
-    pub(crate) row_article: Vec<Option<u32>>,
-    /// Passage embeddings (for `ask`), and each article's passage rows.
-    pub(crate) passages: Option<Passages>,
-    pub(crate) passages_by_article: HashMap<String, Vec<u32>>,
-    pub(crate) encoder: Option<Arc<SentenceEncoder>>,
+    generation: PathBuf,
+    manifest: Manifest,
+    /// The article and section indexes, in one dense article order.
+    pub(crate) articles: Articles,
+    /// Question encoder, section and passage vectors.
+    pub(crate) embeddings: Embeddings,
     /// How it answers unless a request says otherwise.
-    pub(crate) options: QueryOptions,
+    options: QueryOptions,
     /// The RDF dataset: ontology graphs and the content graph.
-    pub(crate) graph: GraphStore,
+    graph: GraphStore,
     /// The term index; `None` in generations written before it existed.
     pub(crate) terms: Option<Terms>,
     /// The prefixes the generation was written with.
-    pub(crate) prefixes: PrefixMap,
+    prefixes: PrefixMap,
     /// Worker processes for SPARQL, when the server asked for them.
-    pub(crate) sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
+    sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
     /// Articles per term (with descendants), read from the graph on first use.
-    pub(crate) term_usage: std::sync::OnceLock<ontology::usage::TermUsage>,
+    term_usage: std::sync::OnceLock<ontology::usage::TermUsage>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -225,29 +207,13 @@ impl KnowledgeBase {
     ) -> Result<KnowledgeBase, Error> {
         let lease = crate::index::Lease::take(generation)?;
         let manifest = Manifest::load(generation)?;
-        let text = TextIndex::open(&generation.join("text"))?;
-        let reader = |index: &tantivy::Index| {
-            index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()
-        };
-        let articles: IndexReader = reader(&text.articles)?;
-        let sections: IndexReader = reader(&text.sections)?;
-        let vectors = Vectors::load(generation)?;
-        let passages = Passages::load(generation)?;
-        let mut passages_by_article: HashMap<String, Vec<u32>> = HashMap::new();
-        for (row, owner) in passages.iter().flat_map(|p| p.owners.iter().enumerate()) {
-            passages_by_article
-                .entry(owner.article_id.clone())
-                .or_default()
-                .push(row as u32);
-        }
+        let articles = Articles::open(generation)?;
+        let embeddings = Embeddings::load(generation, encoder, &articles)?;
         let graph = GraphStore::open(generation)?;
         let terms_dir = generation.join("terms");
         let terms = if terms_dir.join("meta.json").exists() {
             let index = TermIndex::open(&terms_dir)?;
-            let reader = reader(&index.index)?;
+            let reader = articles::manual_reader(&index.index)?;
             Some(Terms { index, reader })
         } else {
             None
@@ -255,23 +221,11 @@ impl KnowledgeBase {
         let prefixes = PrefixMap {
             map: manifest.graph_config.prefixes.clone(),
         };
-        let mut kb = KnowledgeBase {
+        Ok(KnowledgeBase {
             generation: generation.to_path_buf(),
             manifest,
-            text,
             articles,
-            sections,
-            facet_values: BTreeMap::new(),
-            article_ids: Vec::new(),
-            article_docs: Vec::new(),
-            article_by_doc: HashMap::new(),
-            article_index: HashMap::new(),
-            table: Arc::new(article_table::ArticleTable::empty()),
-            vectors,
-            row_article: Vec::new(),
-            passages,
-            passages_by_article,
-            encoder,
+            embeddings,
             options: QueryOptions::default(),
             graph,
             terms,
@@ -279,14 +233,7 @@ impl KnowledgeBase {
             sparql_workers: std::sync::OnceLock::new(),
             term_usage: std::sync::OnceLock::new(),
             _lease: lease,
-        };
-        kb.map_articles()?;
-        kb.facet_values = kb
-            .table
-            .all_values()
-            .map(|(name, values)| (name, values.iter().map(|v| v.to_string()).collect()))
-            .collect();
-        Ok(kb)
+        })
     }
 
     /// Evaluates SPARQL queries in worker processes started from `program` (the
@@ -315,87 +262,35 @@ impl KnowledgeBase {
 
     /// The encoder and vectors, or why semantic search cannot run.
     pub fn semantic_ready(&self) -> Result<(&SentenceEncoder, &Vectors), Error> {
-        let encoder = self.encoder.as_deref().ok_or_else(|| {
-            Error::SemanticUnavailable(format!("no embedding model is loaded; {SETUP_HINT}"))
-        })?;
-        let vectors = self.vectors.as_ref().ok_or_else(|| {
-            Error::SemanticUnavailable(
-                "the index has no vectors: run `eoskb index` with the model installed".into(),
-            )
-        })?;
-        if vectors.model_id != encoder.id() {
-            return Err(Error::SemanticUnavailable(format!(
-                "the index was embedded with `{}` but the loaded model is `{}`; run `eoskb index --reembed` or pass the matching --model",
-                vectors.model_id,
-                encoder.id()
-            )));
-        }
-        Ok((encoder, vectors))
+        self.embeddings.ready()
     }
 
     /// Whether semantic and hybrid search can run, and if not, why.
     pub fn semantic_status(&self) -> Result<(), String> {
-        self.semantic_ready().map(|_| ()).map_err(|e| e.to_string())
+        self.embeddings
+            .ready()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     /// How many passages `ask` can quote.
     pub fn passage_count(&self) -> usize {
-        self.passages.as_ref().map_or(0, |p| p.len())
+        self.embeddings.passages().map_or(0, |p| p.len())
     }
 
-    /// The passage rows of an article (none when the index has no passages).
-    pub(crate) fn passage_rows(&self, article_id: &str) -> &[u32] {
-        self.passages_by_article
-            .get(article_id)
-            .map_or(&[], Vec::as_slice)
+    /// How many articles the generation holds.
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether the generation holds an article with this id.
+    pub fn has_article(&self, id: &str) -> bool {
+        self.articles.contains(id)
     }
 
     /// The id of the article stored at `doc`.
     pub fn article_id(&self, doc: DocAddress) -> Option<&str> {
-        self.article_by_doc
-            .get(&doc)
-            .map(|&i| self.article_ids[i as usize].as_str())
-    }
-
-    /// Builds the dense article order and maps vector rows onto it.
-    fn map_articles(&mut self) -> Result<(), Error> {
-        let searcher = self.articles.searcher();
-        let mut docs: Vec<DocAddress> = searcher
-            .search(&AllQuery, &DocSetCollector)?
-            .into_iter()
-            .collect();
-        docs.sort();
-        let mut index_of_id: HashMap<String, u32> = HashMap::new();
-        for doc in docs {
-            let document: TantivyDocument = searcher.doc(doc)?;
-            let id = document
-                .get_first(self.text.article_fields.id)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            let i = self.article_ids.len() as u32;
-            index_of_id.insert(id.clone(), i);
-            self.article_by_doc.insert(doc, i);
-            self.article_ids.push(id);
-            self.article_docs.push(doc);
-        }
-        self.table = Arc::new(article_table::ArticleTable::build(
-            &searcher,
-            &self.sections.searcher(),
-            &self.text.article_fields,
-            &self.text.section_fields,
-            &self.article_docs,
-            &index_of_id,
-        )?);
-        if let Some(vectors) = &self.vectors {
-            self.row_article = vectors
-                .owners
-                .iter()
-                .map(|o| index_of_id.get(&o.article_id).copied())
-                .collect();
-        }
-        self.article_index = index_of_id;
-        Ok(())
+        self.articles.id_at(doc)
     }
 
     /// The generation folder this snapshot reads.

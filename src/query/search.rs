@@ -187,7 +187,7 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
                 .iter()
                 .enumerate()
                 .map(|(i, (score, doc))| {
-                    let article = kb.article_by_doc.get(doc).copied();
+                    let article = kb.articles.at(*doc);
                     Ranked {
                         doc: *doc,
                         score: *score,
@@ -234,7 +234,7 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
                 .skip(request.offset)
                 .take(request.limit)
                 .map(|f| {
-                    let article = kb.article_by_doc.get(&f.doc).copied();
+                    let article = kb.articles.at(f.doc);
                     Ranked {
                         doc: f.doc,
                         score: f.score,
@@ -281,8 +281,9 @@ fn allowed_by(
 
 /// Facet counts over a set of articles.
 fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> FacetCounts {
-    kb.table
-        .count_facets(docs.iter().filter_map(|d| kb.table.article_at(*d)))
+    kb.articles
+        .table()
+        .count_facets(docs.iter().filter_map(|d| kb.articles.at(*d)))
 }
 
 fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, Error> {
@@ -290,13 +291,13 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
         return Ok(Vec::new());
     }
     let section_query = parse_section_query(kb, text);
-    let searcher = kb.sections.searcher();
-    let sf = kb.text.section_fields;
+    let searcher = kb.articles.section_searcher();
+    let sf = kb.articles.section_fields();
     let highlighter = Highlighter::new(&searcher, &*section_query, sf.body, SNIPPET_CHARS)?;
     let articles = ranked
         .iter()
         .map(|r| {
-            kb.table.article_at(r.doc).ok_or_else(|| {
+            kb.articles.table().article_at(r.doc).ok_or_else(|| {
                 Error::from(tantivy::TantivyError::InternalError(
                     "hit outside the article table".into(),
                 ))
@@ -310,7 +311,7 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
         .zip(articles)
         .map(|(r, article)| {
             let card =
-                kb.table.card(article).cloned().ok_or_else(|| {
+                kb.articles.table().card(article).cloned().ok_or_else(|| {
                     tantivy::TantivyError::InternalError("hit without card".into())
                 })?;
             let section = match best.get(&article) {
@@ -365,12 +366,15 @@ fn best_sections(
 ) -> Result<HashMap<u32, DocAddress>, Error> {
     let sections = articles
         .iter()
-        .flat_map(|&a| kb.table.sections_of(a).iter().copied());
+        .flat_map(|&a| kb.articles.table().sections_of(a).iter().copied());
     let in_page = BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
         (Occur::Must, Box::new(DocSetQuery::new(searcher, sections))),
     ]);
-    let best = searcher.search(&in_page, &BestSectionPerArticle(Arc::clone(&kb.table)))?;
+    let best = searcher.search(
+        &in_page,
+        &BestSectionPerArticle(Arc::clone(kb.articles.table())),
+    )?;
     Ok(best.into_iter().map(|(a, (_, doc))| (a, doc)).collect())
 }
 
@@ -382,7 +386,7 @@ fn first_section(
     article_id: &str,
     semantic_section: Option<u32>,
 ) -> Result<Option<DocAddress>, Error> {
-    let sf = kb.text.section_fields;
+    let sf = kb.articles.section_fields();
     let term_query =
         |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
     let wanted = BooleanQuery::new(vec![

@@ -30,9 +30,9 @@ pub fn semantic_matches(
     let similarities = vectors.similarities(&query);
 
     // Best piece per article (dense article index), one pass over the rows.
-    let mut best: Vec<(f32, usize)> = vec![(f32::NEG_INFINITY, 0); kb.article_ids.len()];
+    let mut best: Vec<(f32, usize)> = vec![(f32::NEG_INFINITY, 0); kb.articles.len()];
     for (row, similarity) in similarities.iter().enumerate() {
-        if let Some(article) = kb.row_article[row]
+        if let Some(article) = kb.embeddings.article_of_row(row)
             && *similarity > best[article as usize].0
         {
             best[article as usize] = (*similarity, row);
@@ -46,10 +46,12 @@ pub fn semantic_matches(
         .iter()
         .enumerate()
         .filter(|(_, (s, _))| s.is_finite())
-        .map(|(article, (similarity, row))| SemanticMatch {
-            doc: kb.article_docs[article],
-            similarity: *similarity,
-            section: vectors.owners[*row].section,
+        .filter_map(|(article, (similarity, row))| {
+            Some(SemanticMatch {
+                doc: kb.articles.doc(article as u32)?,
+                similarity: *similarity,
+                section: vectors.owners.get(*row)?.section,
+            })
         })
         .filter(|m| allowed.as_ref().is_none_or(|a| a.contains(&m.doc)))
         .collect();

@@ -50,7 +50,7 @@ fn idf(n: usize, total: usize) -> f32 {
 
 impl<'a> TermBoost<'a> {
     pub fn new(kb: &'a KnowledgeBase, recognised: &[RecognisedTerm]) -> TermBoost<'a> {
-        let total = kb.article_ids.len();
+        let total = kb.articles.len();
         let usage = kb.term_usage();
         let terms = recognised
             .iter()
@@ -166,7 +166,7 @@ impl<'a> TermBoost<'a> {
             .terms
             .iter()
             .flat_map(|t| t.articles.iter())
-            .filter_map(|&a| kb.article_docs.get(a as usize).copied())
+            .filter_map(|&a| kb.articles.doc(a))
             .filter(|d| !present.contains(d))
             .collect::<HashSet<_>>()
             .into_iter()
@@ -176,7 +176,7 @@ impl<'a> TermBoost<'a> {
         fused.extend(missing.into_iter().map(hybrid::empty));
         let mut bonuses = Vec::new();
         for f in fused.iter_mut() {
-            let Some(&article) = kb.article_by_doc.get(&f.doc) else {
+            let Some(article) = kb.articles.at(f.doc) else {
                 continue;
             };
             if let Some(bonus) = self.sum(article, |t| t.idf * scale) {

@@ -60,13 +60,13 @@ fn articles_of(kb: &KnowledgeBase, value: &str) -> Result<Vec<u32>, Error> {
 /// The articles whose front matter lists `value` itself (any case).
 fn as_written(kb: &KnowledgeBase, value: &str) -> Result<Vec<u32>, Error> {
     let Some(written) = kb
-        .facet_values
-        .get(Facet::Terms.name())
+        .articles
+        .facet_values(Facet::Terms.name())
         .and_then(|known| known.iter().find(|v| v.eq_ignore_ascii_case(value.trim())))
     else {
         return Ok(Vec::new());
     };
-    let field = kb.text.article_fields.facet(Facet::Terms);
+    let field = kb.articles.fields().facet(Facet::Terms);
     let term = tantivy::Term::from_facet(
         field,
         &tantivy::schema::Facet::from_path([written.as_str()]),
@@ -75,8 +75,5 @@ fn as_written(kb: &KnowledgeBase, value: &str) -> Result<Vec<u32>, Error> {
         &TermQuery::new(term, IndexRecordOption::Basic),
         &DocSetCollector,
     )?;
-    Ok(docs
-        .iter()
-        .filter_map(|d| kb.article_by_doc.get(d).copied())
-        .collect())
+    Ok(docs.iter().filter_map(|d| kb.articles.at(*d)).collect())
 }

@@ -98,12 +98,6 @@ fn direct_annotations(kb: &KnowledgeBase) -> HashMap<String, BTreeSet<u32>> {
         return out;
     };
     let graph = GraphNameRef::NamedNode(graph);
-    let index_of: HashMap<&str, u32> = kb
-        .article_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i as u32))
-        .collect();
     let store = kb.graph.store();
     let identifier = NamedNodeRef::new_unchecked(term::DCTERMS_IDENTIFIER);
     for quad in store
@@ -130,7 +124,7 @@ fn direct_annotations(kb: &KnowledgeBase) -> HashMap<String, BTreeSet<u32>> {
             )
             .flatten()
             .find_map(|q| match q.object {
-                RdfTerm::Literal(l) => index_of.get(l.value()).copied(),
+                RdfTerm::Literal(l) => kb.articles.index_of(l.value()),
                 _ => None,
             });
         if let Some(index) = id {
