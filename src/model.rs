@@ -7,6 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod record;
+
+pub use record::{
+    Affiliation, Agent, FileRef, Funding, Identifier, License, OUTPUT_KINDS, Record, Related,
+    Subject, VersionRef, doi_id, doi_iri, normalise_doi, output_kind,
+};
+
 /// One guidance article: front-matter metadata plus its sections.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Article {
@@ -37,6 +44,10 @@ pub struct Article {
     /// The Markdown body after front matter, with template directives removed.
     pub markdown: String,
     pub sections: Vec<Section>,
+    /// What a research-output record (DataCite, Zenodo, CFF, a PDF's metadata, ...)
+    /// says beyond the fields above; `None` for guidance written in Markdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<Record>>,
 }
 
 /// Where an article's file lives: the content folder it was found under and the
@@ -82,12 +93,20 @@ pub struct Section {
     pub anchor: String,
     /// Plain text of the section body, markup removed.
     pub text: String,
-    /// 1-based line of the heading in the source file.
+    /// 1-based line of the heading in the source file (for a PDF, the page).
     pub line: usize,
+    /// The page the section starts on, for paged sources (PDF); its anchor is then
+    /// `page=N`, the fragment PDF viewers open at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// The text of each link in the body: words that describe another page,
     /// not this one (`ask` does not quote a sentence that is mostly a link).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub link_texts: Vec<String>,
+    /// Code kept apart from `text` (a notebook's code cells): searchable, never
+    /// quoted as an answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<String>,
 }
 
 /// The content kinds an article may declare (`kind:`), as in `ontologies/eoskb.ttl`.

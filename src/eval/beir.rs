@@ -119,8 +119,11 @@ fn article(doc: Doc) -> Article {
             anchor: String::new(),
             text: doc.text,
             line: 1,
+            page: None,
             link_texts: Vec::new(),
+            code: Vec::new(),
         }],
+        record: None,
     }
 }
 

@@ -214,7 +214,9 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 anchor: section.anchor,
                 text,
                 line: section.line,
+                page: None,
                 link_texts: section.link_texts,
+                code: Vec::new(),
             });
         }
     };

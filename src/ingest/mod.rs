@@ -86,6 +86,25 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// What one file yields: the items it describes (none, one, or many for a
+/// harvest dump) and what was wrong with it. A reader never fails as a whole: a
+/// file it cannot use is an error diagnostic and no items.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub articles: Vec<Article>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Reading {
+    /// A file that gave nothing, for the reason `problem` states.
+    pub fn failed(problem: Diagnostic) -> Reading {
+        Reading {
+            articles: Vec::new(),
+            diagnostics: vec![problem],
+        }
+    }
+}
+
 /// A Markdown file found under a content folder.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ContentFile {
@@ -352,6 +371,7 @@ pub fn parse_file(file: &ContentFile, bytes: &[u8]) -> Result<ParsedFile, Diagno
         },
         markdown: cleaned,
         sections,
+        record: None,
     };
     Ok(ParsedFile {
         article,

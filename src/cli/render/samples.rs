@@ -660,7 +660,9 @@ fn section(ordinal: usize, heading: &str, level: u8, anchor: &str, text: &str) -
         anchor: anchor.into(),
         text: text.into(),
         line: 6 + 4 * ordinal,
+        page: None,
         link_texts: Vec::new(),
+        code: Vec::new(),
     }
 }
 
@@ -712,6 +714,7 @@ pub fn article_view() -> ArticleView {
                     "Embargo \r overwritten\x07.",
                 ),
             ],
+            record: None,
         },
         html: String::new(),
     }
