@@ -130,13 +130,16 @@ pub const FAIR_PRINCIPLES: [&str; 19] = [
 ];
 
 /// The metadata dimensions exposed as facets and filters, in display order.
-pub const FACETS: [Facet; 6] = [
+pub const FACETS: [Facet; 9] = [
     Facet::Kind,
     Facet::Audience,
     Facet::Fair,
     Facet::Tags,
     Facet::Projects,
     Facet::Terms,
+    Facet::Communities,
+    Facet::Year,
+    Facet::License,
 ];
 
 /// A filterable, countable metadata dimension of articles.
@@ -148,6 +151,12 @@ pub enum Facet {
     Tags,
     Projects,
     Terms,
+    /// Communities or collections a record belongs to (Zenodo communities, OAI sets).
+    Communities,
+    /// The year an output was issued, else the year the article was last updated.
+    Year,
+    /// The licence (SPDX id when known).
+    License,
 }
 
 impl Facet {
@@ -160,6 +169,9 @@ impl Facet {
             Facet::Tags => "tags",
             Facet::Projects => "projects",
             Facet::Terms => "terms",
+            Facet::Communities => "communities",
+            Facet::Year => "year",
+            Facet::License => "license",
         }
     }
 
@@ -172,6 +184,9 @@ impl Facet {
             Facet::Tags => "tag",
             Facet::Projects => "project",
             Facet::Terms => "term",
+            Facet::Communities => "community",
+            Facet::Year => "year",
+            Facet::License => "license",
         }
     }
 
@@ -191,8 +206,28 @@ impl Facet {
             Facet::Tags => article.tags.iter().map(String::as_str).collect(),
             Facet::Projects => article.projects.iter().map(String::as_str).collect(),
             Facet::Terms => article.terms.iter().map(String::as_str).collect(),
+            Facet::Communities => article
+                .record
+                .iter()
+                .flat_map(|r| r.communities.iter().map(String::as_str))
+                .collect(),
+            Facet::Year => article
+                .record
+                .as_ref()
+                .and_then(|r| r.issued.as_deref())
+                .or(article.updated.as_deref())
+                .and_then(year_of)
+                .into_iter()
+                .collect(),
+            Facet::License => article.license.iter().map(String::as_str).collect(),
         }
     }
+}
+
+/// The year a date starts with (`2024` of `2024-05-01`), if it starts with one.
+fn year_of(date: &str) -> Option<&str> {
+    let year = date.trim().get(..4)?;
+    year.bytes().all(|b| b.is_ascii_digit()).then_some(year)
 }
 
 /// A text value with its language tag, if any.

@@ -1,4 +1,4 @@
-const FACET_PARAMS = {kind: "kind", audience: "audience", fair: "fair", tags: "tag", projects: "project", terms: "term"};
+const FACET_PARAMS = {kind: "kind", audience: "audience", fair: "fair", tags: "tag", projects: "project", terms: "term", communities: "community", year: "year", license: "license"};
 const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
 $("q").value = params.get("q") || "";

@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::location::FrontMatterMap;
 use super::{CheckOptions, Finding, Rule};
+use crate::ingest::format::Format;
 use crate::ingest::{self, ContentFile, Diagnostic, ParsedFile, guard};
 
 /// One readable article.
@@ -202,6 +203,18 @@ fn load(
             return None;
         }
     };
+    if !matches!(Format::by_name(&file.abs), None | Some(Format::Markdown)) {
+        // Records are checked by their readers, which validate as they read;
+        // they have no Markdown links or front matter for the other rules.
+        let reading = ingest::read_items(file, &bytes);
+        findings.extend(
+            reading
+                .diagnostics
+                .into_iter()
+                .map(|d| Finding::from_diagnostic(Rule::Record, d)),
+        );
+        return None;
+    }
     if bytes.contains(&0) {
         findings.push(whole_file(
             "binary file (it contains NUL bytes), not Markdown text".into(),

@@ -82,6 +82,10 @@ pub enum Rule {
     Related,
     /// An `http(s)` link that is not a well-formed URL.
     ExternalLink,
+    /// A research-output record (DataCite, Zenodo, CFF, CodeMeta, JSON-LD, a PDF,
+    /// a notebook) that cannot be read, or whose values are not valid: DOI,
+    /// ORCID checksum, licence identifier, date, missing title.
+    Record,
 }
 
 impl Rule {
@@ -106,6 +110,7 @@ impl Rule {
             Rule::Anchor => "anchor",
             Rule::Related => "related",
             Rule::ExternalLink => "external-link",
+            Rule::Record => "record",
         }
     }
 }

@@ -232,6 +232,15 @@ pub struct SearchArgs {
     /// PaNET:PaNET01124) or any narrower term (repeatable).
     #[arg(long)]
     pub term: Vec<String>,
+    /// Only outputs in this community or collection (repeatable).
+    #[arg(long)]
+    pub community: Vec<String>,
+    /// Only items issued (or last updated) in this year (repeatable).
+    #[arg(long)]
+    pub year: Vec<String>,
+    /// Only items under this licence, e.g. CC-BY-4.0 (repeatable).
+    #[arg(long)]
+    pub license: Vec<String>,
     /// Do not recognise ontology terms in the query (plain text search).
     #[arg(long)]
     pub no_recognise: bool,

@@ -167,6 +167,15 @@ pub fn article_triples(
             authors.push((person, author.name.clone()));
         }
     }
+    if let Some(record) = &article.record {
+        super::record_graph::record_triples(
+            config,
+            &subject,
+            article.kind.as_deref(),
+            record,
+            &mut out,
+        );
+    }
     // Author descriptions have the author as subject: they are removed with the
     // article only if no other article names the same person, which the indexer
     // cannot know cheaply, so they are kept (a name is harmless when orphaned).

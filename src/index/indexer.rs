@@ -19,6 +19,8 @@ use crate::embed::{SentenceEncoder, chunk_text};
 use crate::ingest::{self, ContentFile, Diagnostic, Severity};
 use crate::model::{Article, Section};
 
+mod attach;
+
 /// What to index and how.
 #[derive(Clone, Default)]
 pub struct IndexOptions {
@@ -115,7 +117,8 @@ impl IndexReport {
 /// A scanned file and what this run does with it.
 enum Outcome {
     Unchanged(FileEntry),
-    Parsed(Box<Article>, String),
+    /// Read again: its items (possibly none) and the hash of its bytes.
+    Parsed(Vec<Article>, String),
     Failed,
 }
 
@@ -176,6 +179,8 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     report.files = files.len();
 
     let max_bytes = options.config.index.max_file_bytes;
+    let (pdfs, files): (Vec<ContentFile>, Vec<ContentFile>) =
+        files.into_iter().partition(attach::is_pdf);
     let mut outcomes: Vec<(ContentFile, Outcome)> = files
         .into_iter()
         .map(|file| {
@@ -183,6 +188,14 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             (file, outcome)
         })
         .collect();
+    resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
+    let attachments = attach_pdfs(
+        &mut outcomes,
+        pdfs,
+        &previous,
+        max_bytes,
+        &mut report.diagnostics,
+    );
     resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
 
     // Keys of files that stay in the index, and the new manifest.
@@ -220,13 +233,18 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     report.ontologies_deleted = plan.deleted.clone();
     report.ontologies = plan.kept.len() + plan.parsed.len();
     let mut to_add: Vec<Article> = Vec::new();
+    // Keys of the files read again: their old documents, vectors and triples go,
+    // whatever (and however many) items they yield now.
+    let mut reread: Vec<String> = Vec::new();
     for (file, outcome) in outcomes {
         let key = key_of(&file);
         match outcome {
             Outcome::Unchanged(entry) => {
                 next.files.insert(key, entry);
             }
-            Outcome::Parsed(article, hash) => {
+            Outcome::Parsed(articles, hash) => {
+                let attached = attachments.get(&key).cloned().unwrap_or_default();
+                reread.push(key.clone());
                 if previous.files.contains_key(&key) {
                     report.changed.push(file.display());
                 } else {
@@ -238,11 +256,13 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
                         root: file.root.clone(),
                         path: file.rel.clone(),
                         hash,
-                        id: article.id.clone(),
-                        sections: article.sections.len(),
+                        ids: articles.iter().map(|a| a.id.clone()).collect(),
+                        sections: articles.iter().map(|a| a.sections.len()).sum(),
+                        listed: attach::listed_names(&articles),
+                        attachments: attached,
                     },
                 );
-                to_add.push(*article);
+                to_add.extend(articles);
             }
             Outcome::Failed => {}
         }
@@ -258,7 +278,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         .filter_map(|k| previous.files.get(k))
         .map(|e| format!("{}/{}", e.root, e.path))
         .collect();
-    report.unchanged = next.files.len() - to_add.len();
+    report.unchanged = next.files.len() - report.added.len() - report.changed.len();
     report.articles = next.articles();
     report.sections = next.sections();
 
@@ -289,7 +309,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             let replaced: HashSet<String> = removed
                 .iter()
                 .cloned()
-                .chain(to_add.iter().map(|a| a.source.key()))
+                .chain(reread.iter().cloned())
                 .collect();
             let mut vectors = match (previous_vectors, &base) {
                 (Some(v), Some(_)) => v,
@@ -317,24 +337,18 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     };
     next.model_id = vectors.as_ref().map(|(v, _)| v.model_id.clone());
 
-    // Content-graph triples go by article id: deleted files' ids, and the old id
-    // of every re-parsed file (its id may have changed).
+    // Content-graph triples go by article id: deleted files' ids, and the old ids
+    // of every re-read file (its ids may have changed).
     let removed_ids: Vec<String> = removed
         .iter()
-        .chain(
-            to_add
-                .iter()
-                .map(|a| &a.source)
-                .map(|s| s.key())
-                .collect::<Vec<_>>()
-                .iter(),
-        )
+        .chain(reread.iter())
         .filter_map(|k| previous.files.get(k))
-        .map(|e| e.id.clone())
+        .flat_map(|e| e.ids.iter().cloned())
         .collect();
     let generation = data.new_generation(&lock)?;
     let base_generation = base.as_ref().and(base_dir.as_ref());
-    let written = write_generation(&generation, base_generation, &removed, &to_add, &next)
+    let stale: Vec<String> = removed.iter().chain(&reread).cloned().collect();
+    let written = write_generation(&generation, base_generation, &stale, &to_add, &next)
         .and_then(|()| {
             vectors.as_ref().map_or(Ok(()), |(v, p)| {
                 v.save(&generation)?;
@@ -397,21 +411,81 @@ fn examine(
     {
         return Outcome::Unchanged(entry.clone());
     }
-    match ingest::parse_article(file, &bytes) {
-        Ok((article, warnings)) => {
-            diagnostics.extend(warnings);
-            Outcome::Parsed(Box::new(article), hash)
-        }
-        Err(d) => {
-            diagnostics.push(d);
-            Outcome::Failed
-        }
+    let reading = ingest::read_items(file, &bytes);
+    let failed = reading.articles.is_empty()
+        && reading
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+    diagnostics.extend(reading.diagnostics);
+    if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Parsed(reading.articles, hash)
     }
 }
 
+/// Reads each PDF into the record that claims it (see `attach`), or on its own,
+/// appended to `outcomes`. A record whose PDFs changed, appeared or went away is
+/// read again even if its own bytes did not change. Returns each owner's
+/// attachments by file key, for its manifest entry.
+fn attach_pdfs(
+    outcomes: &mut Vec<(ContentFile, Outcome)>,
+    pdfs: Vec<ContentFile>,
+    previous: &Manifest,
+    max_bytes: u64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, Vec<manifest::Attachment>> {
+    let owners = attach::owners(outcomes, &pdfs);
+    let mut claimed: HashMap<usize, Vec<(ContentFile, Vec<u8>)>> = HashMap::new();
+    let mut alone = Vec::new();
+    for (pdf, owner) in pdfs.into_iter().zip(owners) {
+        match owner {
+            Some(owner) => match ingest::read(&pdf, max_bytes) {
+                Ok(bytes) => claimed.entry(owner).or_default().push((pdf, bytes)),
+                Err(problem) => diagnostics.push(problem),
+            },
+            None => alone.push(pdf),
+        }
+    }
+    let mut attachments = HashMap::new();
+    for (i, (file, outcome)) in outcomes.iter_mut().enumerate() {
+        let pdfs = claimed.remove(&i).unwrap_or_default();
+        let now = attach::attachments(
+            pdfs.iter()
+                .map(|(pdf, bytes)| manifest::Attachment {
+                    path: pdf.rel.clone(),
+                    hash: manifest::hash(bytes),
+                })
+                .collect(),
+        );
+        if let Outcome::Unchanged(entry) = outcome {
+            if entry.attachments == now {
+                continue;
+            }
+            *outcome = examine(file, &Manifest::default(), max_bytes, diagnostics);
+        }
+        if let Outcome::Parsed(items, _) = outcome {
+            for (pdf, bytes) in &pdfs {
+                let reading = ingest::read_items(pdf, bytes);
+                diagnostics.extend(reading.diagnostics);
+                attach::merge(items, pdf, reading.articles, bytes.len() as u64);
+            }
+            attachments.insert(key_of(file), now);
+        }
+    }
+    for pdf in alone {
+        let outcome = examine(&pdf, previous, max_bytes, diagnostics);
+        outcomes.push((pdf, outcome));
+    }
+    attachments
+}
+
 /// The first file (in content-folder order, then path order) keeps an id; a later
-/// file claiming it is reported and falls back to its path id (or, if that is
-/// taken too, is skipped), so a full and an incremental run agree.
+/// claim is reported, so a full and an incremental run agree. An article written
+/// in Markdown falls back to its path id (or, if that is taken too, the file is
+/// refused); a record that describes an output already described (the same DOI in
+/// a DataCite and a Zenodo file) is left out, since both name one thing.
 fn resolve_ids(
     outcomes: &mut [(ContentFile, Outcome)],
     max_bytes: u64,
@@ -419,36 +493,58 @@ fn resolve_ids(
 ) {
     let mut owners: HashMap<String, String> = HashMap::new();
     for (file, outcome) in outcomes.iter_mut() {
-        let id = match outcome {
-            Outcome::Unchanged(entry) => entry.id.clone(),
-            Outcome::Parsed(article, _) => article.id.clone(),
-            Outcome::Failed => continue,
-        };
-        let Some(owner) = owners.get(&id).cloned() else {
-            owners.insert(id, file.display());
-            continue;
-        };
-        if matches!(outcome, Outcome::Unchanged(_)) {
-            // It kept this id last run but an earlier file now claims it: parse it
-            // again so it can fall back to its path id like any other file.
+        if let Outcome::Unchanged(entry) = outcome {
+            if entry.ids.iter().all(|id| !owners.contains_key(id)) {
+                for id in &entry.ids {
+                    owners.insert(id.clone(), file.display());
+                }
+                continue;
+            }
+            // It kept its ids last run but an earlier file now claims one: read
+            // it again so it resolves like any other file.
             *outcome = examine(file, &Manifest::default(), max_bytes, diagnostics);
         }
-        let fallback = ingest::path_slug(&file.rel);
-        let message = format!("duplicate id `{id}`: already used by {owner}; set a unique `id`");
-        match outcome {
-            Outcome::Parsed(article, _) if !owners.contains_key(&fallback) => {
+        let Outcome::Parsed(articles, _) = outcome else {
+            continue;
+        };
+        let mut refused = false;
+        articles.retain_mut(|article| {
+            let Some(owner) = owners.get(&article.id).cloned() else {
+                owners.insert(article.id.clone(), file.display());
+                return true;
+            };
+            if article.record.is_some() {
                 diagnostics.push(Diagnostic::warning(
                     file.display(),
-                    1,
-                    format!("{message} (using `{fallback}` meanwhile)"),
+                    article.source.body_line,
+                    format!(
+                        "`{}` is already described by {owner}; this description is left out",
+                        article.id
+                    ),
                 ));
-                article.id = fallback.clone();
-                owners.insert(fallback, file.display());
+                return false;
             }
-            _ => {
+            let fallback = ingest::path_slug(&file.rel);
+            let message = format!(
+                "duplicate id `{}`: already used by {owner}; set a unique `id`",
+                article.id
+            );
+            if owners.contains_key(&fallback) {
                 diagnostics.push(Diagnostic::error(file.display(), 1, message));
-                *outcome = Outcome::Failed;
+                refused = true;
+                return false;
             }
+            diagnostics.push(Diagnostic::warning(
+                file.display(),
+                1,
+                format!("{message} (using `{fallback}` meanwhile)"),
+            ));
+            article.id = fallback.clone();
+            owners.insert(fallback, file.display());
+            true
+        });
+        if refused && articles.is_empty() {
+            *outcome = Outcome::Failed;
         }
     }
 }
@@ -475,8 +571,10 @@ pub fn build(
                 root: article.source.root.clone(),
                 path: article.source.path.clone(),
                 hash: String::new(),
-                id: article.id.clone(),
+                ids: vec![article.id.clone()],
                 sections: article.sections.len(),
+                listed: Vec::new(),
+                attachments: Vec::new(),
             },
         );
     }
@@ -606,7 +704,7 @@ impl Progress {
 fn write_generation(
     generation: &std::path::Path,
     base: Option<&PathBuf>,
-    removed: &[String],
+    stale: &[String],
     to_add: &[Article],
     manifest: &Manifest,
 ) -> Result<(), Error> {
@@ -619,11 +717,10 @@ fn write_generation(
         None => TextIndex::create(&text_dir)?,
     };
     let mut writer = index.writer()?;
-    for key in removed {
+    for key in stale {
         writer.delete_file(key);
     }
     for article in to_add {
-        writer.delete_file(&article.source.key());
         writer.add(article)?;
     }
     writer.commit()?;

@@ -11,7 +11,7 @@ use crate::model::OntologyInfo;
 
 /// Bumped whenever the index layout or analysis changes; a mismatch forces a full
 /// rebuild instead of mixing old and new documents.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const FILE_NAME: &str = "manifest.json";
 
@@ -62,15 +62,47 @@ pub struct FileEntry {
     pub path: String,
     /// SHA-256 of the file's bytes.
     pub hash: String,
-    pub id: String,
+    /// The items the file yields: one for a Markdown article, many for a harvest
+    /// dump, none for a file whose every record was refused.
+    pub ids: Vec<String>,
+    /// Sections over all its items.
     pub sections: usize,
+    /// The file names its records list (a PDF so named beside it is their body).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<String>,
+    /// The PDFs read as the body of its records, with the hashes they had.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file read as part of another file's items (a deliverable's PDF beside its record).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Attachment {
+    /// Path relative to the content folder, `/`-separated.
+    pub path: String,
+    /// SHA-256 of the file's bytes.
+    pub hash: String,
 }
 
 impl Manifest {
     pub fn load(generation: &Path) -> Result<Manifest, Error> {
         let path = generation.join(FILE_NAME);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Corrupt(format!("{}: {e}", path.display())))
+        let corrupt = |e: serde_json::Error| Error::Corrupt(format!("{}: {e}", path.display()));
+        // An older layout is not damage: say so before its fields fail to parse.
+        #[derive(Deserialize)]
+        struct Layout {
+            schema_version: u64,
+        }
+        let layout: Layout = serde_json::from_str(&text).map_err(corrupt)?;
+        if layout.schema_version != u64::from(SCHEMA_VERSION) {
+            return Err(Error::OtherLayout {
+                path: generation.to_path_buf(),
+                found: layout.schema_version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        serde_json::from_str(&text).map_err(corrupt)
     }
 
     pub fn save(&self, generation: &Path) -> Result<(), Error> {
@@ -81,7 +113,7 @@ impl Manifest {
     }
 
     pub fn articles(&self) -> usize {
-        self.files.len()
+        self.files.values().map(|f| f.ids.len()).sum()
     }
 
     pub fn sections(&self) -> usize {

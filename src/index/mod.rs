@@ -8,6 +8,7 @@ pub mod indexer;
 pub mod manifest;
 pub mod ontology_run;
 pub mod passages;
+pub mod record_graph;
 pub mod terms;
 pub mod text;
 pub mod vectors;
@@ -38,6 +39,14 @@ pub enum Error {
     Graph(String),
     #[error("no index in {0}: run `eoskb index` first")]
     NoIndex(PathBuf),
+    #[error(
+        "the index in {path} was written by another version of eoskb (layout {found}, this one reads {expected}): run `eoskb index` to rebuild it"
+    )]
+    OtherLayout {
+        path: PathBuf,
+        found: u64,
+        expected: u32,
+    },
     #[error(
         "the index holds vectors of model `{indexed}`, not `{requested}`: pass --reembed to re-embed every section with the new model"
     )]

@@ -239,6 +239,40 @@ fn create_in(dir: &Path, schema: Schema) -> tantivy::Result<Index> {
     Ok(index)
 }
 
+/// A section's text as search sees it: the prose and any code kept apart from it
+/// (a notebook's code cells are found, though never quoted as answers).
+fn searchable_text(section: &crate::model::Section) -> String {
+    if section.code.is_empty() {
+        return section.text.clone();
+    }
+    let mut text = section.text.clone();
+    for code in &section.code {
+        text.push('\n');
+        text.push_str(code);
+    }
+    text
+}
+
+/// What a record says that people search for but no section holds: the DOI,
+/// creators, publisher, keywords, projects and grants, communities.
+fn record_text(article: &Article) -> String {
+    let Some(record) = &article.record else {
+        return String::new();
+    };
+    let mut words: Vec<&str> = Vec::new();
+    words.extend(record.doi.as_deref());
+    words.extend(record.creators.iter().map(|c| c.name.as_str()));
+    words.extend(record.publisher.as_deref());
+    words.extend(record.keywords.iter().map(String::as_str));
+    for funding in &record.funding {
+        words.extend(funding.award_title.as_deref());
+        words.extend(funding.award_number.as_deref());
+        words.extend(funding.funder.as_deref());
+    }
+    words.extend(record.communities.iter().map(String::as_str));
+    words.join("\n")
+}
+
 /// Adds and removes articles; nothing is visible until [`TextWriter::commit`].
 pub struct TextWriter<'a> {
     index: &'a TextIndex,
@@ -269,12 +303,13 @@ impl TextWriter<'_> {
             .filter(|s| s.level > 0)
             .map(|s| s.heading.as_str())
             .collect();
-        let body: Vec<&str> = article.sections.iter().map(|s| s.text.as_str()).collect();
+        let body: Vec<String> = article.sections.iter().map(searchable_text).collect();
         let all = [
             article.title.as_str(),
             &article.summary,
             &headings.join("\n"),
             &body.join("\n"),
+            &record_text(article),
         ]
         .join("\n");
         let mut document = doc!(
@@ -303,7 +338,7 @@ impl TextWriter<'_> {
             document.add_u64(s.ordinal, section.ordinal as u64);
             document.add_text(s.title, &article.title);
             document.add_text(s.heading, &section.heading);
-            document.add_text(s.body, &section.text);
+            document.add_text(s.body, searchable_text(section));
             document.add_text(s.anchor, &section.anchor);
             self.sections.add_document(document)?;
         }

@@ -359,6 +359,43 @@ fn heading_number(level: HeadingLevel) -> u8 {
 
 /// Renders a (directive-cleaned) body to sanitised HTML whose heading ids are the
 /// section anchors, so `#anchor` links from search hits land on the right heading.
+/// HTML for an item whose text came from sections rather than Markdown (records,
+/// PDFs, notebooks): each section under its heading, with its anchor as the
+/// heading's id (so `#page=4` opens at page 4's section), its paragraphs as
+/// written and its code as preformatted blocks. Everything is escaped text.
+pub fn sections_html(sections: &[crate::model::Section]) -> String {
+    let mut html = String::new();
+    for section in sections {
+        if section.level > 0 {
+            let level = section.level.clamp(2, 6);
+            html.push_str(&format!("<h{level}"));
+            if !section.anchor.is_empty() {
+                html.push_str(" id=\"");
+                pulldown_cmark_escape::escape_html(&mut html, &section.anchor).ok();
+                html.push('"');
+            }
+            html.push('>');
+            pulldown_cmark_escape::escape_html(&mut html, &section.heading).ok();
+            html.push_str(&format!("</h{level}>"));
+        } else if !section.anchor.is_empty() {
+            html.push_str("<a id=\"");
+            pulldown_cmark_escape::escape_html(&mut html, &section.anchor).ok();
+            html.push_str("\"></a>");
+        }
+        for paragraph in section.text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+            html.push_str("<p>");
+            pulldown_cmark_escape::escape_html(&mut html, paragraph.trim()).ok();
+            html.push_str("</p>");
+        }
+        for code in &section.code {
+            html.push_str("<pre><code>");
+            pulldown_cmark_escape::escape_html_body_text(&mut html, code).ok();
+            html.push_str("</code></pre>");
+        }
+    }
+    html
+}
+
 pub fn render_html(markdown: &str) -> String {
     let mut anchors = Anchors::default();
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();

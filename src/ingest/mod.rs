@@ -5,6 +5,7 @@
 
 pub mod directives;
 pub mod entities;
+pub mod format;
 pub mod frontmatter;
 pub mod guard;
 pub mod markdown;
@@ -105,7 +106,7 @@ impl Reading {
     }
 }
 
-/// A Markdown file found under a content folder.
+/// A file found under a content folder.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ContentFile {
     /// The content folder as the user named it (normalised: no `./`, no trailing `/`).
@@ -140,13 +141,8 @@ fn skipped_dir(name: &str) -> bool {
     name.starts_with('.') || matches!(name, "_site" | "node_modules" | "_build" | "target")
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-}
-
-/// Lists the Markdown files under the content folders, sorted, with diagnostics for
+/// Lists the files under the content folders that a reader takes (see
+/// [`format::Format::by_name`]), sorted, with diagnostics for
 /// folders that are missing, entries that cannot be read (e.g. symlink loops) and
 /// symbolic links that lead outside their content folder (skipped).
 pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
@@ -165,7 +161,7 @@ pub fn scan(roots: &[PathBuf]) -> (Vec<ContentFile>, Vec<Diagnostic>) {
         files.extend(
             found
                 .into_iter()
-                .filter(|path| is_markdown(path))
+                .filter(|path| format::Format::by_name(path).is_some())
                 .map(|abs| ContentFile {
                     root: root.clone(),
                     rel: relative_path(root_path, &abs),
@@ -224,6 +220,29 @@ pub fn is_symlink_loop(e: &std::io::Error) -> bool {
 pub fn read(file: &ContentFile, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
     guard::read_bounded(&file.abs, max_bytes)
         .map_err(|e| Diagnostic::error(file.display(), 0, e.to_string()))
+}
+
+/// Reads one content file's bytes with the reader its format calls for.
+pub fn read_items(file: &ContentFile, bytes: &[u8]) -> Reading {
+    match format::Format::by_name(&file.abs) {
+        Some(format::Format::Markdown) => match parse_article(file, bytes) {
+            Ok((article, warnings)) => Reading {
+                articles: vec![article],
+                diagnostics: warnings,
+            },
+            Err(problem) => Reading::failed(problem),
+        },
+        Some(format::Format::Pdf) => Reading::failed(Diagnostic::note(
+            file.display(),
+            0,
+            "PDF text is not read yet; skipped",
+        )),
+        None => Reading::failed(Diagnostic::note(
+            file.display(),
+            0,
+            "not a format eoskb reads; skipped",
+        )),
+    }
 }
 
 /// The id a file gets when its front matter names none: its path without the

@@ -40,6 +40,11 @@ pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
         .ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!("article `{id}` is not readable"))
         })?;
-    let html = markdown::render_html(&article.markdown);
+    // A record's text is not Markdown: its sections are shown as they were read.
+    let html = if article.record.is_some() {
+        markdown::sections_html(&article.sections)
+    } else {
+        markdown::render_html(&article.markdown)
+    };
     Ok(ArticleView { html, article })
 }

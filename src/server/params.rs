@@ -26,11 +26,14 @@ struct SearchParams {
     tag: Vec<String>,
     project: Vec<String>,
     term: Vec<String>,
+    community: Vec<String>,
+    year: Vec<String>,
+    license: Vec<String>,
 }
 
 impl SearchParams {
     /// The filters, each under its facet (named as [`Facet::param`] names them).
-    fn filters(&self) -> [(Facet, &[String]); 6] {
+    fn filters(&self) -> [(Facet, &[String]); 9] {
         [
             (Facet::Kind, &self.kind),
             (Facet::Audience, &self.audience),
@@ -38,13 +41,16 @@ impl SearchParams {
             (Facet::Tags, &self.tag),
             (Facet::Projects, &self.project),
             (Facet::Terms, &self.term),
+            (Facet::Communities, &self.community),
+            (Facet::Year, &self.year),
+            (Facet::License, &self.license),
         ]
     }
 }
 
 /// A search request from a URL query string (`q`, `limit`, `offset`, `mode`,
 /// `explain`, `recognise`, and the repeatable filters `kind`, `audience`,
-/// `fair`, `tag`, `project`, `term`).
+/// `fair`, `tag`, `project`, `term`, `community`, `year`, `license`).
 pub fn search_request(raw: &str) -> Result<SearchRequest, Error> {
     let params: SearchParams = serde_html_form::from_str(raw).map_err(malformed)?;
     let query = params.q.clone().or_else(|| params.query.clone());

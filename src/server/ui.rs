@@ -69,8 +69,9 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
                 terms = chips("Terms", &a.terms),
                 tags = chips("Tags", &a.tags),
             );
+            let record = a.record.as_deref().map(record_block).unwrap_or_default();
             let body = format!(
-                "<p><em>{}</em></p>{meta}<hr>{}",
+                "<p><em>{}</em></p>{meta}{record}<hr>{}",
                 escape_html(&a.summary),
                 view.html
             );
@@ -87,6 +88,94 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         // The API's message: it names the problem and never the host's paths.
         Err(e) => page(e.status, "Error", &escape_html(&e.message)),
     }
+}
+
+/// What a research-output record adds to its page: the DOI as a link, creators
+/// with their ORCID iDs, dates, version, publisher, licence, funding and versions.
+fn record_block(record: &crate::model::Record) -> String {
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if let Some(doi) = &record.doi {
+        let iri = crate::model::doi_iri(doi);
+        rows.push((
+            "DOI",
+            format!("<a href=\"{}\">{}</a>", escape_html(&iri), escape_html(doi)),
+        ));
+    }
+    let people: Vec<String> = record
+        .creators
+        .iter()
+        .map(|c| match &c.orcid {
+            Some(orcid) => format!(
+                "{} <a href=\"https://orcid.org/{}\" title=\"ORCID\">iD</a>",
+                escape_html(&c.name),
+                escape_html(orcid)
+            ),
+            None => escape_html(&c.name),
+        })
+        .collect();
+    if !people.is_empty() {
+        rows.push(("Creators", people.join("; ")));
+    }
+    let mut text_row = |label, value: Option<&str>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            rows.push((label, escape_html(value)));
+        }
+    };
+    text_row("Issued", record.issued.as_deref());
+    text_row("Version", record.version.as_deref());
+    text_row("Publisher", record.publisher.as_deref());
+    text_row("Type", record.resource_type.as_deref());
+    let licence = record
+        .license
+        .as_ref()
+        .and_then(|l| l.spdx.as_deref().or(l.name.as_deref()).or(l.url.as_deref()));
+    text_row("Licence", licence);
+    let funding: Vec<String> = record
+        .funding
+        .iter()
+        .map(|f| {
+            [
+                f.award_title.as_deref(),
+                f.award_number.as_deref(),
+                f.funder.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+        })
+        .filter(|f| !f.is_empty())
+        .collect();
+    if !funding.is_empty() {
+        rows.push(("Funding", escape_html(&funding.join("; "))));
+    }
+    if !record.communities.is_empty() {
+        rows.push(("Communities", escape_html(&record.communities.join(", "))));
+    }
+    let versions: Vec<String> = record
+        .versions
+        .iter()
+        .map(|v| {
+            let label = v.version.as_deref().unwrap_or(&v.doi);
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(&crate::model::doi_iri(&v.doi)),
+                escape_html(label)
+            )
+        })
+        .collect();
+    if !versions.is_empty() {
+        rows.push(("Other versions", versions.join(", ")));
+    }
+    let files: Vec<String> = record.files.iter().map(|f| escape_html(&f.name)).collect();
+    if !files.is_empty() {
+        rows.push(("Files", files.join(", ")));
+    }
+    let rows: String = rows
+        .into_iter()
+        .map(|(label, value)| format!("<tr><th>{label}</th><td>{value}</td></tr>"))
+        .collect();
+    format!("<table class=\"record\">{rows}</table>")
 }
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {

@@ -11,7 +11,7 @@ use crate::cli::defaults::load_encoder;
 use crate::cli::render;
 use crate::config::Config;
 use crate::index::DataDir;
-use crate::model::FACETS;
+use crate::model::Facet;
 use crate::query::{self, KnowledgeBase, Mode, SearchRequest};
 use crate::server::view::SearchView;
 
@@ -33,15 +33,18 @@ pub fn run(
         .with_mode(args.mode)
         .with_explain(args.explain)
         .with_recognise(!args.no_recognise);
-    for (facet, values) in FACETS.iter().zip([
-        args.kind,
-        args.audience,
-        args.fair,
-        args.tag,
-        args.project,
-        args.term,
-    ]) {
-        request = request.with_filter(*facet, values);
+    for (facet, values) in [
+        (Facet::Kind, args.kind),
+        (Facet::Audience, args.audience),
+        (Facet::Fair, args.fair),
+        (Facet::Tags, args.tag),
+        (Facet::Projects, args.project),
+        (Facet::Terms, args.term),
+        (Facet::Communities, args.community),
+        (Facet::Year, args.year),
+        (Facet::License, args.license),
+    ] {
+        request = request.with_filter(facet, values);
     }
     let response = query::search(&kb, &request)?;
     let stdout = std::io::stdout();

@@ -1,0 +1,42 @@
+//! Which reader a content file goes to. The name decides first (`CITATION.cff`,
+//! `.pdf`, `.ipynb`); JSON and XML, which many formats share, are told apart by
+//! what the bytes say, and a file no reader recognises is skipped with a note.
+
+use std::path::Path;
+
+/// The kinds of files a content folder may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Markdown with optional YAML/TOML front matter.
+    Markdown,
+    /// PDF: text per page, sections from the outline.
+    Pdf,
+}
+
+impl Format {
+    /// The format a file's name promises, if eoskb reads files so named.
+    pub fn by_name(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_choose_the_reader() {
+        assert_eq!(Format::by_name(Path::new("a/b.md")), Some(Format::Markdown));
+        assert_eq!(
+            Format::by_name(Path::new("a/B.MARKDOWN")),
+            Some(Format::Markdown)
+        );
+        assert_eq!(Format::by_name(Path::new("a/b.txt")), None);
+        assert_eq!(Format::by_name(Path::new("README")), None);
+    }
+}
