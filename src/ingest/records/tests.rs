@@ -1,0 +1,1 @@
+//! Readers on the real files in `../shared/data/outputs/` (facts from its MANIFEST.md).
