@@ -76,6 +76,13 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
             return Reading::failed(Diagnostic::error(file.display(), line, "invalid UTF-8"));
         }
     };
+    if let Err(line) = flow_depth_ok(text) {
+        return Reading::failed(Diagnostic::error(
+            file.display(),
+            line,
+            format!("YAML nested deeper than {MAX_FLOW_DEPTH} levels"),
+        ));
+    }
     let value: Value = match yaml_serde::from_str(text) {
         Ok(value) => value,
         Err(e) => {
@@ -264,6 +271,64 @@ fn authors(list: Option<&Value>, text: &str, key_line: usize, diags: &mut Diags)
         });
     }
     out
+}
+
+/// The deepest `[`/`{` nesting read before the YAML parser sees the text: its
+/// flow collections take time quadratic in their depth (a minute for 100,000).
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Checks flow nesting in one linear pass: brackets that open a value (after
+/// `:`, `-`, `,`, another bracket or a line's start) count, brackets inside
+/// quotes, comments and plain words do not. `Err` carries the line.
+fn flow_depth_ok(text: &str) -> Result<(), usize> {
+    let mut depth = 0usize;
+    let mut line = 1usize;
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+                continue;
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if opens_value(previous) => quote = Some(c),
+                '#' if previous.is_whitespace() => {
+                    // A comment runs to the end of the line.
+                    for skipped in chars.by_ref() {
+                        if skipped == '\n' {
+                            line += 1;
+                            break;
+                        }
+                    }
+                    previous = '\n';
+                    continue;
+                }
+                '[' | '{' if opens_value(previous) => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(line);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        if !(c == ' ' || c == '\t') {
+            previous = c;
+        }
+    }
+    Ok(())
+}
+
+fn opens_value(previous: char) -> bool {
+    matches!(previous, '\n' | ':' | '-' | ',' | '[' | '{' | '?')
 }
 
 /// Lines of the top-level keys (the last of repeated ones, which is the one

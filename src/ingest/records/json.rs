@@ -174,15 +174,15 @@ fn path(stack: &[Frame]) -> String {
     let mut p = String::new();
     for frame in stack.iter().take(TRACKED_DEPTH + 1) {
         let segment = match frame {
-            Frame::Object { key, .. } => key.clone().unwrap_or_default(),
+            // An object whose key is not read yet adds nothing.
+            Frame::Object { key: None, .. } => continue,
+            Frame::Object { key: Some(key), .. } => key.clone(),
             Frame::Array { index } => index.to_string(),
         };
-        if !p.is_empty() || !segment.is_empty() {
-            if !p.is_empty() {
-                p.push('/');
-            }
-            p.push_str(&segment);
+        if !p.is_empty() {
+            p.push('/');
         }
+        p.push_str(&segment);
     }
     p
 }

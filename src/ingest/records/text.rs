@@ -16,7 +16,9 @@ pub fn html_to_text(html: &str) -> String {
                 Some((len, name)) => {
                     if name == "li" {
                         out.push_str("\n- ");
-                    } else if name == "/li" || is_block(&name) {
+                    } else if name == "/li" {
+                        // The next item or the list's end starts the line.
+                    } else if is_block(&name) {
                         out.push('\n');
                         if matches!(name.as_str(), "p" | "/p" | "blockquote" | "/blockquote") {
                             out.push('\n');
