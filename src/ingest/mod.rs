@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod guard;
 pub mod markdown;
 pub mod ontology;
+pub mod records;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
