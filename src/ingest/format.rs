@@ -11,15 +11,27 @@ pub enum Format {
     Markdown,
     /// PDF: text per page, sections from the outline.
     Pdf,
+    /// JSON: output records (DataCite, Zenodo, InvenioRDM, deposit metadata,
+    /// CodeMeta), told apart by their keys.
+    Json,
+    /// XML: DataCite records and OAI-PMH responses, told apart by the root element.
+    Xml,
+    /// `CITATION.cff`.
+    Cff,
 }
 
 impl Format {
     /// The format a file's name promises, if eoskb reads files so named.
     pub fn by_name(path: &Path) -> Option<Format> {
+        if path.file_name().is_some_and(|n| n == "CITATION.cff") {
+            return Some(Format::Cff);
+        }
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "md" | "markdown" => Some(Format::Markdown),
             "pdf" => Some(Format::Pdf),
+            "json" => Some(Format::Json),
+            "xml" => Some(Format::Xml),
             _ => None,
         }
     }
@@ -37,6 +49,15 @@ mod tests {
             Some(Format::Markdown)
         );
         assert_eq!(Format::by_name(Path::new("a/b.txt")), None);
+        assert_eq!(
+            Format::by_name(Path::new("x/CITATION.cff")),
+            Some(Format::Cff)
+        );
+        assert_eq!(
+            Format::by_name(Path::new("x/.zenodo.json")),
+            Some(Format::Json)
+        );
+        assert_eq!(Format::by_name(Path::new("x/oai.XML")), Some(Format::Xml));
         assert_eq!(Format::by_name(Path::new("README")), None);
     }
 }

@@ -233,16 +233,31 @@ pub fn read_items(file: &ContentFile, bytes: &[u8]) -> Reading {
             },
             Err(problem) => Reading::failed(problem),
         },
-        Some(format::Format::Pdf) => Reading::failed(Diagnostic::note(
-            file.display(),
-            0,
-            "PDF text is not read yet; skipped",
-        )),
-        None => Reading::failed(Diagnostic::note(
-            file.display(),
-            0,
-            "not a format eoskb reads; skipped",
-        )),
+        Some(format::Format::Pdf) => skipped(file, "PDF text is not read yet; skipped"),
+        Some(format::Format::Cff) => records::cff::read(file, bytes),
+        Some(format::Format::Json) => {
+            if let Some(reading) = records::read_by_name(file, bytes) {
+                reading
+            } else if records::sniff_json(bytes).is_some() {
+                records::read_json(file, bytes)
+            } else {
+                skipped(file, "JSON that is no record eoskb reads; skipped")
+            }
+        }
+        Some(format::Format::Xml) if records::sniff_xml(bytes).is_some() => {
+            records::read_xml(file, bytes)
+        }
+        Some(format::Format::Xml) => skipped(file, "XML that is no record eoskb reads; skipped"),
+        None => skipped(file, "not a format eoskb reads; skipped"),
+    }
+}
+
+/// A file left out on purpose: a note, not a problem (a content folder may hold
+/// other JSON or XML, such as a site's configuration).
+fn skipped(file: &ContentFile, why: &str) -> Reading {
+    Reading {
+        articles: Vec::new(),
+        diagnostics: vec![Diagnostic::note(file.display(), 0, why)],
     }
 }
 

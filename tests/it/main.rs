@@ -9,6 +9,7 @@ mod lifecycle;
 mod ontology;
 mod ontosearch;
 mod options;
+mod outputs;
 mod querylog;
 mod rdmkit;
 mod semantic;

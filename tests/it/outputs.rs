@@ -1,0 +1,153 @@
+//! EOSC project outputs from ../shared/data/outputs: record files (DataCite,
+//! OAI-PMH, Zenodo, InvenioRDM, CFF, CodeMeta), PDFs, training material and
+//! notebooks indexed beside guidance, as items that search, facets, the content
+//! graph and `check` treat like articles. The facts asserted are those listed
+//! in the shared data's MANIFEST.md.
+
+use std::path::PathBuf;
+
+use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
+use eoskb::ingest::Severity;
+use eoskb::model::Facet;
+use eoskb::query::{self, KnowledgeBase, SearchRequest};
+
+use crate::ontology::select;
+use crate::support::{open, shared_dir};
+
+fn run(data: &DataDir, content: &[PathBuf]) -> IndexReport {
+    index::run(data, &IndexOptions::new(content.to_vec())).expect("index run")
+}
+
+fn outputs() -> Option<PathBuf> {
+    Some(shared_dir()?.join("data/outputs"))
+}
+
+fn keyword(kb: &KnowledgeBase, q: &str) -> query::SearchResponse {
+    let request = SearchRequest::new(q).with_mode(eoskb::settings::Mode::Keyword);
+    query::search(kb, &request).unwrap_or_else(|e| panic!("{q}: {e}"))
+}
+
+fn diagnostics_for<'a>(
+    report: &'a IndexReport,
+    path_end: &str,
+) -> Vec<&'a eoskb::ingest::Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.path.ends_with(path_end))
+        .collect()
+}
+
+#[test]
+fn output_records_become_items_found_by_doi_title_and_facets() {
+    let Some(outputs) = outputs() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = run(&data, &[outputs.clone()]);
+    assert!(report.published, "{:?}", report.diagnostics);
+    let kb = open(&data);
+
+    // The OAI-PMH dump holds two records, each its own item under its DOI.
+    for (doi, title) in [
+        ("10.5281/zenodo.4629306", "TuLeD: Tupían lexical database"),
+        (
+            "10.5281/zenodo.4161623",
+            "CLDF dataset derived from Gerardi and Reichert's \"TuLeD: Tupían lexical database\" from 2020",
+        ),
+    ] {
+        let id = format!("doi/{doi}");
+        assert!(kb.has_article(&id), "{id} missing");
+        let view = query::get_article(&kb, &id).unwrap();
+        assert_eq!(view.article.title, title);
+        let record = view.article.record.as_deref().expect("a record");
+        assert_eq!(record.doi.as_deref(), Some(doi));
+        assert_eq!(record.creators.len(), 5);
+        assert_eq!(view.article.kind.as_deref(), Some("dataset"));
+        // Found by its DOI as typed.
+        let found = keyword(&kb, doi);
+        assert_eq!(
+            found.hits.first().map(|h| h.id.as_str()),
+            Some(id.as_str()),
+            "{doi}"
+        );
+    }
+
+    // One DOI described by several files (DataCite XML 4.5, 4.6, 4.7 and the
+    // REST JSON) is one item; the later descriptions are named and left out.
+    let id = "doi/10.82433/b09z-4k37";
+    assert!(kb.has_article(id));
+    let left_out = report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.message
+                .contains("`doi/10.82433/b09z-4k37` is already described by")
+        })
+        .count();
+    assert_eq!(left_out, 3, "{:?}", report.diagnostics);
+
+    // The Zenodo search response: 25 hits, all in one community.
+    let facets = keyword(&kb, "workshop").facets;
+    let communities = facets
+        .get(Facet::Communities.name())
+        .expect("community facet");
+    assert!(
+        communities.contains_key("australianbiocommons-training"),
+        "{communities:?}"
+    );
+    let mut request = SearchRequest::new("*").with_mode(eoskb::settings::Mode::Keyword);
+    request = request.with_filter(Facet::Communities, ["australianbiocommons-training"]);
+    let in_community = query::search(&kb, &request).unwrap();
+    assert_eq!(in_community.total, 25);
+
+    // CITATION.cff of pynxtools: 22 authors, its DOI, its licence.
+    let view = query::get_article(&kb, "doi/10.5281/zenodo.13862041").unwrap();
+    assert_eq!(view.article.authors.len(), 22);
+    assert_eq!(view.article.license.as_deref(), Some("Apache-2.0"));
+    assert_eq!(view.article.kind.as_deref(), Some("software"));
+
+    // Facets for year and licence hold the records' values.
+    let all = query::search(
+        &kb,
+        &SearchRequest::new("*").with_mode(eoskb::settings::Mode::Keyword),
+    )
+    .unwrap();
+    let years = all.facets.get(Facet::Year.name()).unwrap();
+    assert!(
+        years.contains_key("2021") || years.contains_key("2020"),
+        "{years:?}"
+    );
+    let licences = all.facets.get(Facet::License.name()).unwrap();
+    assert!(licences.contains_key("CC-BY-4.0"), "{licences:?}");
+
+    // The content graph links the item to its DOI IRI.
+    let rows = select(
+        &kb,
+        "PREFIX schema: <https://schema.org/> SELECT ?item WHERE { \
+         ?item schema:sameAs <https://doi.org/10.5281/zenodo.4629306> }",
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+
+    // Bad files are diagnostics and the rest indexes: the CFF examples meant to
+    // fail say why.
+    let invalid_date = diagnostics_for(&report, "bso-toolbox-invalid-date/CITATION.cff");
+    assert!(
+        invalid_date
+            .iter()
+            .any(|d| d.message.contains("2020-05-xx")),
+        "{invalid_date:?}"
+    );
+    let no_authors = diagnostics_for(&report, "ls1-mardyn-invalid-author-array/CITATION.cff");
+    assert!(
+        no_authors.iter().any(|d| d.severity >= Severity::Warning),
+        "{no_authors:?}"
+    );
+
+    // A second run over unchanged files reads nothing again.
+    let again = run(&data, &[outputs]);
+    assert!(!again.published);
+    assert!(
+        again.added.is_empty() && again.changed.is_empty(),
+        "{again:?}"
+    );
+}
