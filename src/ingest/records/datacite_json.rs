@@ -346,16 +346,15 @@ fn issued(attrs: &Map<String, Value>, at: &At<'_>, d: &mut Draft, diags: &mut Di
     let issued = dates.iter().enumerate().find(|(_, date)| {
         str_of(date.get("dateType")).is_some_and(|t| t.eq_ignore_ascii_case("Issued"))
     });
-    if let Some((i, date)) = issued {
-        if let Some(text) = str_of(date.get("date")) {
-            d.record.issued =
-                diags.issued(&text, "the Issued date", at.line(&format!("dates/{i}")));
-        }
+    if let Some((i, date)) = issued
+        && let Some(text) = str_of(date.get("date"))
+    {
+        d.record.issued = diags.issued(&text, "the Issued date", at.line(&format!("dates/{i}")));
     }
-    if d.record.issued.is_none() {
-        if let Some(year) = str_of(attrs.get("publicationYear")) {
-            d.record.issued = diags.issued(&year, "publicationYear", at.line("publicationYear"));
-        }
+    if d.record.issued.is_none()
+        && let Some(year) = str_of(attrs.get("publicationYear"))
+    {
+        d.record.issued = diags.issued(&year, "publicationYear", at.line("publicationYear"));
     }
 }
 
@@ -440,10 +439,10 @@ fn description(list: Option<&Value>, at: &At<'_>, d: &mut Draft) {
         .iter()
         .position(|v| is_abstract(v))
         .or_else(|| (!list.is_empty()).then_some(0));
-    if let Some(i) = chosen {
-        if let Some(t) = list.get(i).and_then(|v| text(v)) {
-            d.describe(&t, at.line(&format!("descriptions/{i}")));
-        }
+    if let Some(i) = chosen
+        && let Some(t) = list.get(i).and_then(|v| text(v))
+    {
+        d.describe(&t, at.line(&format!("descriptions/{i}")));
     }
 }
 
@@ -472,10 +471,10 @@ pub(crate) fn funder_iri(id: &str, kind: &str) -> String {
     if id.starts_with("http://") || id.starts_with("https://") {
         return id.to_string();
     }
-    if kind.eq_ignore_ascii_case("ROR") {
-        if let Some(iri) = ror_iri(id) {
-            return iri;
-        }
+    if kind.eq_ignore_ascii_case("ROR")
+        && let Some(iri) = ror_iri(id)
+    {
+        return iri;
     }
     if kind.to_ascii_lowercase().contains("crossref") || id.starts_with("10.13039/") {
         let id = id.strip_prefix("10.13039/").unwrap_or(id);
