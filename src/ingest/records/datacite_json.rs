@@ -158,7 +158,9 @@ pub(crate) fn draft(
         .collect();
     for (key, value) in attrs {
         let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
-        if !MAPPED.contains(&key.as_str()) && !empty {
+        // A publisher given as a name only is all in `record.publisher`.
+        let plain_publisher = key == "publisher" && value.is_string();
+        if !MAPPED.contains(&key.as_str()) && !empty && !plain_publisher {
             d.extra.insert(key.clone(), value.clone());
         }
     }
