@@ -416,11 +416,11 @@ fn funding(funding: Option<&Value>, funder: Option<&Value>) -> Vec<Funding> {
                 }
             }
         };
-        if entry.funder.is_none() {
-            if let Some((name, id)) = &only_funder {
-                entry.funder = name.clone();
-                entry.funder_id = id.clone();
-            }
+        if entry.funder.is_none()
+            && let Some((name, id)) = &only_funder
+        {
+            entry.funder = name.clone();
+            entry.funder_id = id.clone();
         }
         out.push(entry);
     }

@@ -158,7 +158,9 @@ pub(crate) fn draft(
         .collect();
     for (key, value) in attrs {
         let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
-        if !MAPPED.contains(&key.as_str()) && !empty {
+        // A publisher given as a name only is all in `record.publisher`.
+        let plain_publisher = key == "publisher" && value.is_string();
+        if !MAPPED.contains(&key.as_str()) && !empty && !plain_publisher {
             d.extra.insert(key.clone(), value.clone());
         }
     }
@@ -346,16 +348,15 @@ fn issued(attrs: &Map<String, Value>, at: &At<'_>, d: &mut Draft, diags: &mut Di
     let issued = dates.iter().enumerate().find(|(_, date)| {
         str_of(date.get("dateType")).is_some_and(|t| t.eq_ignore_ascii_case("Issued"))
     });
-    if let Some((i, date)) = issued {
-        if let Some(text) = str_of(date.get("date")) {
-            d.record.issued =
-                diags.issued(&text, "the Issued date", at.line(&format!("dates/{i}")));
-        }
+    if let Some((i, date)) = issued
+        && let Some(text) = str_of(date.get("date"))
+    {
+        d.record.issued = diags.issued(&text, "the Issued date", at.line(&format!("dates/{i}")));
     }
-    if d.record.issued.is_none() {
-        if let Some(year) = str_of(attrs.get("publicationYear")) {
-            d.record.issued = diags.issued(&year, "publicationYear", at.line("publicationYear"));
-        }
+    if d.record.issued.is_none()
+        && let Some(year) = str_of(attrs.get("publicationYear"))
+    {
+        d.record.issued = diags.issued(&year, "publicationYear", at.line("publicationYear"));
     }
 }
 
@@ -440,10 +441,10 @@ fn description(list: Option<&Value>, at: &At<'_>, d: &mut Draft) {
         .iter()
         .position(|v| is_abstract(v))
         .or_else(|| (!list.is_empty()).then_some(0));
-    if let Some(i) = chosen {
-        if let Some(t) = list.get(i).and_then(|v| text(v)) {
-            d.describe(&t, at.line(&format!("descriptions/{i}")));
-        }
+    if let Some(i) = chosen
+        && let Some(t) = list.get(i).and_then(|v| text(v))
+    {
+        d.describe(&t, at.line(&format!("descriptions/{i}")));
     }
 }
 
@@ -472,10 +473,10 @@ pub(crate) fn funder_iri(id: &str, kind: &str) -> String {
     if id.starts_with("http://") || id.starts_with("https://") {
         return id.to_string();
     }
-    if kind.eq_ignore_ascii_case("ROR") {
-        if let Some(iri) = ror_iri(id) {
-            return iri;
-        }
+    if kind.eq_ignore_ascii_case("ROR")
+        && let Some(iri) = ror_iri(id)
+    {
+        return iri;
     }
     if kind.to_ascii_lowercase().contains("crossref") || id.starts_with("10.13039/") {
         let id = id.strip_prefix("10.13039/").unwrap_or(id);

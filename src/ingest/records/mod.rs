@@ -66,11 +66,8 @@ pub enum XmlShape {
 pub fn sniff_json(bytes: &[u8]) -> Option<JsonShape> {
     let head = bytes.get(..SNIFF_BYTES.min(bytes.len()))?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    if !head
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{')
-    {
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
         return None;
     }
     let scan = match json::scan(head) {
@@ -246,7 +243,7 @@ fn newest_with_versions(mut group: Vec<Article>) -> Option<Article> {
     if group.len() == 1 {
         return group.pop();
     }
-    group.sort_by(|a, b| version_key(b).cmp(&version_key(a)));
+    group.sort_by_key(|a| std::cmp::Reverse(version_key(a)));
     let mut versions: Vec<VersionRef> = Vec::new();
     let mut rest = group.split_off(1);
     let mut kept = group.pop()?;

@@ -7,12 +7,14 @@
 /// paragraph breaks. Linear in the input; unknown entities stay as written.
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            match tag(rest) {
+    let mut pos = 0;
+    let mut closers = NextGt::default();
+    while let Some(found) = html.get(pos..).and_then(|rest| rest.find(['<', '&'])) {
+        let at = pos + found;
+        out.push_str(&html[pos..at]);
+        let rest = &html[at..];
+        let step = if rest.starts_with('<') {
+            match tag(rest, closers.after(html, at).map(|gt| gt - at)) {
                 Some((len, name)) => {
                     if name == "li" {
                         out.push_str("\n- ");
@@ -24,28 +26,52 @@ pub fn html_to_text(html: &str) -> String {
                             out.push('\n');
                         }
                     }
-                    rest = &rest[len..];
+                    len
                 }
                 None => {
                     out.push('<');
-                    rest = &rest[1..];
+                    1
                 }
             }
         } else {
             match entity(rest) {
                 Some((len, decoded)) => {
                     out.push_str(&decoded);
-                    rest = &rest[len..];
+                    len
                 }
                 None => {
                     out.push('&');
-                    rest = &rest[1..];
+                    1
                 }
+            }
+        };
+        pos = at + step;
+    }
+    out.push_str(html.get(pos..).unwrap_or(""));
+    tidy(&out)
+}
+
+/// The next `>` at or after a position, remembered: positions only grow, so
+/// each byte is searched once and `<a<a<a...` stays linear.
+#[derive(Default)]
+struct NextGt {
+    /// The last answer and the position it was searched from.
+    found: Option<Option<usize>>,
+}
+
+impl NextGt {
+    fn after(&mut self, html: &str, at: usize) -> Option<usize> {
+        match self.found {
+            Some(Some(gt)) if gt > at => Some(gt),
+            // No `>` after an earlier position: none after this one either.
+            Some(None) => None,
+            _ => {
+                let gt = html.get(at..).and_then(|r| r.find('>')).map(|i| at + i);
+                self.found = Some(gt);
+                gt
             }
         }
     }
-    out.push_str(rest);
-    tidy(&out)
 }
 
 /// The first sentences of a text, at most about `max` characters: two sentences
@@ -113,9 +139,10 @@ fn sentence_ends(text: &str) -> Vec<usize> {
     ends
 }
 
-/// A tag at the start of `text`: its length and lower-case name (`/p` for a
-/// closing tag). `None` when the `<` does not open a tag (`a < b`).
-fn tag(text: &str) -> Option<(usize, String)> {
+/// A tag at the start of `text` whose first `>` is at `gt` (if any): its length
+/// and lower-case name (`/p` for a closing tag). `None` when the `<` does not
+/// open a tag (`a < b`).
+fn tag(text: &str, gt: Option<usize>) -> Option<(usize, String)> {
     let inner = text.get(1..)?;
     let first = inner.chars().next()?;
     if !(first.is_ascii_alphabetic() || first == '/' || first == '!' || first == '?') {
@@ -128,13 +155,9 @@ fn tag(text: &str) -> Option<(usize, String)> {
             .map_or(text.len(), |end| 1 + 3 + end + 3);
         return Some((len, "!--".into()));
     }
-    // Tags are short; looking further for a `>` would make `<a<a<a...` quadratic.
-    let end = inner
-        .as_bytes()
-        .iter()
-        .take(4096)
-        .position(|b| *b == b'>')?;
-    let name: String = inner[..end]
+    let end = gt?.checked_sub(1)?;
+    let name: String = inner
+        .get(..end)?
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!')
         .collect::<String>()
@@ -304,6 +327,12 @@ mod tests {
             "AT&T été &bogus;"
         );
         assert_eq!(html_to_text("x<!-- hidden -->y"), "xy");
+        assert_eq!(html_to_text("<a href=\"x\">link</a> <b"), "link <b");
+        // Hostile input stays linear: many `<` and no `>`.
+        let hostile = "<a".repeat(200_000);
+        let start = std::time::Instant::now();
+        assert_eq!(html_to_text(&hostile).len(), hostile.len());
+        assert!(start.elapsed().as_secs() < 5);
     }
 
     #[test]
