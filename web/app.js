@@ -64,7 +64,7 @@ async function run() {
   $("hits").innerHTML = body.hits.map(h => `
     <article class="hit">
       <h2><a href="${esc(h.url)}${h.section.anchor ? "#" + esc(h.section.anchor) : ""}">${esc(h.title)}</a></h2>
-      <div class="meta">${esc(h.kind || "")} · ${esc(h.source)}/${esc(h.path)}${h.section.anchor ? " · § " + esc(h.section.heading) : ""}${h.matched_term ? ` · <span class="term" title="${esc(h.matched_term.iri)}">about ${esc(h.matched_term.label)}</span>` : ""}</div>
+      <div class="meta">${esc(h.kind || "")}${h.doi ? ` · <a href="https://doi.org/${esc(h.doi)}">doi:${esc(h.doi)}</a>` : ""}${h.issued ? " · " + esc(h.issued) : ""} · ${esc(h.source)}/${esc(h.path)}${h.section.anchor ? " · § " + esc(h.section.heading) : ""}${h.matched_term ? ` · <span class="term" title="${esc(h.matched_term.iri)}">about ${esc(h.matched_term.label)}</span>` : ""}</div>
       <p>${h.snippet}</p>
       <div class="feedback" data-id="${esc(h.id)}">Helpful? <button type="button" data-helpful="true">yes</button> <button type="button" data-helpful="false">no</button></div>
     </article>`).join("") || "<p>Nothing found. Try fewer or other words.</p>";

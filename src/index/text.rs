@@ -365,6 +365,12 @@ pub struct Card {
     pub kind: Option<String>,
     pub root: String,
     pub path: String,
+    /// A record's DOI, shown with the hit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// A record's issue date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
 }
 
 impl Card {
@@ -376,6 +382,8 @@ impl Card {
             kind: article.kind.clone(),
             root: article.source.root.clone(),
             path: article.source.path.clone(),
+            doi: article.record.as_ref().and_then(|r| r.doi.clone()),
+            issued: article.record.as_ref().and_then(|r| r.issued.clone()),
         }
     }
 }

@@ -64,6 +64,12 @@ pub struct Hit {
     pub source: String,
     pub kind: Option<String>,
     pub summary: String,
+    /// A record's DOI (`10.5281/zenodo.1`), without its resolver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// A record's issue date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
     pub score: f32,
     /// The best passage, with the words that match.
     pub snippet: Snippet,
@@ -346,6 +352,8 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
                 source: card.root,
                 kind: card.kind,
                 summary: card.summary,
+                doi: card.doi,
+                issued: card.issued,
                 score: r.score,
                 snippet,
                 section: SectionRef { heading, anchor },

@@ -157,6 +157,8 @@ pub fn search_response() -> SearchResponse {
                 source: "content".into(),
                 kind: Some("guide".into()),
                 summary: "A practical recipe for formal data citations.".into(),
+                doi: None,
+                issued: None,
                 score: 5.2634,
                 snippet: snippet(&[
                     ("If you want the ", false),
@@ -186,6 +188,8 @@ pub fn search_response() -> SearchResponse {
                 source: "content".into(),
                 kind: None,
                 summary: "Embargo \r overwritten".into(),
+                doi: Some("10.5281/zenodo.4629306".into()),
+                issued: Some("2021-03-23\x1b[2J".into()),
                 score: 4.1,
                 snippet: snippet(&[
                     (
@@ -718,6 +722,55 @@ pub fn article_view() -> ArticleView {
         },
         html: String::new(),
     }
+}
+
+/// A deliverable read from a record with its PDF: DOI, creators, versions, pages.
+pub fn record_view() -> ArticleView {
+    let mut view = article_view();
+    let a = &mut view.article;
+    a.id = "doi/10.5281/zenodo.4014796".into();
+    a.title = "ExPaNDS D3.1 \x1b[2JFAIR assessment".into();
+    a.kind = Some("deliverable".into());
+    a.sections.truncate(1);
+    a.sections.push(Section {
+        page: Some(4),
+        ..section(1, "2 Methods", 1, "page=4", "What was assessed, page four.")
+    });
+    a.record = Some(Box::new(crate::model::Record {
+        format: "datacite-json".into(),
+        doi: Some("10.5281/zenodo.4014796".into()),
+        creators: vec![
+            crate::model::Agent {
+                name: "Doe, Jane".into(),
+                orcid: Some("0000-0002-1825-0097".into()),
+                ..Default::default()
+            },
+            crate::model::Agent {
+                name: "ExPaNDS".into(),
+                organisation: true,
+                ..Default::default()
+            },
+        ],
+        issued: Some("2020-08-31".into()),
+        version: Some("1.1".into()),
+        publisher: Some("Zenodo".into()),
+        resource_type: Some("Deliverable".into()),
+        license: Some(crate::model::License {
+            spdx: Some("CC-BY-4.0".into()),
+            ..Default::default()
+        }),
+        versions: vec![crate::model::VersionRef {
+            doi: "10.5281/zenodo.4014795".into(),
+            version: Some("1.0".into()),
+            issued: None,
+        }],
+        files: vec![crate::model::FileRef {
+            name: "ExPaNDS_D3.1.pdf".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }));
+    view
 }
 
 /// A generation with two content folders and ontologies.

@@ -77,6 +77,18 @@ pub fn hits(
             escape_controls(&hit.id),
             hit.score
         )?;
+        if let Some(doi) = &hit.doi {
+            let issued = hit
+                .issued
+                .as_deref()
+                .map(|d| format!("  ·  issued {}", escape_controls(d)));
+            writeln!(
+                out,
+                "     doi {}{}",
+                escape_controls(doi),
+                issued.unwrap_or_default()
+            )?;
+        }
         writeln!(out, "     {}", marked(&hit.snippet).replace('\n', " "))?;
         if let Some(term) = &hit.matched_term {
             writeln!(
