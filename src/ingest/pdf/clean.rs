@@ -274,14 +274,18 @@ fn join_lines(lines: &[Line]) -> Vec<Paragraph> {
     paragraphs
 }
 
-/// Adds `next` to a paragraph: a word broken by a hyphen before a lower-case
-/// continuation is joined, anything else gets a space.
+/// Adds `next` to a paragraph. After a hyphen at the end of a word, a
+/// lower-case continuation is the rest of a broken word (the hyphen goes), a
+/// capital or digit the rest of a hyphenated name (`PaN-` + `Finder`: the
+/// hyphen stays); anything else gets a space.
 pub fn append_line(text: &mut String, next: &str) {
-    let next_lower = next.chars().next().is_some_and(char::is_lowercase);
-    let broken = text.ends_with('\u{AD}')
-        || (text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphabetic));
-    if broken && next_lower {
+    let first = next.chars().next();
+    let soft = text.ends_with('\u{AD}');
+    let hyphen = text.ends_with('-') && text.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+    if (soft || hyphen) && first.is_some_and(char::is_lowercase) {
         text.pop();
+    } else if hyphen && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        // Joined as it is.
     } else {
         finish(text);
         if !text.is_empty() {
@@ -331,12 +335,15 @@ mod tests {
         let mut text = "a well-known inter-".to_string();
         append_line(&mut text, "national effort");
         assert_eq!(text, "a well-known international effort");
-        let mut text = "PaN-".to_string();
+        let mut text = "The PaN-".to_string();
         append_line(&mut text, "Finder is");
         assert_eq!(
-            text, "PaN- Finder is",
-            "a capital after the hyphen is kept apart"
+            text, "The PaN-Finder is",
+            "a capital after the hyphen: a name"
         );
+        let mut text = "pages 3 -".to_string();
+        append_line(&mut text, "Finder");
+        assert_eq!(text, "pages 3 - Finder");
         let mut text = "soft\u{ad}".to_string();
         append_line(&mut text, "ware");
         assert_eq!(text, "software");

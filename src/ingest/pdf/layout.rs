@@ -68,11 +68,6 @@ impl Collector {
         }
     }
 
-    /// Bytes of text still allowed.
-    pub fn remaining(&self) -> usize {
-        self.budget
-    }
-
     fn page(&mut self) -> &mut PageText {
         if self.pages.is_empty() {
             self.pages.push(PageText::default());

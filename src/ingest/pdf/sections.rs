@@ -175,12 +175,12 @@ fn locate(entries: &[OutlineEntry], pages: &[Vec<Paragraph>]) -> Vec<Option<Star
             paragraph,
             skip,
         };
-        let start = if let Some((paragraph, skip)) = find_heading(paragraphs, from, &entry.title) {
+        let start = if let Some(found) = find_heading(paragraphs, from, &entry.title) {
             // The heading is used up: the next search starts after it.
-            cursor = at(paragraph + 1, 0);
+            cursor = at(found.last + 1, 0);
             Start {
-                cut: at(paragraph, 0),
-                text: at(paragraph, skip),
+                cut: at(found.first, 0),
+                text: at(found.last, found.skip),
             }
         } else {
             let below_top = entry
@@ -212,35 +212,54 @@ fn key_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
         .flat_map(|(i, c)| c.to_lowercase().map(move |l| (i + c.len_utf8(), l)))
 }
 
-/// The first paragraph from `from` on that starts with `title`, and the byte
-/// offset just past the title in it (past any `:` or spaces after it).
-fn find_heading(paragraphs: &[Paragraph], from: usize, title: &str) -> Option<(usize, usize)> {
+/// A heading wrapped over lines may span this many paragraphs.
+const MAX_HEADING_PARAGRAPHS: usize = 3;
+
+/// Where a heading is: the paragraph it starts, the paragraph it ends in and
+/// the byte offset just past it there (past any `:` or spaces after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found {
+    first: usize,
+    last: usize,
+    skip: usize,
+}
+
+/// The first paragraph from `from` on that starts with `title` (which may run
+/// on into the next paragraphs, as a long heading wraps).
+fn find_heading(paragraphs: &[Paragraph], from: usize, title: &str) -> Option<Found> {
     let wanted: Vec<char> = key_chars(title).map(|(_, c)| c).collect();
     if wanted.is_empty() {
         return None;
     }
-    (from..paragraphs.len()).find_map(|index| {
-        let text = &paragraphs.get(index)?.text;
-        let mut end = 0;
+    (from..paragraphs.len()).find_map(|first| {
         let mut matched = 0;
-        for (after, c) in key_chars(text) {
+        let last = first + MAX_HEADING_PARAGRAPHS.min(paragraphs.len() - first);
+        for index in first..last {
+            let text = &paragraphs.get(index)?.text;
+            let mut end = 0;
+            for (after, c) in key_chars(text) {
+                if matched == wanted.len() {
+                    break;
+                }
+                if wanted.get(matched) != Some(&c) {
+                    return None;
+                }
+                matched += 1;
+                end = after;
+            }
             if matched == wanted.len() {
-                break;
+                let rest = text.get(end..).unwrap_or("");
+                let trimmed = rest.trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ':' | '.' | ')' | '-' | '–')
+                });
+                return Some(Found {
+                    first,
+                    last: index,
+                    skip: text.len() - trimmed.len(),
+                });
             }
-            if wanted.get(matched) != Some(&c) {
-                return None;
-            }
-            matched += 1;
-            end = after;
         }
-        if matched < wanted.len() {
-            return None;
-        }
-        let rest = text.get(end..).unwrap_or("");
-        let trimmed = rest.trim_start_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ':' | '.' | ')' | '-' | '–')
-        });
-        Some((index, text.len() - trimmed.len()))
+        None
     })
 }
 
@@ -387,6 +406,24 @@ mod tests {
             ],
             "Gamma shares Beta's page and is not found: Beta keeps the text"
         );
+    }
+
+    #[test]
+    fn a_wrapped_heading_spans_paragraphs() {
+        let pages = vec![vec![
+            para("Before.", 700.0),
+            para("2.4.3.8 expected normalized Gain at 1N", 650.0),
+            para("( eNDCG@1N ) As the previous metric", 630.0),
+        ]];
+        let entries = [entry(
+            "2.4.3.8 expected normalized Gain at 1N ( eNDCG@1N )",
+            0,
+            1,
+            None,
+        )];
+        let sections = from_outline("T", &entries, &pages);
+        let texts: Vec<&str> = sections.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["Before.", "As the previous metric"]);
     }
 
     #[test]

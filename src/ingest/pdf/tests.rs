@@ -248,6 +248,22 @@ fn deliverable_2a_sections_follow_the_outline() {
             .text
             .starts_with("Precision at K measures how many items")
     );
+    // A heading wrapped over two lines is still found and kept out of the text.
+    let wrapped = section(
+        &article,
+        "2.4.3.8 expected normalized Discounted Comulative Gain at 1N ( eNDCG@1N )",
+    );
+    assert!(
+        wrapped.text.starts_with("As the previous metric"),
+        "{}",
+        wrapped.text
+    );
+    // A name hyphenated at a line end stays one word.
+    assert!(
+        section(&article, "1.3 Database")
+            .text
+            .contains("The PaN-Finder is a RAG system")
+    );
     assert_eq!(section(&article, "3 Resources").page, Some(32));
     assert_eq!(section(&article, "5 Licensing").page, Some(33));
 
@@ -727,4 +743,20 @@ fn a_panicking_page_is_a_warning_and_the_others_are_kept() {
         article.title, "odd",
         "page 1 has no text, so the file names the item"
     );
+}
+
+#[test]
+#[ignore = "prints the items, for a look by eye"]
+fn dump() {
+    for rel in [D2A, D7B, FLASH_TALK, POSTER] {
+        let Some((file, bytes)) = real(rel) else {
+            return;
+        };
+        let reading = read(&file, &bytes);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&reading.articles).unwrap()
+        );
+        println!("{:?}", reading.diagnostics);
+    }
 }
