@@ -11,6 +11,7 @@ pub mod guard;
 pub mod markdown;
 pub mod ontology;
 pub mod records;
+pub mod pdf;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
