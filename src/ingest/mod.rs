@@ -10,8 +10,8 @@ pub mod frontmatter;
 pub mod guard;
 pub mod markdown;
 pub mod ontology;
-pub mod records;
 pub mod pdf;
+pub mod records;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -234,7 +234,7 @@ pub fn read_items(file: &ContentFile, bytes: &[u8]) -> Reading {
             },
             Err(problem) => Reading::failed(problem),
         },
-        Some(format::Format::Pdf) => skipped(file, "PDF text is not read yet; skipped"),
+        Some(format::Format::Pdf) => pdf::read(file, bytes),
         Some(format::Format::Cff) => records::cff::read(file, bytes),
         Some(format::Format::Json) => {
             if let Some(reading) = records::read_by_name(file, bytes) {

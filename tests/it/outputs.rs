@@ -143,6 +143,23 @@ fn output_records_become_items_found_by_doi_title_and_facets() {
         "{no_authors:?}"
     );
 
+    // Deliverable PDFs are items whose hits cite the page.
+    let found = keyword(&kb, "benchmarks stored in a dedicated database");
+    let top = found.hits.first().expect("a hit");
+    assert_eq!(
+        top.title,
+        "PaN-Finder Deliverable 2.a: Report on exploration and activities for MVP"
+    );
+    assert_eq!(top.kind.as_deref(), Some("deliverable"));
+    assert!(top.section.anchor.starts_with("page="), "{:?}", top.section);
+    // The poster has no text layer: a warning, and still an item.
+    let poster = diagnostics_for(&report, "01-491-poster-PaN-Finder.pdf");
+    assert!(
+        poster.iter().any(|d| d.message.contains("no text layer")),
+        "{poster:?}"
+    );
+    assert!(kb.has_article("pdf/pan-finder-deliverables/task-7/01-491-poster-pan-finder"));
+
     // A second run over unchanged files reads nothing again.
     let again = run(&data, &[outputs]);
     assert!(!again.published);
