@@ -168,3 +168,72 @@ fn output_records_become_items_found_by_doi_title_and_facets() {
         "{again:?}"
     );
 }
+
+/// A record of ours for the PaN-Finder deliverable, listing the PDF by name.
+const DELIVERABLE_RECORD: &str = r#"{"data": {"id": "10.5281/zenodo.0000001", "type": "dois", "attributes": {
+  "doi": "10.5281/zenodo.0000001",
+  "titles": [{"title": "Deliverable 2.a record"}],
+  "creators": [{"name": "PaN-Finder", "nameType": "Organizational"}],
+  "publisher": "Zenodo", "publicationYear": 2026,
+  "types": {"resourceTypeGeneral": "Text", "resourceType": "Deliverable"},
+  "descriptions": [{"description": "The record of a deliverable whose PDF sits beside it.", "descriptionType": "Abstract"}],
+  "contentUrl": ["https://example.org/files/D2a.pdf"]
+}}}"#;
+
+#[test]
+fn a_pdf_beside_its_record_is_the_record_body_and_follows_its_changes() {
+    let Some(outputs) = outputs() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let pdf = outputs.join("pdf/PaN-Finder+deliverables/task-2/PaN-Finder-Deliverable-2-a.pdf");
+    std::fs::write(content.join("D2a.json"), DELIVERABLE_RECORD).unwrap();
+    std::fs::copy(&pdf, content.join("D2a.pdf")).unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+
+    let report = run(&data, std::slice::from_ref(&content));
+    assert_eq!(report.articles, 1, "{:?}", report.diagnostics);
+    let kb = open(&data);
+    let id = "doi/10.5281/zenodo.0000001";
+    let view = query::get_article(&kb, id).unwrap();
+    assert_eq!(view.article.title, "Deliverable 2.a record");
+    assert!(
+        view.article.sections.iter().any(|s| s.page.is_some()),
+        "the PDF's pages are the record's sections"
+    );
+    let record = view.article.record.as_deref().unwrap();
+    assert!(record.files.iter().any(|f| f.name == "D2a.pdf"));
+    let hit = keyword(&kb, "benchmarks stored in a dedicated database");
+    assert_eq!(hit.hits.first().map(|h| h.id.as_str()), Some(id));
+    assert!(hit.hits[0].section.anchor.starts_with("page="));
+    drop(kb);
+
+    // The PDF goes: the record is read again, without the pages.
+    std::fs::remove_file(content.join("D2a.pdf")).unwrap();
+    let report = run(&data, std::slice::from_ref(&content));
+    assert!(report.published);
+    assert_eq!(report.changed.len(), 1, "{report:?}");
+    let kb = open(&data);
+    let view = query::get_article(&kb, id).unwrap();
+    assert!(view.article.sections.iter().all(|s| s.page.is_none()));
+    drop(kb);
+
+    // It comes back: attached again, with nothing else changed.
+    std::fs::copy(&pdf, content.join("D2a.pdf")).unwrap();
+    let report = run(&data, std::slice::from_ref(&content));
+    assert!(report.published);
+    assert_eq!(report.articles, 1);
+    let kb = open(&data);
+    assert!(
+        query::get_article(&kb, id)
+            .unwrap()
+            .article
+            .sections
+            .iter()
+            .any(|s| s.page.is_some())
+    );
+    // Unchanged files: nothing read again.
+    drop(kb);
+    let report = run(&data, &[content]);
+    assert!(!report.published);
+}
