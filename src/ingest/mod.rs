@@ -9,6 +9,7 @@ pub mod frontmatter;
 pub mod guard;
 pub mod markdown;
 pub mod ontology;
+pub mod training;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
