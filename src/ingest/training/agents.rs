@@ -80,7 +80,7 @@ pub fn agent(value: &Value, role: Option<&str>) -> Option<Read> {
             Orcid::Invalid { id, reason } => {
                 bad_orcid.get_or_insert((id, reason));
             }
-            Orcid::NotOrcid => {}
+            Orcid::Other => {}
         }
     }
     if found.is_some() {
@@ -95,10 +95,10 @@ pub fn agent(value: &Value, role: Option<&str>) -> Option<Read> {
     let mut affiliations = Vec::new();
     for key in ["affiliation", "memberOf"] {
         for v in many(map.get(key)) {
-            if let Some(a) = affiliation(v) {
-                if !affiliations.contains(&a) {
-                    affiliations.push(a);
-                }
+            if let Some(a) = affiliation(v)
+                && !affiliations.contains(&a)
+            {
+                affiliations.push(a);
             }
         }
     }

@@ -118,6 +118,16 @@ pub fn item(file: &ContentFile, node: &Node, format: &'static str) -> schema::It
     item
 }
 
+/// How much a node says it is a described work (see [`schema::rank`]).
+pub fn rank(node: &Node) -> Option<u8> {
+    let normalised = context::normalise(
+        &Value::Object(node.value.clone()),
+        &node.context,
+        &mut Notes::default(),
+    );
+    normalised.as_object().and_then(schema::rank)
+}
+
 /// Ids unique within one file: items without a DOI share the file's path slug, so
 /// the second gets `/2`, and so on (a DOI seen twice likewise).
 #[derive(Default)]

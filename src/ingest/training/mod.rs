@@ -5,6 +5,7 @@
 //! Each reader has `read(file, bytes) -> Reading` (never panics, never fails as a
 //! whole) and, where the extension cannot tell, `sniff(bytes) -> bool`.
 
+pub mod html;
 pub mod jsonld;
 
 mod agents;
@@ -12,6 +13,8 @@ mod context;
 mod course;
 mod json;
 mod licence;
+mod nesting;
+mod page;
 mod panet;
 mod schema;
 mod sections;

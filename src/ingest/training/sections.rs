@@ -28,6 +28,19 @@ impl Sections {
         line: usize,
         code: Vec<String>,
     ) -> bool {
+        self.push_linked(heading, level, text, line, code, Vec::new())
+    }
+
+    /// [`Sections::push`] with the texts of the section's links.
+    pub fn push_linked(
+        &mut self,
+        heading: &str,
+        level: u8,
+        text: String,
+        line: usize,
+        code: Vec<String>,
+        link_texts: Vec<String>,
+    ) -> bool {
         let heading = heading.trim().to_string();
         let anchor = if level == 0 {
             String::new()
@@ -52,7 +65,7 @@ impl Sections {
             text,
             line: line.max(1),
             page: None,
-            link_texts: Vec::new(),
+            link_texts,
             code,
         });
         true

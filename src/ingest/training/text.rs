@@ -116,7 +116,7 @@ pub enum Orcid {
     /// An iD whose form or check digit is wrong, with why.
     Invalid { id: String, reason: &'static str },
     /// Not an ORCID at all (another IRI, a name, ...).
-    NotOrcid,
+    Other,
 }
 
 /// Reads `https://orcid.org/0000-0002-1825-0097`, `http://orcid.org/...`,
@@ -139,7 +139,7 @@ pub fn orcid(text: &str) -> Orcid {
     let id = match id {
         Some(id) => id.trim_end_matches('/'),
         None if looks_like_bare_orcid(text) => text,
-        None => return Orcid::NotOrcid,
+        None => return Orcid::Other,
     };
     let id = id.to_ascii_uppercase();
     let digits: Vec<char> = id.chars().filter(|&c| c != '-').collect();
@@ -234,6 +234,6 @@ mod tests {
             orcid("https://orcid.org/12"),
             Orcid::Invalid { .. }
         ));
-        assert_eq!(orcid("https://example.org/me"), Orcid::NotOrcid);
+        assert_eq!(orcid("https://example.org/me"), Orcid::Other);
     }
 }

@@ -1,4 +1,5 @@
 //! The readers on the real files of `../shared/data` (facts from its MANIFEST.md,
 //! "EOSC project outputs") and on hostile inputs.
 
+mod html;
 mod jsonld;
