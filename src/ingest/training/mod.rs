@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod jsonld;
+pub mod notebook;
 
 mod agents;
 mod context;

@@ -3,3 +3,4 @@
 
 mod html;
 mod jsonld;
+mod notebook;
