@@ -5,6 +5,7 @@
 //! Each reader has `read(file, bytes) -> Reading` (never panics, never fails as a
 //! whole) and, where the extension cannot tell, `sniff(bytes) -> bool`.
 
+pub mod catalogue;
 pub mod html;
 pub mod jsonld;
 pub mod notebook;
