@@ -156,6 +156,8 @@ impl Context {
         match known(url) {
             Some(flavour) => {
                 self.use_schema();
+                // Every one of them defines the `schema:` prefix; CodeMeta also `codemeta:`.
+                self.terms.insert("schema".into(), SCHEMA_HTTP.into());
                 if flavour != Flavour::SchemaOrg {
                     self.flavour = flavour;
                 }
@@ -163,6 +165,7 @@ impl Context {
                     for (alias, keyword) in [("id", "@id"), ("type", "@type")] {
                         self.aliases.insert(alias.into(), keyword.into());
                     }
+                    self.terms.insert("codemeta".into(), CODEMETA_TERMS.into());
                     for term in CODEMETA_ONLY {
                         self.terms
                             .insert(term.into(), format!("{CODEMETA_TERMS}{term}"));
@@ -396,20 +399,23 @@ mod tests {
             let context = Context::default().with(&json!(url), &mut notes);
             assert_eq!(context.flavour, Flavour::CodeMeta);
             let out = normalise(
-                &json!({"type": "SoftwareSourceCode", "id": "x", "name": "n", "funding": "f"}),
+                &json!({"type": "SoftwareSourceCode", "id": "x", "name": "n", "funding": "f",
+                        "schema:downloadUrl": "d", "codemeta:codeRepository": "r"}),
                 &context,
                 &mut notes,
             );
             assert_eq!(
                 out,
-                json!({"@type": "SoftwareSourceCode", "@id": "x", "name": "n", "https://codemeta.github.io/terms/funding": "f"})
+                json!({"@type": "SoftwareSourceCode", "@id": "x", "name": "n", "https://codemeta.github.io/terms/funding": "f",
+                       "downloadUrl": "d", "https://codemeta.github.io/terms/codeRepository": "r"})
             );
+            assert!(notes.warnings.is_empty(), "{:?}", notes.warnings);
         }
         let mut notes = Notes::default();
         let ro =
             Context::default().with(&json!("https://w3id.org/ro/crate/1.1/context"), &mut notes);
         assert_eq!(ro.flavour, Flavour::RoCrate);
-        assert!(notes.warnings.is_empty());
+        assert!(notes.warnings.is_empty(), "{:?}", notes.warnings);
     }
 
     #[test]

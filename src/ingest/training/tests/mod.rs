@@ -5,3 +5,4 @@ mod catalogue;
 mod html;
 mod jsonld;
 mod notebook;
+mod smoke;
