@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod ontology;
 pub mod pdf;
 pub mod records;
+pub mod training;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
