@@ -18,6 +18,12 @@ pub enum Format {
     Xml,
     /// `CITATION.cff`.
     Cff,
+    /// schema.org / Bioschemas JSON-LD (`.jsonld`; `.json` files are sniffed).
+    JsonLd,
+    /// HTML pages: main text by headings, with their JSON-LD.
+    Html,
+    /// Jupyter notebooks (nbformat 4).
+    Notebook,
 }
 
 impl Format {
@@ -31,7 +37,10 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "pdf" => Some(Format::Pdf),
             "json" => Some(Format::Json),
+            "jsonld" => Some(Format::JsonLd),
             "xml" => Some(Format::Xml),
+            "html" | "htm" => Some(Format::Html),
+            "ipynb" => Some(Format::Notebook),
             _ => None,
         }
     }
@@ -58,6 +67,11 @@ mod tests {
             Some(Format::Json)
         );
         assert_eq!(Format::by_name(Path::new("x/oai.XML")), Some(Format::Xml));
+        assert_eq!(Format::by_name(Path::new("t/page.htm")), Some(Format::Html));
+        assert_eq!(
+            Format::by_name(Path::new("t/a.ipynb")),
+            Some(Format::Notebook)
+        );
         assert_eq!(Format::by_name(Path::new("README")), None);
     }
 }

@@ -242,6 +242,10 @@ pub fn read_items(file: &ContentFile, bytes: &[u8]) -> Reading {
                 reading
             } else if records::sniff_json(bytes).is_some() {
                 records::read_json(file, bytes)
+            } else if training::jsonld::sniff(bytes) {
+                training::jsonld::read(file, bytes)
+            } else if training::catalogue::sniff(bytes) {
+                training::catalogue::read(file, bytes)
             } else {
                 skipped(file, "JSON that is no record eoskb reads; skipped")
             }
@@ -250,6 +254,16 @@ pub fn read_items(file: &ContentFile, bytes: &[u8]) -> Reading {
             records::read_xml(file, bytes)
         }
         Some(format::Format::Xml) => skipped(file, "XML that is no record eoskb reads; skipped"),
+        Some(format::Format::JsonLd) => training::jsonld::read(file, bytes),
+        Some(format::Format::Html) if training::html::sniff(bytes) => {
+            training::html::read(file, bytes)
+        }
+        // Jekyll and other site sources (`.html` with front matter or a bare
+        // fragment) are templates, not pages.
+        Some(format::Format::Html) => {
+            skipped(file, "HTML fragment or template, not a page; skipped")
+        }
+        Some(format::Format::Notebook) => training::notebook::read(file, bytes),
         None => skipped(file, "not a format eoskb reads; skipped"),
     }
 }

@@ -160,6 +160,45 @@ fn output_records_become_items_found_by_doi_title_and_facets() {
     );
     assert!(kb.has_article("pdf/pan-finder-deliverables/task-7/01-491-poster-pan-finder"));
 
+    // Training material: Bioschemas JSON-LD with its PaNET `about` as a term,
+    // HTML pages with their JSON-LD, notebooks with code searchable apart.
+    let found = keyword(&kb, "Introduction to Neutron Scattering Techniques");
+    let top = found.hits.first().expect("a hit");
+    assert_eq!(top.title, "Introduction to Neutron Scattering Techniques");
+    assert_eq!(top.kind.as_deref(), Some("training"));
+    let view = query::get_article(&kb, &top.id).unwrap();
+    assert!(
+        view.article.terms.iter().any(|t| t.ends_with("PaNET01124")),
+        "{:?}",
+        view.article.terms
+    );
+    let galaxy = keyword(&kb, "Galaxy 101");
+    assert!(
+        galaxy
+            .hits
+            .iter()
+            .any(|h| h.title == "Hands-on for 'Galaxy 101' tutorial"),
+        "{:?}",
+        galaxy.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    let notebook = keyword(&kb, "McStasScript introduction");
+    let top = notebook.hits.first().expect("a hit");
+    assert_eq!(top.title, "McStasScript introduction");
+    assert_eq!(top.kind.as_deref(), Some("notebook"));
+    let view = query::get_article(&kb, &top.id).unwrap();
+    let code: usize = view.article.sections.iter().map(|s| s.code.len()).sum();
+    assert_eq!(
+        code, 32,
+        "the tutorial's 33 code cells, but the empty one, are kept as code"
+    );
+    assert!(
+        view.article
+            .sections
+            .iter()
+            .all(|s| !s.text.contains("import McStasScript")),
+        "code never reaches the quotable text"
+    );
+
     // A second run over unchanged files reads nothing again.
     let again = run(&data, &[outputs]);
     assert!(!again.published);
@@ -236,4 +275,44 @@ fn a_pdf_beside_its_record_is_the_record_body_and_follows_its_changes() {
     drop(kb);
     let report = run(&data, &[content]);
     assert!(!report.published);
+}
+
+/// PaN catalogue records (PaN-Finder harvests of the facilities' portals):
+/// technique PIDs become PaNET terms, so `term=` finds the records under a
+/// technique and its narrower ones.
+#[test]
+fn catalogue_records_are_found_under_their_panet_techniques() {
+    let Some(shared) = shared_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let records = shared.join("data/corpora/pan-docs/PaN-Finder+deliverables/task-1/data");
+    let report = index::run(
+        &data,
+        &IndexOptions {
+            content: vec![records],
+            ontologies: vec![shared.join("data/ontologies/panet")],
+            ..Default::default()
+        },
+    )
+    .expect("index run");
+    assert!(report.published, "{:?}", report.diagnostics);
+    // 455 ESS + 5 + 6 DESY + 5 MAX IV + 2 ILL records, and the folder's README.
+    assert_eq!(report.articles, 474, "{:?}", report.diagnostics);
+    let kb = open(&data);
+    let under = |term: &str| {
+        let request = SearchRequest::new("*")
+            .with_mode(eoskb::settings::Mode::Keyword)
+            .with_filter(Facet::Terms, [term]);
+        query::search(&kb, &request)
+            .unwrap_or_else(|e| panic!("{term}: {e}"))
+            .total
+    };
+    assert_eq!(
+        under("PaNET:PaNET01189"),
+        1,
+        "small angle neutron scattering"
+    );
+    let neutron = under("PaNET:PaNET00101");
+    assert!(neutron >= 357, "neutron probe and narrower: {neutron}");
+    assert!(under("PaNET:PaNET01012") >= 93, "x-ray probe and narrower");
 }
