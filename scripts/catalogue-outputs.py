@@ -299,8 +299,13 @@ def expands_other_outputs():
                 "workPackage": f"WP3 {wps['3']}",
                 "alsoCitedAs": {"doi": "10.5281/zenodo.3673811", "source": wp2_2020},
                 "titleNote": "The source names this output by a phrase, not its own title.",
-                "source": [wp3_2020, f"{REPORTING}/_reports/2020-07-15-WP3.md", wp3_2022,
-                           GRANT_SOURCE],
+                "source": [
+                    wp3_2020,
+                    f"{REPORTING}/_reports/2020-07-15-WP3.md",
+                    wp3_2022,
+                    DELIVERABLES,
+                    GRANT_SOURCE,
+                ],
             }
         ),
         item(
