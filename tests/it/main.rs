@@ -1,6 +1,7 @@
 //! Integration tests: one binary (each test binary links the whole stack).
 
 mod ask;
+mod catalogue;
 mod check;
 mod hardening;
 mod http;

@@ -14,6 +14,7 @@ use super::merge_versions;
 use crate::ingest::{ContentFile, Diagnostic, Reading};
 use crate::model::{
     Affiliation, Agent, FileRef, Funding, Identifier, License, Related, Subject, normalise_doi,
+    output_kind,
 };
 
 /// How messages name these records.
@@ -132,10 +133,7 @@ pub(crate) fn draft(
         other => str_of(other),
     };
     issued(attrs, &at, &mut d, diags);
-    d.record.resource_type = attrs
-        .get("types")
-        .and_then(|t| str_of(t.get("resourceTypeGeneral")))
-        .or_else(|| str_of(attrs.get("resourceTypeGeneral")));
+    d.record.resource_type = resource_type(attrs);
     subjects(attrs.get("subjects"), &mut d);
     d.record.license = rights(attrs.get("rightsList"));
     description(attrs.get("descriptions"), &at, &mut d);
@@ -358,6 +356,22 @@ fn issued(attrs: &Map<String, Value>, at: &At<'_>, d: &mut Draft, diags: &mut Di
     {
         d.record.issued = diags.issued(&year, "publicationYear", at.line("publicationYear"));
     }
+}
+
+/// The resource type the item's kind is read from: the free-text `resourceType`
+/// when it names a kind more specific than a document (a `Text` whose
+/// `resourceType` is `Deliverable` is a deliverable), else `resourceTypeGeneral`.
+/// Both stay in `extra` under `types`.
+fn resource_type(attrs: &Map<String, Value>) -> Option<String> {
+    let types = attrs.get("types");
+    let specific = types
+        .and_then(|t| str_of(t.get("resourceType")))
+        .filter(|t| output_kind(t).is_some_and(|kind| kind != "document"));
+    specific.or_else(|| {
+        types
+            .and_then(|t| str_of(t.get("resourceTypeGeneral")))
+            .or_else(|| str_of(attrs.get("resourceTypeGeneral")))
+    })
 }
 
 fn subjects(list: Option<&Value>, d: &mut Draft) {

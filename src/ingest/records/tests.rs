@@ -1319,3 +1319,29 @@ fn items_without_doi_get_numbered_ids() {
             .all(|w| w.contains("has no DOI"))
     );
 }
+
+#[test]
+fn specific_resource_type_names_the_kind() {
+    let text = br#"{"data": [
+      {"attributes": {"doi": "10.5281/zenodo.1", "titles": [{"title": "A"}],
+        "types": {"resourceTypeGeneral": "Text", "resourceType": "Deliverable"}}},
+      {"attributes": {"doi": "10.5281/zenodo.2", "titles": [{"title": "B"}],
+        "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Other"}}},
+      {"attributes": {"doi": "10.5281/zenodo.3", "titles": [{"title": "C"}],
+        "types": {"resourceTypeGeneral": "Text", "resourceType": "Monograph"}}}
+    ]}"#;
+    let reading = read_json(&inline("list.json"), text);
+    let kinds: Vec<Option<&str>> = reading.articles.iter().map(|a| a.kind.as_deref()).collect();
+    assert_eq!(
+        kinds,
+        [Some("deliverable"), Some("dataset"), Some("document")]
+    );
+    assert_eq!(
+        record(&reading, 0).resource_type.as_deref(),
+        Some("Deliverable")
+    );
+    assert_eq!(
+        reading.articles[0].extra["types"]["resourceTypeGeneral"],
+        "Text"
+    );
+}
