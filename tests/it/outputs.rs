@@ -43,7 +43,7 @@ fn output_records_become_items_found_by_doi_title_and_facets() {
     let Some(outputs) = outputs() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let data = DataDir::new(tmp.path().join("data"));
-    let report = run(&data, &[outputs.clone()]);
+    let report = run(&data, std::slice::from_ref(&outputs));
     assert!(report.published, "{:?}", report.diagnostics);
     let kb = open(&data);
 

@@ -129,15 +129,15 @@ pub(super) fn merge(
     if item.authors.is_empty() {
         item.authors = body.authors;
     }
-    if let Some(record) = item.record.as_deref_mut() {
-        if !record.files.iter().any(|f| file_name(&f.name) == name) {
-            record.files.push(FileRef {
-                name: name.to_string(),
-                size: Some(size),
-                media_type: Some("application/pdf".into()),
-                ..FileRef::default()
-            });
-        }
+    if let Some(record) = item.record.as_deref_mut()
+        && !record.files.iter().any(|f| file_name(&f.name) == name)
+    {
+        record.files.push(FileRef {
+            name: name.to_string(),
+            size: Some(size),
+            media_type: Some("application/pdf".into()),
+            ..FileRef::default()
+        });
     }
     item.extra
         .entry("pdf".to_string())
