@@ -760,3 +760,121 @@ fn dump() {
         println!("{:?}", reading.diagnostics);
     }
 }
+
+/// [`two_page_pdf`] encrypted (RC4, 128 bits) by lopdf with these passwords.
+fn encrypted_two_page_pdf(user_password: &str) -> Vec<u8> {
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    let mut doc = Document::load_mem(&two_page_pdf()).expect("the hand-made PDF loads");
+    let id = lopdf::Object::String(
+        b"0123456789abcdef".to_vec(),
+        lopdf::StringFormat::Hexadecimal,
+    );
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password,
+        key_length: 128,
+        permissions: Permissions::PRINTABLE,
+    })
+    .expect("an encryption state");
+    doc.encrypt(&state).expect("encrypts");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("saves");
+    bytes
+}
+
+#[test]
+fn a_file_encrypted_with_the_empty_password_is_read_as_usual() {
+    let bytes = encrypted_two_page_pdf("");
+    assert!(declares_encryption(&bytes));
+    let (article, diagnostics) = only_item(read(&hand_made("no-copying.pdf"), &bytes));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(article.title, "Data Guide");
+    assert_eq!(article.sections.len(), 2);
+    assert_eq!(article.sections[1].text, "We measured twice and cut once.");
+}
+
+#[test]
+fn a_file_encrypted_with_a_password_is_a_warning_and_an_item() {
+    let bytes = encrypted_two_page_pdf("secret");
+    let (article, diagnostics) = only_item(read(&hand_made("locked.pdf"), &bytes));
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["encrypted PDF: text not indexed"]);
+    assert_eq!(article.title, "locked");
+    assert!(article.sections.is_empty());
+    assert_eq!(article.extra["encrypted"], true);
+}
+
+#[test]
+fn a_looping_outline_is_read_once() {
+    let content = stream("BT /F1 12 Tf 72 700 Td (Some text.) Tj ET");
+    let bytes = pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] /Resources << /Font << /F1 7 0 R >> >> >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+            &content,
+            "<< /Type /Outlines /First 6 0 R >>",
+            // Its own next sibling and its own first child.
+            "<< /Title (Loop) /Parent 5 0 R /Next 6 0 R /First 6 0 R /Dest [3 0 R /Fit] >>",
+            FONT,
+        ],
+        "",
+    );
+    let doc = Document::load_mem(&bytes).expect("loads");
+    let numbers: HashMap<ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let entries = outline::read(&doc, &numbers);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].title.as_str(), entries[0].page, entries[0].top),
+        ("Loop", Some(1), None)
+    );
+    let (article, _) = only_item(read(&hand_made("loop.pdf"), &bytes));
+    let headings: Vec<&str> = article
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .collect();
+    assert_eq!(headings, ["Loop"]);
+}
+
+/// Real bytes with a few bytes changed here and there (digits, brackets,
+/// spaces, noise): whatever breaks is a diagnostic, never a panic or an abort.
+#[test]
+fn mutated_files_never_crash() {
+    let Some((file, bytes)) = real(FLASH_TALK) else {
+        return;
+    };
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut failed_pages = 0;
+    for round in 0..40 {
+        let mut copy = bytes.clone();
+        for _ in 0..(1 + round % 20) {
+            let at = (next() as usize) % copy.len();
+            copy[at] = match next() % 4 {
+                0 => b'0' + (next() % 10) as u8,
+                1 => b'[',
+                2 => b' ',
+                _ => next() as u8,
+            };
+        }
+        let reading = read(&file, &copy);
+        assert!(reading.articles.len() <= 1);
+        assert!(reading.articles.len() == 1 || !reading.diagnostics.is_empty());
+        failed_pages += reading
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("text extraction failed"))
+            .count();
+    }
+    assert!(failed_pages > 0, "some mutation should upset pdf-extract");
+}
