@@ -82,7 +82,8 @@ pub fn title_from_file_name(rel: &str) -> String {
     }
 }
 
-/// The kind of output: `deliverable` when the title or first page says so,
+/// The kind of output: `deliverable` when the title or first page says so (as a
+/// label, capitalised: body text mentioning a deliverable does not count),
 /// `presentation` for slides (made by a presentation program, or mostly landscape
 /// pages with little text) and posters (one page of A2 or larger), else `document`.
 pub fn kind(
@@ -93,7 +94,7 @@ pub fn kind(
 ) -> &'static str {
     let says_deliverable = |text: &str| {
         text.split(|c: char| !c.is_alphanumeric())
-            .any(|word| word == "Deliverable" || word == "DELIVERABLE" || word == "deliverable")
+            .any(|word| word == "Deliverable" || word == "DELIVERABLE")
     };
     if says_deliverable(title) || first_page.iter().any(|p| says_deliverable(&p.text)) {
         return "deliverable";

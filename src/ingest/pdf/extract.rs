@@ -18,6 +18,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::info::deref;
 use super::layout::{Collector, PageText};
 use super::quiet_panic;
+use crate::ingest::Diagnostic;
 
 /// What happened to one page.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,53 @@ pub struct Extraction {
     /// The text budget ran out at this page (1-based); later pages were not read.
     pub budget_ran_out_at: Option<u32>,
 }
+
+impl Extraction {
+    /// Warnings for pages that failed or were skipped, and for a text budget
+    /// (`max_text_bytes`) that ran out.
+    pub fn diagnostics(&self, display: &str, max_text_bytes: usize) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut problems = 0;
+        for (index, outcome) in self.outcomes.iter().enumerate() {
+            let page = index + 1;
+            let message = match outcome {
+                PageOutcome::Read => continue,
+                PageOutcome::Failed(reason) => {
+                    format!("page {page}: text extraction failed: {reason}")
+                }
+                PageOutcome::Skipped(reason) => format!("page {page}: text not read: {reason}"),
+            };
+            problems += 1;
+            if problems <= MAX_PAGE_WARNINGS {
+                out.push(Diagnostic::warning(display, page, message));
+            }
+        }
+        if problems > MAX_PAGE_WARNINGS {
+            out.push(Diagnostic::warning(
+                display,
+                0,
+                format!(
+                    "text extraction failed on {} more pages",
+                    problems - MAX_PAGE_WARNINGS
+                ),
+            ));
+        }
+        if let Some(page) = self.budget_ran_out_at {
+            out.push(Diagnostic::warning(
+                display,
+                usize::try_from(page).unwrap_or(0),
+                format!(
+                    "text longer than {} bytes: stopped at page {page}",
+                    max_text_bytes
+                ),
+            ));
+        }
+        out
+    }
+}
+
+/// Individual page failures reported before they are summed up in one warning.
+const MAX_PAGE_WARNINGS: usize = 5;
 
 pub fn pages(doc: &Document, pages: &[(u32, ObjectId)], max_text_bytes: usize) -> Extraction {
     let mut collector = Collector::new(max_text_bytes);

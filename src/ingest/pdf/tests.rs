@@ -5,8 +5,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use lopdf::{Document, ObjectId};
+
+use super::load::declares_encryption;
 use super::*;
-use crate::ingest::Severity;
+use crate::ingest::{Diagnostic, Severity};
+use crate::model::{Article, Author, Record, Section};
 
 const FOLDER: &str = "../shared/data/outputs/pdf/PaN-Finder+deliverables";
 const D2A: &str = "task-2/PaN-Finder-Deliverable-2-a.pdf";
@@ -171,6 +175,12 @@ fn deliverable_2a_outline_pages_and_first_page() {
         record.files[0].media_type.as_deref(),
         Some("application/pdf")
     );
+    assert_eq!(
+        record.files[0].checksum.as_deref(),
+        Some("sha256:2e08c41c1d639f0a7302af28dac492f8d60ec7d6f5886c6bbbe433ac98a808d6")
+    );
+    assert_eq!(record.issued.as_deref(), Some("2026-01-14"));
+    assert_eq!(record.language.as_deref(), Some("en-US"));
     assert!(
         article
             .summary
