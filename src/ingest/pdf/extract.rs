@@ -7,8 +7,8 @@
 //! `Do` (a form that draws itself). [`preflight`] checks both before a page is
 //! handed over, and bounds the work a page's forms can cause (a form drawn 1,000
 //! times by a form drawn 1,000 times is a million passes). It also treats every
-//! `Do` as a form, images included: their pixels would be parsed as operators, so
-//! [`blank_images`] empties image streams first (which also saves inflating them).
+//! `Do` as a form, images included, and parses character maps and font programs
+//! without a depth bound: `defuse` prepares the document for both first.
 
 use std::collections::{HashMap, HashSet};
 
@@ -86,6 +86,9 @@ impl Extraction {
 /// Individual page failures reported before they are summed up in one warning.
 const MAX_PAGE_WARNINGS: usize = 5;
 
+/// Each page is handed to pdf-extract on its own, so that a panic loses one
+/// page; pdf-extract then looks the page up in the page tree each time
+/// (quadratic, a few hundred milliseconds at the 2,000-page limit).
 pub fn pages(doc: &Document, pages: &[(u32, ObjectId)], max_text_bytes: usize) -> Extraction {
     let mut collector = Collector::new(max_text_bytes);
     let mut outcomes = Vec::with_capacity(pages.len());
@@ -126,20 +129,6 @@ pub fn pages(doc: &Document, pages: &[(u32, ObjectId)], max_text_bytes: usize) -
         pages: texts,
         outcomes,
         budget_ran_out_at,
-    }
-}
-
-/// Empties the data of every image XObject: pdf-extract would run it as a
-/// content stream (it does not look at `/Subtype` before `Do`).
-pub fn blank_images(doc: &mut Document) {
-    for object in doc.objects.values_mut() {
-        if let Object::Stream(stream) = object
-            && stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
-        {
-            stream.dict.remove(b"Filter");
-            stream.dict.remove(b"DecodeParms");
-            stream.set_content(Vec::new());
-        }
     }
 }
 

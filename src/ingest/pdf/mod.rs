@@ -20,6 +20,7 @@
 //! `ingest::guard` bounds it only by the compression ratio).
 
 mod clean;
+mod defuse;
 mod describe;
 mod extract;
 mod info;
@@ -34,7 +35,7 @@ use std::collections::HashMap;
 
 use lopdf::ObjectId;
 
-use crate::ingest::{ContentFile, Reading};
+use crate::ingest::{ContentFile, Diagnostic, Reading};
 
 use clean::Paragraph;
 use load::Opened;
@@ -72,11 +73,18 @@ pub fn read_with(file: &ContentFile, bytes: &[u8], limits: &PdfLimits) -> Readin
         Opened::Encrypted(warnings) => return item::encrypted(file, bytes, warnings),
         Opened::Unusable(error) => return Reading::failed(error),
     };
-    extract::blank_images(&mut doc);
+    let unlinked = defuse::defuse(&mut doc);
+    if unlinked > 0 {
+        diagnostics.push(Diagnostic::warning(
+            &display,
+            0,
+            format!("{unlinked} font character maps or programs nest too deeply to read: ignored, text in those fonts may be garbled"),
+        ));
+    }
     let info = info::read(&doc);
     let all_pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
     if all_pages.len() > limits.max_pages {
-        diagnostics.push(crate::ingest::Diagnostic::warning(
+        diagnostics.push(Diagnostic::warning(
             &display,
             0,
             format!(
@@ -92,7 +100,7 @@ pub fn read_with(file: &ContentFile, bytes: &[u8], limits: &PdfLimits) -> Readin
 
     let paragraphs = clean::paragraphs(&extraction.pages);
     if !pages.is_empty() && paragraphs.iter().all(Vec::is_empty) {
-        diagnostics.push(crate::ingest::Diagnostic::warning(
+        diagnostics.push(Diagnostic::warning(
             &display,
             0,
             "no text layer (scanned or image-only PDF?)",

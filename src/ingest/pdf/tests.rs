@@ -888,3 +888,31 @@ fn mutated_files_never_crash() {
     }
     assert!(failed_pages > 0, "some mutation should upset pdf-extract");
 }
+
+/// A font whose `/ToUnicode` map is 200,000 brackets deep: its parser would
+/// recurse until the stack overflows (an abort, not a panic).
+#[test]
+fn an_over_nested_character_map_is_ignored() {
+    let content = stream("BT /F1 12 Tf 72 700 Td (Readable text.) Tj ET");
+    let deep = "[".repeat(200_000);
+    let cmap = stream(&deep);
+    let bytes = pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >> >> >> >>",
+            &content,
+            &cmap,
+        ],
+        "",
+    );
+    let (article, diagnostics) = only_item(read(&hand_made("deep.pdf"), &bytes));
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "1 font character maps or programs nest too deeply to read: ignored, text in those fonts may be garbled"
+        ]
+    );
+    assert_eq!(article.sections[0].text, "Readable text.");
+}
