@@ -30,7 +30,7 @@ pub fn bare_article(file: &ContentFile, file_ref: FileRef, info: &Info) -> Artic
         .get("Author")
         .map(|a| {
             a.split(';')
-                .map(clean::normalise)
+                .map(clean::plain)
                 .filter(|a| !a.is_empty())
                 .collect()
         })
@@ -40,7 +40,7 @@ pub fn bare_article(file: &ContentFile, file_ref: FileRef, info: &Info) -> Artic
         .map(|k| {
             let mut seen = HashSet::new();
             k.split([',', ';'])
-                .map(clean::normalise)
+                .map(clean::plain)
                 .filter(|k| !k.is_empty() && seen.insert(k.to_lowercase()))
                 .collect()
         })

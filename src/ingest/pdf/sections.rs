@@ -7,7 +7,7 @@
 
 use crate::model::Section;
 
-use super::clean::{Paragraph, append_line, normalise};
+use super::clean::{Paragraph, append_line, plain};
 use super::outline::OutlineEntry;
 
 /// A place in the text: a paragraph of a page (both 0-based), `skip` bytes in
@@ -60,7 +60,7 @@ pub fn from_outline(
     }
     let mut path: Vec<String> = Vec::new();
     for ((entry, start), end) in entries.iter().zip(&starts).zip(ends) {
-        let heading = normalise(&entry.title).replace('\u{AD}', "");
+        let heading = plain(&entry.title);
         path.truncate(entry.depth);
         path.push(heading.clone());
         let (Some(start), Some(page)) = (start, entry.page) else {
