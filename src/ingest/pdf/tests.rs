@@ -315,7 +315,7 @@ fn deliverable_7b_titles_and_no_break_space() {
     let Some((file, bytes)) = real(D7B) else {
         return;
     };
-    let (_, pages, outline) = loaded(&bytes);
+    let (doc, pages, outline) = loaded(&bytes);
     assert_eq!(pages.len(), 20);
     assert_eq!(outline.len(), 28);
     assert_eq!(depth_counts(&outline), [16, 5, 7, 0]);
@@ -339,6 +339,11 @@ fn deliverable_7b_titles_and_no_break_space() {
     assert_eq!(page_of("3.1.4 Fourth search"), Some(6));
     assert_eq!(page_of("9.1 Example Search and Results Review"), Some(14));
 
+    // Every page's running header names another deliverable.
+    let extraction = extract::pages(&doc, &pages, usize::MAX);
+    for page in &extraction.pages {
+        assert_eq!(page.lines[1].text, "Report on current system architecture");
+    }
     let (article, diagnostics) = only_item(read(&file, &bytes));
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     // The running header names another deliverable; the title page does not.
@@ -459,6 +464,17 @@ fn poster_without_text_layer_is_one_item_and_a_warning() {
         "an A0 page is a poster"
     );
     assert_eq!(record(&article).files[0].size, Some(4_157_088));
+}
+
+#[test]
+fn no_shared_pdf_has_an_info_title() {
+    for rel in [D2A, D7B, FLASH_TALK, POSTER] {
+        let Some((_, bytes)) = real(rel) else {
+            return;
+        };
+        let (doc, _, _) = loaded(&bytes);
+        assert_eq!(info::read(&doc).get("Title"), None, "{rel}");
+    }
 }
 
 #[test]
