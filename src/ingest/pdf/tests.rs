@@ -570,7 +570,8 @@ fn hand_made(name: &str) -> ContentFile {
 }
 
 /// Two pages of text, an outline whose entries name their destinations (a
-/// name in the catalog's `/Dests`, a string in the `/Names` tree) and Info.
+/// name in the catalog's `/Dests`, a string in the `/Names` tree, whose value
+/// is a reference to a dictionary whose `/D` is a reference) and Info.
 fn two_page_pdf() -> Vec<u8> {
     let page1 = stream(
         "BT /F1 24 Tf 72 700 Td (Guide to Data) Tj ET BT /F1 12 Tf 72 650 Td (Intro text for everyone to read.) Tj ET",
@@ -591,8 +592,10 @@ fn two_page_pdf() -> Vec<u8> {
             "<< /Title <FEFF004D006500740068006F00640073> /Parent 7 0 R /Prev 8 0 R /A << /S /GoTo /D (methods) >> >>",
             "<< /Kids [12 0 R] >>",
             FONT,
-            "<< /Names [(methods) << /D [4 0 R /FitH 720] >>] /Limits [(methods) (methods)] >>",
+            "<< /Names [(methods) 14 0 R] /Limits [(methods) (methods)] >>",
             "<< /Title (Data Guide) /Author (Ada Lovelace; Charles Babbage) /Keywords (data, guide; Data) /ModDate (D:20240131120000Z) /CreationDate (D:2023) /Trapped /False >>",
+            "<< /D 15 0 R >>",
+            "[4 0 R /FitH 720]",
         ],
         "/Info 13 0 R",
     )
