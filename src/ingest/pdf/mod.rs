@@ -1,10 +1,21 @@
 //! PDF files (deliverables, reports, slide decks, posters) into one item each.
 //!
-//! lopdf parses the file; pdf-extract, over the same parsed document, draws each
-//! page's text into lines ([`layout`]) under the guards of [`extract`]; [`clean`]
-//! makes paragraphs of them; the outline ([`outline`]) cuts them into sections
-//! ([`sections`]); [`describe`] picks the title, kind and summary; the Info
-//! dictionary ([`info`]) gives authors, keywords and dates.
+//! lopdf parses the file (`load`); `defuse` takes out what pdf-extract must
+//! not see; pdf-extract, over the same parsed document, draws each page's text
+//! into lines (`layout`) under the guards of `extract`; `clean`
+//! makes paragraphs of them; the outline (`outline`) cuts them into sections
+//! (`sections`); `describe` picks the title, kind and summary; the Info
+//! dictionary (`info`) gives authors, keywords and dates; `item` makes
+//! the article and its record.
+//!
+//! The title is the Info `/Title` when it is meaningful, else the largest type
+//! on page 1, else the file name. None of the shared deliverables has a
+//! `/Title`, and the first lines of their page 1 are a running header
+//! ("PaN-Finder Deliverable 2.a" / "Report on exploration and activities for
+//! MVP"), which in Deliverable 7.b names the wrong report; the title page's
+//! large type ("PaN-Finder Deliverable 2.a:" / "Report on exploration and
+//! activities for MVP") is right in both, so the title of 2.a is
+//! "PaN-Finder Deliverable 2.a: Report on exploration and activities for MVP".
 //!
 //! A file that cannot be used is a diagnostic, never a panic: not a PDF, empty,
 //! truncated or corrupt (error, no item); encrypted with a password (warning, an
@@ -15,7 +26,7 @@
 //! than [`PdfLimits`] allows (warning, the rest is not read).
 //!
 //! A pdf-extract panic is caught per page and does not print (see
-//! [`quiet_panic`]). Streams are inflated by lopdf without a size bound: a
+//! `quiet_panic`). Streams are inflated by lopdf without a size bound: a
 //! deflate bomb inside the allowed file size costs memory (the file size limit of
 //! `ingest::guard` bounds it only by the compression ratio).
 
