@@ -59,11 +59,9 @@ pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
-                if c == '\u{AD}' {
-                    out.push(c);
-                }
-            }
+            // Dealt with below.
+            '\u{AD}' => out.push(c),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             '\u{FB00}' => out.push_str("ff"),
             '\u{FB01}' => out.push_str("fi"),
             '\u{FB02}' => out.push_str("fl"),
@@ -90,6 +88,11 @@ pub fn normalise(text: &str) -> String {
         text.push('\u{AD}');
     }
     text
+}
+
+/// [`normalise`] for a value on its own (a title, a name): no soft hyphen at all.
+pub fn plain(text: &str) -> String {
+    normalise(text).replace('\u{AD}', "")
 }
 
 fn push_space(out: &mut String) {

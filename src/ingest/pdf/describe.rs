@@ -1,14 +1,14 @@
 //! What an item says about itself beyond its text: its title, kind and summary,
 //! from the Info dictionary when that is meaningful, else from the pages.
 
-use super::clean::{Paragraph, normalise};
+use super::clean::{Paragraph, plain};
 use super::info::Info;
 use super::layout::PageText;
 
 /// An Info `/Title` worth showing: not blank, not a placeholder and not a file
 /// name (`Microsoft Word - D2.1.docx`, `untitled`, `Slide 1`).
 pub fn meaningful_title(raw: &str) -> Option<String> {
-    let title = normalise(raw).replace('\u{AD}', "");
+    let title = plain(raw);
     let lower = title.to_lowercase();
     let placeholder = matches!(
         lower.as_str(),
@@ -82,7 +82,8 @@ pub fn title_from_file_name(rel: &str) -> String {
     }
 }
 
-/// The kind of output: `deliverable` when the title or first page says so,
+/// The kind of output: `deliverable` when the title or first page says so (as a
+/// label, capitalised: body text mentioning a deliverable does not count),
 /// `presentation` for slides (made by a presentation program, or mostly landscape
 /// pages with little text) and posters (one page of A2 or larger), else `document`.
 pub fn kind(
@@ -93,7 +94,7 @@ pub fn kind(
 ) -> &'static str {
     let says_deliverable = |text: &str| {
         text.split(|c: char| !c.is_alphanumeric())
-            .any(|word| word == "Deliverable" || word == "DELIVERABLE" || word == "deliverable")
+            .any(|word| word == "Deliverable" || word == "DELIVERABLE")
     };
     if says_deliverable(title) || first_page.iter().any(|p| says_deliverable(&p.text)) {
         return "deliverable";
@@ -138,7 +139,7 @@ pub fn summary(
     title: &str,
 ) -> String {
     if let Some(subject) = subject
-        .map(normalise)
+        .map(plain)
         .filter(|s| s.chars().any(char::is_alphabetic))
     {
         return shorten(&subject);
@@ -224,8 +225,11 @@ mod tests {
             title_from_first_page(&page).as_deref(),
             Some("PaN-Finder Deliverable 2.a: Report on exploration and activities for MVP")
         );
-        let plain = [para("A letter", 12.0), para("Dear reader, ...", 12.0)];
-        assert_eq!(title_from_first_page(&plain).as_deref(), Some("A letter"));
+        let one_size = [para("A letter", 12.0), para("Dear reader, ...", 12.0)];
+        assert_eq!(
+            title_from_first_page(&one_size).as_deref(),
+            Some("A letter")
+        );
         assert_eq!(title_from_first_page(&[]), None);
     }
 

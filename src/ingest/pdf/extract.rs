@@ -7,8 +7,8 @@
 //! `Do` (a form that draws itself). [`preflight`] checks both before a page is
 //! handed over, and bounds the work a page's forms can cause (a form drawn 1,000
 //! times by a form drawn 1,000 times is a million passes). It also treats every
-//! `Do` as a form, images included: their pixels would be parsed as operators, so
-//! [`blank_images`] empties image streams first (which also saves inflating them).
+//! `Do` as a form, images included, and parses character maps and font programs
+//! without a depth bound: `defuse` prepares the document for both first.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,6 +18,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::info::deref;
 use super::layout::{Collector, PageText};
 use super::quiet_panic;
+use crate::ingest::Diagnostic;
 
 /// What happened to one page.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,56 @@ pub struct Extraction {
     pub budget_ran_out_at: Option<u32>,
 }
 
+impl Extraction {
+    /// Warnings for pages that failed or were skipped, and for a text budget
+    /// (`max_text_bytes`) that ran out.
+    pub fn diagnostics(&self, display: &str, max_text_bytes: usize) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut problems = 0;
+        for (index, outcome) in self.outcomes.iter().enumerate() {
+            let page = index + 1;
+            let message = match outcome {
+                PageOutcome::Read => continue,
+                PageOutcome::Failed(reason) => {
+                    format!("page {page}: text extraction failed: {reason}")
+                }
+                PageOutcome::Skipped(reason) => format!("page {page}: text not read: {reason}"),
+            };
+            problems += 1;
+            if problems <= MAX_PAGE_WARNINGS {
+                out.push(Diagnostic::warning(display, page, message));
+            }
+        }
+        if problems > MAX_PAGE_WARNINGS {
+            out.push(Diagnostic::warning(
+                display,
+                0,
+                format!(
+                    "text extraction failed on {} more pages",
+                    problems - MAX_PAGE_WARNINGS
+                ),
+            ));
+        }
+        if let Some(page) = self.budget_ran_out_at {
+            out.push(Diagnostic::warning(
+                display,
+                usize::try_from(page).unwrap_or(0),
+                format!(
+                    "text longer than {} bytes: stopped at page {page}",
+                    max_text_bytes
+                ),
+            ));
+        }
+        out
+    }
+}
+
+/// Individual page failures reported before they are summed up in one warning.
+const MAX_PAGE_WARNINGS: usize = 5;
+
+/// Each page is handed to pdf-extract on its own, so that a panic loses one
+/// page; pdf-extract then looks the page up in the page tree each time
+/// (quadratic, a few hundred milliseconds at the 2,000-page limit).
 pub fn pages(doc: &Document, pages: &[(u32, ObjectId)], max_text_bytes: usize) -> Extraction {
     let mut collector = Collector::new(max_text_bytes);
     let mut outcomes = Vec::with_capacity(pages.len());
@@ -78,20 +129,6 @@ pub fn pages(doc: &Document, pages: &[(u32, ObjectId)], max_text_bytes: usize) -
         pages: texts,
         outcomes,
         budget_ran_out_at,
-    }
-}
-
-/// Empties the data of every image XObject: pdf-extract would run it as a
-/// content stream (it does not look at `/Subtype` before `Do`).
-pub fn blank_images(doc: &mut Document) {
-    for object in doc.objects.values_mut() {
-        if let Object::Stream(stream) = object
-            && stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
-        {
-            stream.dict.remove(b"Filter");
-            stream.dict.remove(b"DecodeParms");
-            stream.set_content(Vec::new());
-        }
     }
 }
 

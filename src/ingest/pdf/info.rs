@@ -69,6 +69,17 @@ pub fn read(doc: &Document) -> Info {
     Info { entries }
 }
 
+/// The document's language (the catalog's `/Lang`, e.g. `en-GB`), when given.
+pub fn language(doc: &Document) -> Option<String> {
+    let lang = doc.catalog().ok()?.get(b"Lang").ok()?;
+    let text = text_string(deref(doc, lang)?)?;
+    let text = text.trim();
+    let plausible = !text.is_empty()
+        && text.len() <= 35
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then(|| text.to_string())
+}
+
 /// Follows a reference (one level, as lopdf's own `dereference` does with a bound).
 pub fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
     doc.dereference(object).ok().map(|(_, object)| object)

@@ -118,14 +118,15 @@ fn destination(
 /// A destination as its explicit array `[page /XYZ left top zoom]`, following
 /// references and names (a name maps to an array or to a dictionary with `/D`).
 fn resolve(doc: &Document, target: &Object, names: &mut NamedDestinations) -> Option<Vec<Object>> {
-    let mut current = deref(doc, target)?.clone();
-    // A name may lead to a dictionary whose /D is another name: follow a few steps.
+    let mut current = target.clone();
+    // A name may lead (through references) to a dictionary whose /D is another
+    // name: follow a few steps.
     for _ in 0..4 {
-        current = match current {
-            Object::Array(array) => return Some(array),
-            Object::Dictionary(dict) => deref(doc, dict.get(b"D").ok()?)?.clone(),
-            Object::Name(name) => names.lookup(&name, true)?,
-            Object::String(key, _) => names.lookup(&key, false)?,
+        current = match deref(doc, &current)? {
+            Object::Array(array) => return Some(array.clone()),
+            Object::Dictionary(dict) => dict.get(b"D").ok()?.clone(),
+            Object::Name(name) => names.lookup(name, true)?,
+            Object::String(key, _) => names.lookup(key, false)?,
             _ => return None,
         };
     }

@@ -28,13 +28,26 @@ fn install() {
             if QUIET.with(Cell::get) {
                 let location = info
                     .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                    .map(|l| format!("{}:{}", short_path(l.file()), l.line()));
                 LOCATION.with(|slot| *slot.borrow_mut() = location);
             } else {
                 previous(info);
             }
         }));
     });
+}
+
+/// A source path from its crate's folder on (`pdf-extract-0.12.1/src/lib.rs`),
+/// without the machine's registry path before it.
+fn short_path(path: &str) -> &str {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.iter().rposition(|p| *p == "src") {
+        Some(src) if src > 0 => {
+            let skipped: usize = parts.iter().take(src - 1).map(|p| p.len() + 1).sum();
+            path.get(skipped..).unwrap_or(path)
+        }
+        _ => path,
+    }
 }
 
 /// Runs `f`; a panic inside it becomes `Err(message)` (the panic's text and,
@@ -66,7 +79,16 @@ mod tests {
         let caught = catch(|| -> u32 { panic!("odd font {}", 7) });
         let message = caught.unwrap_err();
         assert!(message.starts_with("odd font 7 (at "), "{message}");
-        assert!(message.contains("quiet_panic.rs"), "{message}");
+        assert!(
+            message.contains("src/ingest/pdf/quiet_panic.rs:"),
+            "{message}"
+        );
+        assert_eq!(
+            short_path("/root/.cargo/registry/src/index-1/pdf-extract-0.12.1/src/lib.rs"),
+            "pdf-extract-0.12.1/src/lib.rs"
+        );
+        assert_eq!(short_path("src/lib.rs"), "src/lib.rs");
+        assert_eq!(short_path("lib.rs"), "lib.rs");
         assert_eq!(catch(|| 5), Ok(5));
         assert!(!QUIET.with(Cell::get), "the flag is cleared after the call");
     }

@@ -7,7 +7,7 @@
 
 use crate::model::Section;
 
-use super::clean::{Paragraph, append_line, normalise};
+use super::clean::{Paragraph, append_line, plain};
 use super::outline::OutlineEntry;
 
 /// A place in the text: a paragraph of a page (both 0-based), `skip` bytes in
@@ -47,29 +47,30 @@ pub fn from_outline(
     );
     push(&mut sections, title.to_string(), 0, Vec::new(), 1, before);
 
+    // Where the text of each entry ends: the next located entry's cut.
+    let mut ends = vec![end; starts.len()];
+    let mut next = end;
+    for (index, start) in starts.iter().enumerate().rev() {
+        if let Some(slot) = ends.get_mut(index) {
+            *slot = next;
+        }
+        if let Some(start) = start {
+            next = start.cut;
+        }
+    }
     let mut path: Vec<String> = Vec::new();
-    for (index, (entry, start)) in entries.iter().zip(&starts).enumerate() {
-        let heading = normalise(&entry.title).replace('\u{AD}', "");
+    for ((entry, start), end) in entries.iter().zip(&starts).zip(ends) {
+        let heading = plain(&entry.title);
         path.truncate(entry.depth);
         path.push(heading.clone());
-        let Some(start) = start else {
+        let (Some(start), Some(page)) = (start, entry.page) else {
             continue;
         };
-        let next = starts[index + 1..]
-            .iter()
-            .flatten()
-            .next()
-            .map_or(end, |s| s.cut);
-        let text = text_between(pages, start.text, next);
+        let text = text_between(pages, start.text, end);
         let level = u8::try_from(entry.depth + 1).unwrap_or(u8::MAX);
-        push(
-            &mut sections,
-            heading,
-            level,
-            path.clone(),
-            start.text.page + 1,
-            text,
-        );
+        // The page the outline points at, where a viewer opens the section.
+        let page = usize::try_from(page).unwrap_or(usize::MAX);
+        push(&mut sections, heading, level, path.clone(), page, text);
     }
     sections
 }

@@ -5,8 +5,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use lopdf::{Document, ObjectId};
+
+use super::load::declares_encryption;
 use super::*;
-use crate::ingest::Severity;
+use crate::ingest::{Diagnostic, Severity};
+use crate::model::{Article, Author, Record, Section};
 
 const FOLDER: &str = "../shared/data/outputs/pdf/PaN-Finder+deliverables";
 const D2A: &str = "task-2/PaN-Finder-Deliverable-2-a.pdf";
@@ -171,6 +175,12 @@ fn deliverable_2a_outline_pages_and_first_page() {
         record.files[0].media_type.as_deref(),
         Some("application/pdf")
     );
+    assert_eq!(
+        record.files[0].checksum.as_deref(),
+        Some("sha256:2e08c41c1d639f0a7302af28dac492f8d60ec7d6f5886c6bbbe433ac98a808d6")
+    );
+    assert_eq!(record.issued.as_deref(), Some("2026-01-14"));
+    assert_eq!(record.language.as_deref(), Some("en-US"));
     assert!(
         article
             .summary
@@ -305,7 +315,7 @@ fn deliverable_7b_titles_and_no_break_space() {
     let Some((file, bytes)) = real(D7B) else {
         return;
     };
-    let (_, pages, outline) = loaded(&bytes);
+    let (doc, pages, outline) = loaded(&bytes);
     assert_eq!(pages.len(), 20);
     assert_eq!(outline.len(), 28);
     assert_eq!(depth_counts(&outline), [16, 5, 7, 0]);
@@ -329,6 +339,11 @@ fn deliverable_7b_titles_and_no_break_space() {
     assert_eq!(page_of("3.1.4 Fourth search"), Some(6));
     assert_eq!(page_of("9.1 Example Search and Results Review"), Some(14));
 
+    // Every page's running header names another deliverable.
+    let extraction = extract::pages(&doc, &pages, usize::MAX);
+    for page in &extraction.pages {
+        assert_eq!(page.lines[1].text, "Report on current system architecture");
+    }
     let (article, diagnostics) = only_item(read(&file, &bytes));
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     // The running header names another deliverable; the title page does not.
@@ -452,6 +467,17 @@ fn poster_without_text_layer_is_one_item_and_a_warning() {
 }
 
 #[test]
+fn no_shared_pdf_has_an_info_title() {
+    for rel in [D2A, D7B, FLASH_TALK, POSTER] {
+        let Some((_, bytes)) = real(rel) else {
+            return;
+        };
+        let (doc, _, _) = loaded(&bytes);
+        assert_eq!(info::read(&doc).get("Title"), None, "{rel}");
+    }
+}
+
+#[test]
 fn limits_stop_reading_with_a_warning() {
     let Some((file, bytes)) = real(D2A) else {
         return;
@@ -544,7 +570,8 @@ fn hand_made(name: &str) -> ContentFile {
 }
 
 /// Two pages of text, an outline whose entries name their destinations (a
-/// name in the catalog's `/Dests`, a string in the `/Names` tree) and Info.
+/// name in the catalog's `/Dests`, a string in the `/Names` tree, whose value
+/// is a reference to a dictionary whose `/D` is a reference) and Info.
 fn two_page_pdf() -> Vec<u8> {
     let page1 = stream(
         "BT /F1 24 Tf 72 700 Td (Guide to Data) Tj ET BT /F1 12 Tf 72 650 Td (Intro text for everyone to read.) Tj ET",
@@ -565,8 +592,10 @@ fn two_page_pdf() -> Vec<u8> {
             "<< /Title <FEFF004D006500740068006F00640073> /Parent 7 0 R /Prev 8 0 R /A << /S /GoTo /D (methods) >> >>",
             "<< /Kids [12 0 R] >>",
             FONT,
-            "<< /Names [(methods) << /D [4 0 R /FitH 720] >>] /Limits [(methods) (methods)] >>",
+            "<< /Names [(methods) 14 0 R] /Limits [(methods) (methods)] >>",
             "<< /Title (Data Guide) /Author (Ada Lovelace; Charles Babbage) /Keywords (data, guide; Data) /ModDate (D:20240131120000Z) /CreationDate (D:2023) /Trapped /False >>",
+            "<< /D 15 0 R >>",
+            "[4 0 R /FitH 720]",
         ],
         "/Info 13 0 R",
     )
@@ -759,4 +788,150 @@ fn dump() {
         );
         println!("{:?}", reading.diagnostics);
     }
+}
+
+/// [`two_page_pdf`] encrypted (RC4, 128 bits) by lopdf with these passwords.
+fn encrypted_two_page_pdf(user_password: &str) -> Vec<u8> {
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    let mut doc = Document::load_mem(&two_page_pdf()).expect("the hand-made PDF loads");
+    let id = lopdf::Object::String(
+        b"0123456789abcdef".to_vec(),
+        lopdf::StringFormat::Hexadecimal,
+    );
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password,
+        key_length: 128,
+        permissions: Permissions::PRINTABLE,
+    })
+    .expect("an encryption state");
+    doc.encrypt(&state).expect("encrypts");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("saves");
+    bytes
+}
+
+#[test]
+fn a_file_encrypted_with_the_empty_password_is_read_as_usual() {
+    let bytes = encrypted_two_page_pdf("");
+    assert!(declares_encryption(&bytes));
+    let (article, diagnostics) = only_item(read(&hand_made("no-copying.pdf"), &bytes));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(article.title, "Data Guide");
+    assert_eq!(article.sections.len(), 2);
+    assert_eq!(article.sections[1].text, "We measured twice and cut once.");
+}
+
+#[test]
+fn a_file_encrypted_with_a_password_is_a_warning_and_an_item() {
+    let bytes = encrypted_two_page_pdf("secret");
+    let (article, diagnostics) = only_item(read(&hand_made("locked.pdf"), &bytes));
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["encrypted PDF: text not indexed"]);
+    assert_eq!(article.title, "locked");
+    assert!(article.sections.is_empty());
+    assert_eq!(article.extra["encrypted"], true);
+}
+
+#[test]
+fn a_looping_outline_is_read_once() {
+    let content = stream("BT /F1 12 Tf 72 700 Td (Some text.) Tj ET");
+    let bytes = pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] /Resources << /Font << /F1 7 0 R >> >> >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+            &content,
+            "<< /Type /Outlines /First 6 0 R >>",
+            // Its own next sibling and its own first child.
+            "<< /Title (Loop) /Parent 5 0 R /Next 6 0 R /First 6 0 R /Dest [3 0 R /Fit] >>",
+            FONT,
+        ],
+        "",
+    );
+    let doc = Document::load_mem(&bytes).expect("loads");
+    let numbers: HashMap<ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let entries = outline::read(&doc, &numbers);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].title.as_str(), entries[0].page, entries[0].top),
+        ("Loop", Some(1), None)
+    );
+    let (article, _) = only_item(read(&hand_made("loop.pdf"), &bytes));
+    let headings: Vec<&str> = article
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .collect();
+    assert_eq!(headings, ["Loop"]);
+}
+
+/// Real bytes with a few bytes changed here and there (digits, brackets,
+/// spaces, noise): whatever breaks is a diagnostic, never a panic or an abort.
+#[test]
+fn mutated_files_never_crash() {
+    let Some((file, bytes)) = real(FLASH_TALK) else {
+        return;
+    };
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut failed_pages = 0;
+    for round in 0..40 {
+        let mut copy = bytes.clone();
+        for _ in 0..(1 + round % 20) {
+            let at = (next() as usize) % copy.len();
+            copy[at] = match next() % 4 {
+                0 => b'0' + (next() % 10) as u8,
+                1 => b'[',
+                2 => b' ',
+                _ => next() as u8,
+            };
+        }
+        let reading = read(&file, &copy);
+        assert!(reading.articles.len() <= 1);
+        assert!(reading.articles.len() == 1 || !reading.diagnostics.is_empty());
+        failed_pages += reading
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("text extraction failed"))
+            .count();
+    }
+    assert!(failed_pages > 0, "some mutation should upset pdf-extract");
+}
+
+/// A font whose `/ToUnicode` map is 200,000 brackets deep: its parser would
+/// recurse until the stack overflows (an abort, not a panic).
+#[test]
+fn an_over_nested_character_map_is_ignored() {
+    let content = stream("BT /F1 12 Tf 72 700 Td (Readable text.) Tj ET");
+    let deep = "[".repeat(200_000);
+    let cmap = stream(&deep);
+    let bytes = pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>",
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >> >> >> >>",
+            &content,
+            &cmap,
+        ],
+        "",
+    );
+    let (article, diagnostics) = only_item(read(&hand_made("deep.pdf"), &bytes));
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "1 font character maps or programs nest too deeply to read: ignored, text in those fonts may be garbled"
+        ]
+    );
+    assert_eq!(article.sections[0].text, "Readable text.");
 }
