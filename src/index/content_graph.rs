@@ -22,7 +22,8 @@ fn iri(s: &str) -> Option<NamedNode> {
     NamedNode::new(s).ok()
 }
 
-fn slug(s: &str) -> String {
+/// A name as an IRI path segment (`Jane Doe` → `jane-doe`).
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.trim().chars() {
         if c.is_alphanumeric() || c == '.' {

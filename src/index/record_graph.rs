@@ -6,6 +6,7 @@
 
 use oxigraph::model::{Literal, NamedNode, Term, Triple, vocab::rdf, vocab::xsd};
 
+use super::content_graph::slug;
 use crate::config::Config;
 use crate::model::{Record, doi_iri, normalise_doi};
 use crate::vocab::{DCAT, DCTERMS, SCHEMA};
@@ -23,19 +24,6 @@ fn types(kind: Option<&str>) -> (&'static str, Option<&'static str>) {
         Some("document") => ("DigitalDocument", None),
         _ => ("CreativeWork", None),
     }
-}
-
-/// A slug for an IRI path segment.
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().chars() {
-        if c.is_alphanumeric() || c == '.' {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
 }
 
 /// An identifier as an IRI: a DOI through its resolver, an absolute URL as it is.
