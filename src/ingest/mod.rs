@@ -12,6 +12,8 @@ pub mod markdown;
 pub mod ontology;
 pub mod pdf;
 pub mod records;
+#[cfg(test)]
+pub(crate) mod testdata;
 pub mod training;
 
 use std::fmt;

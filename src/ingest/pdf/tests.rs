@@ -3,7 +3,7 @@
 //! on hand-made hostile files.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lopdf::{Document, ObjectId};
 
@@ -21,17 +21,7 @@ const POSTER: &str = "task-7/01-491-poster-PaN-Finder.pdf";
 /// The deliverables folder, or `None` (with a note) in a checkout without
 /// ../shared; in CI (`CI` set) its absence fails the test.
 fn folder() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(FOLDER);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing in CI, where the real-file tests must run",
-        dir.display()
-    );
-    eprintln!("skipped: ../shared/data not found");
-    None
+    crate::ingest::testdata::shared("outputs/pdf/PaN-Finder+deliverables")
 }
 
 fn content_file(rel: &str) -> ContentFile {

@@ -3,7 +3,7 @@
 //! small hand-written inputs for what real files do not show: malformed,
 //! truncated and hostile input, deleted OAI records, versions.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::*;
 use crate::ingest::{ContentFile, Reading, Severity};
@@ -12,17 +12,7 @@ use crate::model::{Agent, Record};
 /// `../shared/data/outputs`, or `None` (printing why) when the shared data is
 /// not beside the project; in CI (`CI` set) its absence is a failure.
 fn outputs() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/outputs");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing in CI, where the real-file tests must run",
-        dir.display()
-    );
-    eprintln!("skipped: ../shared/data not found");
-    None
+    crate::ingest::testdata::shared("outputs")
 }
 
 fn file(rel: &str) -> ContentFile {

@@ -23,6 +23,4 @@ mod sections;
 mod text;
 
 #[cfg(test)]
-mod testdata;
-#[cfg(test)]
 mod tests;

@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::Reading;
+use crate::ingest::testdata::{bytes, errors, file, inline, shared};
 use crate::ingest::training::catalogue::{read, sniff};
-use crate::ingest::training::testdata::{bytes, errors, file, inline, shared};
 use crate::model::Article;
 
 const DATA: &str = "corpora/pan-docs/PaN-Finder+deliverables/task-1/data";

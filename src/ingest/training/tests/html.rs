@@ -1,6 +1,6 @@
 use crate::ingest::Severity;
+use crate::ingest::testdata::{bytes, errors, file, inline, shared};
 use crate::ingest::training::html::{read, sniff};
-use crate::ingest::training::testdata::{bytes, errors, file, inline, shared};
 use crate::ingest::{Diagnostic, Reading};
 use crate::model::Article;
 

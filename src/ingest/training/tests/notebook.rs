@@ -1,5 +1,5 @@
+use crate::ingest::testdata::{bytes, errors, file, inline, shared};
 use crate::ingest::training::notebook::{read, sniff};
-use crate::ingest::training::testdata::{bytes, errors, file, inline, shared};
 use crate::model::Article;
 
 const NOTEBOOKS: &str = "outputs/notebooks/PaNOSC-ViNYL+McStasScript-notebooks";

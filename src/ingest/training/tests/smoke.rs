@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::ingest::training::testdata::shared;
+use crate::ingest::testdata::shared;
 use crate::ingest::training::{catalogue, html, jsonld, notebook};
 use crate::ingest::{ContentFile, Reading, Severity};
 

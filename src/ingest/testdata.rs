@@ -1,4 +1,5 @@
-//! The real files the readers' tests read, from `../shared/data` beside the crate.
+//! The real files the readers' tests read (records, PDFs, training), from
+//! `../shared/data` beside the crate.
 
 use std::path::{Path, PathBuf};
 
