@@ -250,9 +250,16 @@ pub struct SearchArgs {
     /// Show each hit's keyword and semantic ranks and scores.
     #[arg(long)]
     pub explain: bool,
+    /// Values listed per facet in --json, the most frequent first (0: none).
+    #[arg(long, default_value_t = eoskb_facet_limit())]
+    pub facet_limit: usize,
     /// Print the API's JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+fn eoskb_facet_limit() -> usize {
+    crate::query::request::DEFAULT_FACET_LIMIT
 }
 
 #[derive(Args)]

@@ -14,13 +14,33 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, Segmen
 
 use super::Error;
 use crate::index::text::{ArticleFields, Card, SectionFields};
-use crate::model::FACETS;
+use crate::model::{FACETS, Facet};
 
 /// Not an article (a deleted or unknown document).
 const NONE: u32 = u32::MAX;
 
 /// Facet name → value → number of articles.
 pub type FacetCounts = BTreeMap<String, BTreeMap<Arc<str>, u64>>;
+
+/// How many values of each facet to list, and which to list whatever their
+/// counts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FacetCut<'a> {
+    /// Values per facet, the most frequent first (ties in value order); 0
+    /// counts nothing.
+    pub limit: usize,
+    /// The values a search filters on (as requested, any case): a page shows
+    /// them checked even when they are rare.
+    pub keep: &'a [(Facet, Vec<String>)],
+}
+
+/// Facet counts as a response lists them.
+#[derive(Debug, Default)]
+pub(crate) struct CountedFacets {
+    pub counts: FacetCounts,
+    /// For each facet with more values than were listed: how many it had.
+    pub sizes: BTreeMap<String, usize>,
+}
 
 /// The articles of one generation in dense order (sorted by document address).
 pub(crate) struct ArticleTable {
@@ -119,9 +139,17 @@ impl ArticleTable {
             .map(|(f, v)| (f.name(), v.as_slice()))
     }
 
-    /// Facet counts over a set of articles (each counted once per value). Every
-    /// facet is present, with only the values that occur.
-    pub(crate) fn count_facets(&self, articles: impl IntoIterator<Item = u32>) -> FacetCounts {
+    /// Facet counts over a set of articles (each counted once per value), cut
+    /// as `cut` says. Every facet is present, with only the values that occur
+    /// (none at all with a limit of 0).
+    pub(crate) fn count_facets(
+        &self,
+        articles: impl IntoIterator<Item = u32>,
+        cut: FacetCut<'_>,
+    ) -> CountedFacets {
+        if cut.limit == 0 {
+            return CountedFacets::default();
+        }
         // One counter per value the index holds, but only the values that occur
         // are visited afterwards: an article carries a term's ancestors too, and
         // the values run to thousands.
@@ -159,26 +187,74 @@ impl ArticleTable {
         // Sorted, each facet's values come in their (sorted) order, and its map
         // is built in one pass rather than by inserting value after value.
         seen.sort_unstable();
-        let mut facets = FacetCounts::new();
+        let mut counted = CountedFacets::default();
         for (position, facet) in FACETS.iter().enumerate() {
             let (Some(values), Some(&offset)) =
                 (self.facet_values.get(position), offsets.get(position))
             else {
                 continue;
             };
-            let present = seen
+            // This facet's run of the sorted values seen: (value, count).
+            let from = seen.partition_point(|&(f, _)| usize::from(f) < position);
+            let to = seen.partition_point(|&(f, _)| usize::from(f) <= position);
+            let mut present: Vec<(u32, u32)> = seen
+                .get(from..to)
+                .unwrap_or_default()
                 .iter()
-                .filter(|(f, _)| *f as usize == position)
-                .filter_map(|&(_, value)| {
-                    let text = values.get(value as usize)?;
-                    let count = counts.get(offset + value as usize)?;
-                    Some((Arc::clone(text), u64::from(*count)))
+                .filter_map(|&(_, value)| Some((value, *counts.get(offset + value as usize)?)))
+                .collect();
+            if present.len() > cut.limit {
+                counted
+                    .sizes
+                    .insert(facet.name().to_string(), present.len());
+                let keep = cut
+                    .keep
+                    .iter()
+                    .find(|(f, _)| f == facet)
+                    .map_or(&[][..], |(_, v)| v.as_slice());
+                keep_most_frequent(&mut present, values, keep, cut.limit);
+            }
+            // Only the values listed are shared out (each a reference count
+            // that both worker threads would otherwise bounce between them).
+            let listed = present
+                .iter()
+                .filter_map(|&(value, count)| {
+                    Some((Arc::clone(values.get(value as usize)?), u64::from(count)))
                 })
                 .collect();
-            facets.insert(facet.name().to_string(), present);
+            counted.counts.insert(facet.name().to_string(), listed);
         }
-        facets
+        counted
     }
+}
+
+/// Cuts a facet's values, as (value position, count) in value order, to the
+/// `limit` most frequent plus any in `keep` (named in any case), and leaves
+/// them in value order.
+fn keep_most_frequent(
+    present: &mut Vec<(u32, u32)>,
+    names: &[Arc<str>],
+    keep: &[String],
+    limit: usize,
+) {
+    let kept = |value: u32| {
+        !keep.is_empty()
+            && names
+                .get(value as usize)
+                .is_some_and(|name| keep.iter().any(|k| k.eq_ignore_ascii_case(name)))
+    };
+    let (mut listed, mut rest): (Vec<(u32, u32)>, Vec<(u32, u32)>) =
+        present.iter().partition(|&&(value, _)| kept(value));
+    let more = limit.saturating_sub(listed.len());
+    if more > 0 && more < rest.len() {
+        // The most frequent first, ties in value order: the first `more` found
+        // without sorting them all.
+        rest.select_nth_unstable_by(more - 1, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    rest.truncate(more);
+    listed.append(&mut rest);
+    listed.sort_unstable();
+    *present = listed;
 }
 
 fn owner(table: &[Vec<u32>], segment: SegmentOrdinal, doc: DocId) -> Option<u32> {
@@ -405,4 +481,28 @@ fn keep_better(
             }
         })
         .or_insert(candidate);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_keeps_the_most_frequent_and_the_values_filtered_on() {
+        let names: Vec<Arc<str>> = ["a", "b", "c", "d", "e"].map(Arc::from).to_vec();
+        // (value position, count) in value order.
+        let all = vec![(0, 1), (1, 5), (2, 2), (3, 5), (4, 1)];
+        let cut = |keep: &[&str], limit| {
+            let keep: Vec<String> = keep.iter().map(|k| k.to_string()).collect();
+            let mut values = all.clone();
+            keep_most_frequent(&mut values, &names, &keep, limit);
+            values
+        };
+        assert_eq!(cut(&[], 2), [(1, 5), (3, 5)]);
+        // Ties keep value order; a value filtered on (any case) stays listed.
+        assert_eq!(cut(&[], 3), [(1, 5), (2, 2), (3, 5)]);
+        assert_eq!(cut(&["E"], 2), [(1, 5), (4, 1)]);
+        assert_eq!(cut(&["E"], 3), [(1, 5), (3, 5), (4, 1)]);
+        assert_eq!(cut(&["a", "e"], 1), [(0, 1), (4, 1)]);
+    }
 }

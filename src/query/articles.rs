@@ -14,6 +14,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use super::Error;
 use super::article_table::ArticleTable;
 use super::keyword::Parsers;
+use super::section_texts::{SectionText, SectionTexts};
 use crate::index::text::{ArticleFields, Card, SectionFields, TextIndex};
 
 pub(crate) struct Articles {
@@ -29,6 +30,8 @@ pub(crate) struct Articles {
     /// Every value each facet takes, to tell a typo from an empty result.
     facet_values: BTreeMap<&'static str, BTreeSet<String>>,
     parsers: Parsers,
+    /// Section texts read so far, for snippets.
+    section_texts: SectionTexts,
 }
 
 impl Articles {
@@ -74,6 +77,7 @@ impl Articles {
             table: Arc::new(table),
             facet_values,
             parsers,
+            section_texts: SectionTexts::default(),
         })
     }
 
@@ -91,6 +95,15 @@ impl Articles {
 
     pub(crate) fn section_searcher(&self) -> Searcher {
         self.sections.searcher()
+    }
+
+    /// The stored text of the section at `address` (in the section index).
+    pub(crate) fn section_text(&self, address: DocAddress) -> Result<Arc<SectionText>, Error> {
+        self.section_texts.get(
+            &self.sections.searcher(),
+            &self.text.section_fields,
+            address,
+        )
     }
 
     /// The keyword query parsers for this generation's indexes.

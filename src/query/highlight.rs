@@ -12,19 +12,22 @@
 //! match one: [`Words`] reads ASCII words in place, skips stop words as the
 //! analyser does, and passes only the possible matches (and words with other
 //! characters) through the analyser. Fragments and highlights are exactly what
-//! the plain analyser gives.
+//! the plain analyser gives. The words of a text, with how each begins, are read
+//! once into a [`WordTable`] that every later query quoting the text scans
+//! instead of its characters.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use tantivy::query::Query;
-use tantivy::schema::{Field, Value};
+use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Document, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 use super::Error;
 use crate::index::text::{ENGLISH_STOP_WORDS, MAX_WORD_BYTES, analyzer};
@@ -90,7 +93,6 @@ pub(crate) struct Highlighter {
     /// Words already analysed for this query → their stems (`None`: a stop
     /// word). The same few candidate words recur in every section quoted.
     stems: RefCell<HashMap<String, Option<String>>>,
-    field: Field,
     max_chars: usize,
 }
 
@@ -109,7 +111,8 @@ impl Highlighter {
                 terms.insert(term);
             }
         });
-        let mut weights: HashMap<String, f32> = HashMap::new();
+        // Fx: the keys are short words, hashed once per candidate word quoted.
+        let mut weights: HashMap<String, f32> = HashMap::default();
         for term in terms {
             let value = term.value();
             let Some(text) = value.as_str() else {
@@ -125,31 +128,23 @@ impl Highlighter {
             weights,
             heads,
             stems: RefCell::default(),
-            field,
             max_chars,
         })
     }
 
-    /// The best fragment of the document's text in the highlighter's field (its
-    /// values joined by spaces), or `None` when no query term occurs in it.
-    pub(crate) fn passage_from_doc<D: Document>(&self, doc: &D) -> Option<Snippet> {
-        let mut text = String::new();
-        for (field, value) in doc.iter_fields_and_values() {
-            let value = value as D::Value<'_>;
-            if let Some(v) = value.as_str().filter(|_| field == self.field) {
-                text.push(' ');
-                text.push_str(v);
-            }
-        }
-        self.passage(text.trim())
+    /// The best fragment of `text`, or `None` when no query term occurs in it.
+    #[cfg(test)]
+    pub(crate) fn passage(&self, text: &str) -> Option<Snippet> {
+        self.passage_in(text, &WordTable::of(text))
     }
 
-    /// The best fragment of `text`, or `None` when no query term occurs in it.
-    pub(crate) fn passage(&self, text: &str) -> Option<Snippet> {
+    /// The best fragment of `text`, whose words `table` holds, or `None` when
+    /// no query term occurs in it.
+    pub(crate) fn passage_in(&self, text: &str, table: &WordTable) -> Option<Snippet> {
         let mut best: Option<Fragment> = None;
         let mut current = Fragment::starting_at(0);
         let mut stems = self.stems.borrow_mut();
-        let mut words = Words::new(text, &self.heads, &mut stems);
+        let mut words = Words::new(text, table, &self.heads, &mut stems);
         while let Some((range, stem)) = words.next_word() {
             if range.end - current.start > self.max_chars {
                 current.offer_to(&mut best);
@@ -201,12 +196,94 @@ impl Fragment {
 }
 
 /// The words of a text as the English analyser sees them (the same words at
-/// the same offsets, stop words and over-long words left out), each with its
-/// stem when it could match a query term and `None` when it cannot.
+/// the same offsets; over-long words and ASCII stop words, which the analyser
+/// drops whatever the query, left out), each with how it begins. Read once per
+/// text; scanning it for a query only asks whether each word's beginning could
+/// be a query term's.
+#[derive(Debug, Default)]
+pub(crate) struct WordTable {
+    words: Vec<WordSpan>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct WordSpan {
+    start: u32,
+    end: u32,
+    head: Head,
+}
+
+/// How a word begins, lower-cased: one or two ASCII characters, or other
+/// characters (which only the analyser can judge).
+#[derive(Debug, Clone, Copy)]
+enum Head {
+    One(u8),
+    Two(u8, u8),
+    Other,
+}
+
+impl WordTable {
+    pub(crate) fn of(text: &str) -> WordTable {
+        let mut words = Vec::new();
+        let mut at = 0;
+        while let Some(range) = next_run(text, &mut at) {
+            let word = text.as_bytes().get(range.clone()).unwrap_or_default();
+            // The analyser drops words of 40 bytes or more before anything else.
+            if word.len() >= MAX_WORD_BYTES {
+                continue;
+            }
+            let head = match word {
+                _ if !word.is_ascii() => Head::Other,
+                _ if is_stop_word(word) => continue,
+                [a] => Head::One(a.to_ascii_lowercase()),
+                [a, b, ..] => Head::Two(a.to_ascii_lowercase(), b.to_ascii_lowercase()),
+                [] => continue,
+            };
+            // Offsets past 4 GiB cannot be held; no section is near that.
+            let (Ok(start), Ok(end)) = (u32::try_from(range.start), u32::try_from(range.end))
+            else {
+                break;
+            };
+            words.push(WordSpan { start, end, head });
+        }
+        words.shrink_to_fit();
+        WordTable { words }
+    }
+
+    /// Heap bytes the table holds.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.words.capacity() * std::mem::size_of::<WordSpan>()
+    }
+}
+
+/// The next run of alphanumeric characters from `*at` (the analyser's
+/// tokenizer splits on every other character), moving `*at` past it.
+fn next_run(text: &str, at: &mut usize) -> Option<Range<usize>> {
+    let start = *at + text.get(*at..)?.find(char::is_alphanumeric)?;
+    let bytes = text.as_bytes();
+    let mut end = start;
+    // ASCII a byte at a time; a character beyond it decoded and asked.
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            end += 1;
+        } else {
+            match text.get(end..).and_then(|rest| rest.chars().next()) {
+                Some(c) if c.is_alphanumeric() => end += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    *at = end;
+    Some(start..end)
+}
+
+/// A text's words for one query: each with its stem when it could match a
+/// query term and `None` when it cannot.
 struct Words<'t> {
     text: &'t str,
-    /// Where the next word is looked for.
-    at: usize,
+    words: std::slice::Iter<'t, WordSpan>,
     /// How the query terms begin.
     heads: &'t Heads,
     /// For words that are not plain ASCII, and for possible matches.
@@ -219,12 +296,13 @@ struct Words<'t> {
 impl<'t> Words<'t> {
     fn new(
         text: &'t str,
+        table: &'t WordTable,
         heads: &'t Heads,
         stems: &'t mut HashMap<String, Option<String>>,
     ) -> Words<'t> {
         Words {
             text,
-            at: 0,
+            words: table.words.iter(),
             heads,
             analyzer: None,
             stems,
@@ -235,61 +313,28 @@ impl<'t> Words<'t> {
     /// The next word's byte range and, when it could match, its stem.
     fn next_word(&mut self) -> Option<(Range<usize>, Option<&str>)> {
         loop {
-            let range = self.next_run()?;
-            let word = &self.text[range.clone()];
-            // The analyser drops words of 40 bytes or more before anything else.
-            if word.len() >= MAX_WORD_BYTES {
-                continue;
-            }
-            let bytes = word.as_bytes();
-            let could = match bytes {
-                [first, second, ..] if word.is_ascii() => {
-                    self.heads.could_match(*first, Some(*second))
-                }
-                [first] if first.is_ascii() => self.heads.could_match(*first, None),
-                _ => true, // other characters: the analyser decides
+            let span = self.words.next()?;
+            let range = span.start as usize..span.end as usize;
+            let could = match span.head {
+                Head::One(first) => self.heads.could_match(first, None),
+                Head::Two(first, second) => self.heads.could_match(first, Some(second)),
+                Head::Other => true, // other characters: the analyser decides
             };
-            if could {
-                if self.analyse(range.start, range.end) {
-                    return Some((range, Some(&self.stem)));
-                }
-                continue;
+            if !could {
+                return Some((range, None));
             }
-            if is_stop_word(bytes) {
-                continue;
-            }
-            return Some((range, None));
-        }
-    }
-
-    /// The next run of alphanumeric characters (the analyser's tokenizer splits
-    /// on every other character).
-    fn next_run(&mut self) -> Option<Range<usize>> {
-        let start = self.at + self.text.get(self.at..)?.find(char::is_alphanumeric)?;
-        let bytes = self.text.as_bytes();
-        let mut end = start;
-        // ASCII a byte at a time; a character beyond it decoded and asked.
-        while let Some(&b) = bytes.get(end) {
-            if b.is_ascii() {
-                if !b.is_ascii_alphanumeric() {
-                    break;
-                }
-                end += 1;
-            } else {
-                match self.text[end..].chars().next() {
-                    Some(c) if c.is_alphanumeric() => end += c.len_utf8(),
-                    _ => break,
-                }
+            if self.analyse(range.clone()) {
+                return Some((range, Some(&self.stem)));
             }
         }
-        self.at = end;
-        Some(start..end)
     }
 
     /// Runs one word through the analyser (once per query): its stem, or
     /// `false` when the analyser drops it (a stop word once folded).
-    fn analyse(&mut self, start: usize, end: usize) -> bool {
-        let word = &self.text[start..end];
+    fn analyse(&mut self, range: Range<usize>) -> bool {
+        let Some(word) = self.text.get(range) else {
+            return false;
+        };
         let stem = match self.stems.get(word) {
             Some(stem) => stem.as_deref(),
             None => {
@@ -318,20 +363,31 @@ impl<'t> Words<'t> {
 }
 
 /// How the query terms begin: their first two characters when ASCII (stems
-/// keep those), and the one-character terms.
-#[derive(Debug, Default)]
+/// keep those), and the one-character terms, as bit sets, because every word
+/// of every section quoted asks.
+#[derive(Debug)]
 struct Heads {
-    pairs: Vec<[u8; 2]>,
-    singles: Vec<u8>,
+    /// Bit `first * 128 + second` for each pair of ASCII characters.
+    pairs: Box<[u64; 256]>,
+    /// Bit `first` for each one-character term.
+    singles: u128,
 }
 
 impl Heads {
     fn of<'a>(terms: impl Iterator<Item = &'a str>) -> Heads {
-        let mut heads = Heads::default();
+        let mut heads = Heads {
+            pairs: Box::new([0; 256]),
+            singles: 0,
+        };
         for term in terms {
             match term.as_bytes() {
-                [a] if a.is_ascii() => heads.singles.push(*a),
-                [a, b, ..] if a.is_ascii() && b.is_ascii() => heads.pairs.push([*a, *b]),
+                [a] if a.is_ascii() => heads.singles |= 1 << a.to_ascii_lowercase(),
+                [a, b, ..] if a.is_ascii() && b.is_ascii() => {
+                    let bit = pair_bit(*a, *b);
+                    if let Some(word) = heads.pairs.get_mut(bit / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
+                }
                 // A term in other characters matches only words in other
                 // characters, and those are always analysed.
                 _ => {}
@@ -343,17 +399,28 @@ impl Heads {
     /// Whether an ASCII word starting with `first` (and `second`, if it has two
     /// characters) could stem to a query term.
     fn could_match(&self, first: u8, second: Option<u8>) -> bool {
-        let first = first.to_ascii_lowercase();
+        let single = first.is_ascii() && self.singles & (1 << first.to_ascii_lowercase()) != 0;
         match second {
             // A one-character term matches only a one-character word; the check
             // is cheap and keeps the rule exact even if a stem were that short.
-            Some(second) => {
-                let pair = [first, second.to_ascii_lowercase()];
-                self.pairs.contains(&pair) || self.singles.contains(&first)
+            Some(second) if first.is_ascii() && second.is_ascii() => {
+                let bit = pair_bit(first, second);
+                single
+                    || self
+                        .pairs
+                        .get(bit / 64)
+                        .is_some_and(|word| word & (1 << (bit % 64)) != 0)
             }
-            None => self.singles.contains(&first),
+            Some(_) => false,
+            None => single,
         }
     }
+}
+
+/// The bit of a pair of ASCII characters, in any case.
+fn pair_bit(first: u8, second: u8) -> usize {
+    usize::from(first.to_ascii_lowercase() & 0x7f) * 128
+        + usize::from(second.to_ascii_lowercase() & 0x7f)
 }
 
 /// Whether an ASCII word is one of the analyser's stop words, in any case.
@@ -450,8 +517,9 @@ mod tests {
             &["uber", "angstrom"],
         ] {
             let heads = Heads::of(query.iter().copied());
-            let mut stems = HashMap::new();
-            let mut words = Words::new(&text, &heads, &mut stems);
+            let mut stems = HashMap::default();
+            let table = WordTable::of(&text);
+            let mut words = Words::new(&text, &table, &heads, &mut stems);
             let mut scanned = Vec::new();
             while let Some((range, stem)) = words.next_word() {
                 scanned.push((range, stem.map(str::to_string)));
@@ -486,10 +554,9 @@ mod tests {
     #[test]
     fn a_passage_is_the_best_window_with_its_matches_highlighted() {
         let highlighter = Highlighter {
-            weights: HashMap::from([("cite".to_string(), 0.5)]),
+            weights: HashMap::from_iter([("cite".to_string(), 0.5)]),
             heads: Heads::of(["cite"].into_iter()),
             stems: RefCell::default(),
-            field: Field::from_field_id(0),
             max_chars: 40,
         };
         let text = "The archive keeps files for ten years. Cite the dataset; citing it is how credit flows.";

@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
-use super::article_table::{FacetCounts, MatchedArticles};
+use super::article_table::{CountedFacets, FacetCut, MatchedArticles};
 use super::doc_set::DocSetQuery;
 use super::ontology::filter::term_filter_articles;
 use super::{Error, KnowledgeBase};
@@ -24,19 +24,20 @@ const BOOST_HEADINGS: f32 = 0.2;
 
 /// Keyword matches: the best `k` (score order), the number of all matches, and
 /// facet counts over all matches.
-pub struct KeywordMatches {
+pub(crate) struct KeywordMatches {
     pub top: Vec<(f32, DocAddress)>,
     pub total: usize,
-    pub facets: FacetCounts,
+    pub facets: CountedFacets,
 }
 
 /// Runs the article query (with filters) and collects the best `k`, the total and
-/// the facet counts in one pass.
-pub fn keyword_matches(
+/// the facet counts (cut as `cut` says) in one pass.
+pub(crate) fn keyword_matches(
     kb: &KnowledgeBase,
     query: &dyn Query,
     k: usize,
     offset: usize,
+    cut: FacetCut<'_>,
 ) -> Result<KeywordMatches, Error> {
     let searcher = kb.articles.searcher();
     let mut collectors = MultiCollector::new();
@@ -46,15 +47,19 @@ pub fn keyword_matches(
             .and_offset(offset)
             .order_by_score(),
     );
-    let matched = collectors.add_collector(MatchedArticles(Arc::clone(kb.articles.table())));
+    let matched = (cut.limit > 0)
+        .then(|| collectors.add_collector(MatchedArticles(Arc::clone(kb.articles.table()))));
     let mut fruit = searcher.search(query, &collectors)?;
     let total = count.extract(&mut fruit);
     let mut top = top.extract(&mut fruit);
     top.truncate(k);
-    let facets = kb
-        .articles
-        .table()
-        .count_facets(matched.extract(&mut fruit));
+    let facets = match matched {
+        Some(matched) => kb
+            .articles
+            .table()
+            .count_facets(matched.extract(&mut fruit), cut),
+        None => CountedFacets::default(),
+    };
     Ok(KeywordMatches { top, total, facets })
 }
 

@@ -13,6 +13,7 @@ pub mod keyword;
 pub mod ontology;
 pub mod request;
 pub mod search;
+mod section_texts;
 pub mod semantic;
 pub mod sparql;
 pub mod sparql_error;
@@ -185,6 +186,7 @@ pub struct KnowledgeBase {
 pub(crate) struct Terms {
     pub(crate) index: TermIndex,
     pub(crate) reader: IndexReader,
+    pub(crate) breadth: ontology::recognise::Breadth,
 }
 
 impl KnowledgeBase {
@@ -214,7 +216,12 @@ impl KnowledgeBase {
         let terms = if terms_dir.join("meta.json").exists() {
             let index = TermIndex::open(&terms_dir)?;
             let reader = articles::manual_reader(&index.index)?;
-            Some(Terms { index, reader })
+            let breadth = ontology::recognise::Breadth::of(&reader.searcher(), &index.fields);
+            Some(Terms {
+                index,
+                reader,
+                breadth,
+            })
         } else {
             None
         };

@@ -30,6 +30,12 @@ pub const MAX_OFFSET: usize = 10_000;
 /// a clause to build and, for terms, a hierarchy to expand.
 pub const MAX_FILTER_VALUES: usize = 32;
 const DEFAULT_LIMIT: usize = 10;
+/// Values per facet a response lists by default: the most frequent (a page
+/// shows about a dozen; a facet such as tags runs to hundreds of values, which
+/// were most of a response's bytes).
+pub const DEFAULT_FACET_LIMIT: usize = 20;
+/// Most values per facet a response lists.
+pub const MAX_FACET_LIMIT: usize = 1000;
 
 /// A validated search.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +52,9 @@ pub struct SearchRequest {
     pub fusion: Option<super::Fusion>,
     /// Recognise ontology terms in the query and rank their articles higher.
     pub recognise: bool,
+    /// Values listed per facet, the most frequent first (values filtered on are
+    /// always listed); 0 counts no facets at all.
+    pub facet_limit: usize,
 }
 
 impl SearchRequest {
@@ -59,7 +68,14 @@ impl SearchRequest {
             explain: false,
             fusion: None,
             recognise: true,
+            facet_limit: DEFAULT_FACET_LIMIT,
         }
+    }
+
+    /// At most [`MAX_FACET_LIMIT`] values per facet (more is clamped).
+    pub fn with_facet_limit(mut self, limit: usize) -> Self {
+        self.facet_limit = limit.min(MAX_FACET_LIMIT);
+        self
     }
 
     /// At most [`MAX_LIMIT`] hits per page (more is clamped: asking for more

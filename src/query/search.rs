@@ -2,17 +2,17 @@
 //! mode (keyword, semantic, or both fused), counts facets over the whole result
 //! set, and builds hits with their best section and snippet.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
 
-use super::article_table::{BestSectionPerArticle, FacetCounts};
+use super::article_table::{BestSectionPerArticle, CountedFacets, FacetCounts, FacetCut};
 use super::doc_set::DocSetQuery;
 use super::highlight::{Highlighter, Snippet};
 use super::hybrid::{Fused, fuse};
@@ -40,8 +40,12 @@ pub struct SearchResponse {
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     pub mode: Mode,
-    /// Per facet, value → number of matching articles (over all matches).
+    /// Per facet, value → number of matching articles (over all matches): the
+    /// request's `facet_limit` most frequent values, and those filtered on.
     pub facets: FacetCounts,
+    /// For each facet that had more values than `facets` lists: how many.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facet_sizes: BTreeMap<String, usize>,
     /// Cosine similarity of the best matching article when the mode embeds the
     /// question (semantic, hybrid): an absolute measure of how well anything
     /// matched, unlike fused scores, which are relative to the result list.
@@ -124,7 +128,7 @@ struct Ranked {
 struct Retrieved {
     ranked: Vec<Ranked>,
     total: usize,
-    facets: FacetCounts,
+    facets: CountedFacets,
     terms: Vec<RecognisedTerm>,
     best_similarity: Option<f32>,
 }
@@ -143,7 +147,8 @@ pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchRespo
         took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         hits,
         mode: request.mode,
-        facets: found.facets,
+        facets: found.facets.counts,
+        facet_sizes: found.facets.sizes,
         best_similarity: found.best_similarity,
         terms: found.terms,
     })
@@ -156,6 +161,8 @@ pub fn ranked_ids(
     request: &SearchRequest,
 ) -> Result<Vec<(String, f32)>, Error> {
     let text = validated_text(request)?;
+    // Evaluation reads ranks only: no facets to count.
+    let request = &request.clone().with_facet_limit(0);
     Ok(retrieve(kb, request, text)?
         .ranked
         .iter()
@@ -181,13 +188,17 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
     let boost = TermBoost::new(kb, &terms);
     let text_query = parse_article_query(kb, text)?;
     let page_end = request.offset + request.limit;
+    let cut = FacetCut {
+        limit: request.facet_limit,
+        keep: &request.filters,
+    };
 
     let mut best_similarity = None;
-    let (ranked, total, facets): (Vec<Ranked>, usize, FacetCounts) = match request.mode {
+    let (ranked, total, facets): (Vec<Ranked>, usize, CountedFacets) = match request.mode {
         Mode::Keyword => {
             let query = boost.keyword_query(kb, text_query, !constrains_matches(text));
             let query = with_filters(kb, query, &filters);
-            let matches = keyword_matches(kb, &*query, request.limit, request.offset)?;
+            let matches = keyword_matches(kb, &*query, request.limit, request.offset, cut)?;
             let ranked = matches
                 .top
                 .iter()
@@ -219,7 +230,8 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
             best_similarity = semantic.first().map(|m| m.similarity);
             let keyword = if request.mode == Mode::Hybrid {
                 let keyword_query = with_filters(kb, text_query, &filters);
-                keyword_matches(kb, &*keyword_query, depth, 0)?.top
+                let no_facets = FacetCut { limit: 0, ..cut };
+                keyword_matches(kb, &*keyword_query, depth, 0, no_facets)?.top
             } else {
                 Vec::new()
             };
@@ -233,7 +245,7 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
                 allowed.as_ref().is_none_or(|a| a.contains(&d))
             });
             let all: Vec<DocAddress> = fused.iter().map(|f| f.doc).collect();
-            let facets = facets_of(kb, &all);
+            let facets = facets_of(kb, &all, cut);
             let total = fused.len();
             let ranked = fused
                 .into_iter()
@@ -286,10 +298,10 @@ fn allowed_by(
 }
 
 /// Facet counts over a set of articles.
-fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress]) -> FacetCounts {
+fn facets_of(kb: &KnowledgeBase, docs: &[DocAddress], cut: FacetCut<'_>) -> CountedFacets {
     kb.articles
         .table()
-        .count_facets(docs.iter().filter_map(|d| kb.articles.at(*d)))
+        .count_facets(docs.iter().filter_map(|d| kb.articles.at(*d)), cut)
 }
 
 fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, Error> {
@@ -298,8 +310,8 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
     }
     let section_query = parse_section_query(kb, text);
     let searcher = kb.articles.section_searcher();
-    let sf = kb.articles.section_fields();
-    let highlighter = Highlighter::new(&searcher, &*section_query, sf.body, SNIPPET_CHARS)?;
+    let body = kb.articles.section_fields().body;
+    let highlighter = Highlighter::new(&searcher, &*section_query, body, SNIPPET_CHARS)?;
     let articles = ranked
         .iter()
         .map(|r| {
@@ -326,18 +338,12 @@ fn hits(kb: &KnowledgeBase, text: &str, ranked: &[Ranked]) -> Result<Vec<Hit>, E
             };
             let (heading, anchor, snippet) = match section {
                 Some(address) => {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    let field = |f| {
-                        doc.get_first(f)
-                            .and_then(|v| v.as_str())
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    let snippet = match highlighter.passage_from_doc(&doc) {
+                    let section = kb.articles.section_text(address)?;
+                    let snippet = match highlighter.passage_in(&section.body, &section.words) {
                         Some(passage) if !passage.text.trim().is_empty() => passage,
-                        _ => Snippet::plain(leading_text(&field(sf.body), SNIPPET_CHARS)),
+                        _ => Snippet::plain(leading_text(&section.body, SNIPPET_CHARS)),
                     };
-                    (field(sf.heading), field(sf.anchor), snippet)
+                    (section.heading.clone(), section.anchor.clone(), snippet)
                 }
                 None => (
                     card.title.clone(),

@@ -20,6 +20,7 @@ struct SearchParams {
     mode: Option<String>,
     explain: Option<String>,
     recognise: Option<String>,
+    facet_limit: Option<String>,
     kind: Vec<String>,
     audience: Vec<String>,
     fair: Vec<String>,
@@ -73,6 +74,9 @@ pub fn search_request(raw: &str) -> Result<SearchRequest, Error> {
     }
     if let Some(recognise) = &params.recognise {
         request = request.with_recognise(flag("recognise", recognise)?);
+    }
+    if let Some(limit) = &params.facet_limit {
+        request = request.with_facet_limit(number("facet_limit", limit)?);
     }
     for (facet, values) in params.filters() {
         request = request.with_filter(facet, values);

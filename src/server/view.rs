@@ -5,6 +5,8 @@
 //! has always written them. `eoskb search --json` and `eoskb ask --json` print
 //! the same views, so the CLI and the API cannot drift apart.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::Article;
@@ -76,6 +78,8 @@ pub struct SearchView<'a> {
     hits: Vec<HitView<'a>>,
     mode: Mode,
     facets: &'a FacetCounts,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    facet_sizes: &'a BTreeMap<String, usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     best_similarity: Option<f32>,
     terms: &'a [RecognisedTerm],
@@ -89,6 +93,7 @@ impl<'a> SearchView<'a> {
             hits: response.hits.iter().map(HitView::new).collect(),
             mode: response.mode,
             facets: &response.facets,
+            facet_sizes: &response.facet_sizes,
             best_similarity: response.best_similarity,
             terms: &response.terms,
         }

@@ -49,7 +49,9 @@ fn catalogue_files() -> Vec<(PathBuf, Value)> {
 }
 
 fn everything(kb: &KnowledgeBase, filter: Option<(Facet, &str)>) -> SearchResponse {
-    let mut request = SearchRequest::new("*").with_mode(Mode::Keyword);
+    let mut request = SearchRequest::new("*")
+        .with_mode(Mode::Keyword)
+        .with_facet_limit(eoskb::query::request::MAX_FACET_LIMIT);
     if let Some((facet, value)) = filter {
         request = request.with_filter(facet, [value]);
     }

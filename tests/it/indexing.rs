@@ -113,6 +113,24 @@ fn ranking_snippets_sections_and_facets() {
     assert_eq!(data_q.hits.len(), 1);
     let kinds: u64 = data_q.facets["kind"].values().sum();
     assert!(kinds >= 3, "{:?}", data_q.facets);
+    assert!(data_q.facet_sizes.is_empty(), "{:?}", data_q.facet_sizes);
+
+    // A facet lists its most frequent values; facet_sizes says how many it had.
+    let kinds = &data_q.facets["kind"];
+    assert!(kinds.len() >= 2, "{kinds:?}");
+    let cut = search(&kb, &[("q", "data"), ("facet_limit", "1")]);
+    assert_eq!(cut.facets["kind"].len(), 1);
+    assert_eq!(cut.facet_sizes["kind"], kinds.len());
+    assert_eq!(
+        cut.facets["kind"].values().next(),
+        kinds.values().max(),
+        "{:?}",
+        cut.facets
+    );
+    assert_eq!(cut.total, data_q.total, "the cut is only what is listed");
+    let none = search(&kb, &[("q", "data"), ("facet_limit", "0")]);
+    assert!(none.facets.is_empty(), "{:?}", none.facets);
+    assert_eq!(ids(&none), ids(&data_q));
 
     let faq_only = search(&kb, &[("q", "data"), ("kind", "FAQ")]);
     assert_eq!(ids(&faq_only), ["embargo-faq"], "filters ignore case");

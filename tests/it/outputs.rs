@@ -109,7 +109,9 @@ fn output_records_become_items_found_by_doi_title_and_facets() {
     // Facets for year and licence hold the records' values.
     let all = query::search(
         &kb,
-        &SearchRequest::new("*").with_mode(eoskb::settings::Mode::Keyword),
+        &SearchRequest::new("*")
+            .with_mode(eoskb::settings::Mode::Keyword)
+            .with_facet_limit(eoskb::query::request::MAX_FACET_LIMIT),
     )
     .unwrap();
     let years = all.facets.get(Facet::Year.name()).unwrap();

@@ -32,7 +32,8 @@ pub fn run(
         .with_offset(args.offset)
         .with_mode(args.mode)
         .with_explain(args.explain)
-        .with_recognise(!args.no_recognise);
+        .with_recognise(!args.no_recognise)
+        .with_facet_limit(args.facet_limit);
     for (facet, values) in [
         (Facet::Kind, args.kind),
         (Facet::Audience, args.audience),

@@ -213,6 +213,7 @@ pub fn search_response() -> SearchResponse {
         ],
         mode: Mode::Hybrid,
         facets: BTreeMap::new(),
+        facet_sizes: BTreeMap::new(),
         best_similarity: Some(0.61234),
         terms: vec![
             citation_term(),
@@ -240,6 +241,7 @@ pub fn search_response_empty() -> SearchResponse {
         hits: Vec::new(),
         mode: Mode::Keyword,
         facets: BTreeMap::new(),
+        facet_sizes: BTreeMap::new(),
         best_similarity: None,
         terms: Vec::new(),
     }
