@@ -187,13 +187,14 @@ impl<'a> Page<'a> {
                 done.span = span;
                 self.records.push(done);
             }
-        } else if stack.len() == 5 && at(&stack[..4], &header) {
-            if let Some(record) = record.as_mut() {
-                match stack[4].as_slice() {
-                    b"identifier" => record.identifier = Some(text.to_string()),
-                    b"datestamp" => record.datestamp = Some(text.to_string()),
-                    _ => {}
-                }
+        } else if stack.len() == 5
+            && at(&stack[..4], &header)
+            && let Some(record) = record.as_mut()
+        {
+            match stack[4].as_slice() {
+                b"identifier" => record.identifier = Some(text.to_string()),
+                b"datestamp" => record.datestamp = Some(text.to_string()),
+                _ => {}
             }
         }
     }

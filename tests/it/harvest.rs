@@ -390,7 +390,7 @@ fn oai_pmh_harvest_follows_tokens_retries_and_indexes_then_fetches_only_changes(
     assert_eq!((summary.new, summary.deleted), (0, 1));
     assert!(!folder.join("oai_zenodo.org_4161623.xml").exists());
     assert!(state(&folder)["records"].get(CLDF.0).is_none());
-    let report = index(&data, &[folder.clone()]);
+    let report = index(&data, std::slice::from_ref(&folder));
     assert!(report.published);
     let kb = open(&data);
     assert_record(&kb, TULED);
