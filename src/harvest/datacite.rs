@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use url::Url;
 
 use super::http::{ClientOptions, HttpClient};
-use super::state::{Change, Resume, Source, State};
+use super::state::{Change, Checkpoint, Resume, Source, State};
 use super::store::Store;
 use super::{FileOptions, HarvestError, Summary, files};
 
@@ -104,6 +104,34 @@ pub async fn harvest(options: &DataCiteOptions) -> Result<Summary, HarvestError>
     let store = Store::open(&options.into)?;
     let mut state = State::load(&store, options.source())?;
     let mut summary = Summary::default();
+    match pages(options, &client, &store, &mut state, &mut summary).await {
+        Ok(newest) => {
+            state.resume = None;
+            if newest.is_some() {
+                state.last_complete = newest;
+            }
+            state.save(&store)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            // What is written stays; the state says where to go on.
+            if let Err(save) = state.save(&store) {
+                tracing::warn!("{save}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The pages of one run; returns the newest `updated` seen.
+async fn pages(
+    options: &DataCiteOptions,
+    client: &HttpClient,
+    store: &Store,
+    state: &mut State,
+    summary: &mut Summary,
+) -> Result<Option<String>, HarvestError> {
+    let mut checkpoint = Checkpoint::new();
     let first = options.dois_url();
 
     let (mut url, mut newest) = match state.resume.clone() {
@@ -113,14 +141,14 @@ pub async fn harvest(options: &DataCiteOptions) -> Result<Summary, HarvestError>
                 summary.from = resume.from;
                 (next, resume.mark)
             }
-            Err(_) => (first_page(options, &state, &mut summary), None),
+            Err(_) => (first_page(options, state, summary), None),
         },
-        None => (first_page(options, &state, &mut summary), None),
+        None => (first_page(options, state, summary), None),
     };
-    let mut pages = 0;
+    let mut count = 0;
     loop {
-        pages += 1;
-        if pages > MAX_PAGES {
+        count += 1;
+        if count > MAX_PAGES {
             return Err(HarvestError::bad(
                 &first,
                 format!("more than {MAX_PAGES} pages"),
@@ -135,7 +163,7 @@ pub async fn harvest(options: &DataCiteOptions) -> Result<Summary, HarvestError>
                     "the interrupted run's next page is gone ({e}); starting over"
                 ));
                 summary.resumed = false;
-                url = first_page(options, &state, &mut summary);
+                url = first_page(options, state, summary);
                 newest = None;
                 continue;
             }
@@ -167,18 +195,18 @@ pub async fn harvest(options: &DataCiteOptions) -> Result<Summary, HarvestError>
             doc.extend_from_slice(b"{\"data\": ");
             doc.extend_from_slice(entry.get().as_bytes());
             doc.extend_from_slice(b"}\n");
-            let (change, name) = state.put(&store, &doi, &stamp, "json", &doc, &mut summary)?;
+            let (change, name) = state.put(store, &doi, &stamp, "json", &doc, summary)?;
             if options.files.enabled {
                 files::fetch(
-                    &client,
-                    &store,
-                    &mut state,
+                    client,
+                    store,
+                    state,
                     &doi,
                     &name,
                     &doc,
                     change != Change::Unchanged,
                     &options.files,
-                    &mut summary,
+                    summary,
                 )
                 .await?;
             }
@@ -196,18 +224,12 @@ pub async fn harvest(options: &DataCiteOptions) -> Result<Summary, HarvestError>
                     from: summary.from.clone(),
                     mark: newest.clone(),
                 });
-                state.save(&store)?;
+                checkpoint.maybe(state, store)?;
                 url = next;
             }
-            None => break,
+            None => return Ok(newest),
         }
     }
-    state.resume = None;
-    if newest.is_some() {
-        state.last_complete = newest;
-    }
-    state.save(&store)?;
-    Ok(summary)
 }
 
 /// The first page's URL: the query, narrowed to what changed since the day of

@@ -3,9 +3,9 @@
 //! file per record, and (asked with `--files`) the PDFs the records list.
 //!
 //! A harvest is restartable: every record is written atomically as soon as its
-//! page arrives, and the state file (`.eoskb-harvest.state`) records after each
-//! page what is done, so a failure loses nothing already written and the next
-//! run resumes; a later run fetches only what changed since the last complete
+//! page arrives, and the state file (`.eoskb-harvest.state`) records every
+//! few seconds and when a run ends or fails what is done, so a failure loses
+//! nothing already written and the next run resumes; a later run fetches only what changed since the last complete
 //! one. Nothing here runs during `index` or `serve`.
 
 pub mod datacite;

@@ -1,6 +1,7 @@
 //! OAI-PMH `ListRecords` harvesting: pages followed by resumption token, each
-//! record written as its own file as soon as its page arrives and the state
-//! saved after every page. A re-harvest asks `from` the `responseDate` of the
+//! record written as its own file as soon as its page arrives; the state (with
+//! the token to go on with) is saved every few seconds and whenever a run ends
+//! or fails. A re-harvest asks `from` the `responseDate` of the
 //! last complete run (so only what changed comes back); a run that failed goes
 //! on with its saved token, or starts over from its own `from` if the server
 //! no longer knows the token. Deleted records (`status="deleted"`) lose their
@@ -12,7 +13,7 @@ use url::Url;
 
 use super::http::{ClientOptions, HttpClient};
 use super::oai_page::Page;
-use super::state::{Change, Resume, Source, State};
+use super::state::{Change, Checkpoint, Resume, Source, State};
 use super::store::Store;
 use super::{FileOptions, HarvestError, Summary, files};
 
@@ -77,7 +78,34 @@ pub async fn harvest(options: &OaiOptions) -> Result<Summary, HarvestError> {
     let store = Store::open(&options.into)?;
     let mut state = State::load(&store, options.source())?;
     let mut summary = Summary::default();
+    match pages(options, &client, &store, &mut state, &mut summary).await {
+        Ok(mark) => {
+            state.resume = None;
+            if mark.is_some() {
+                state.last_complete = mark;
+            }
+            state.save(&store)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            // What is written stays; the state says where to go on.
+            if let Err(save) = state.save(&store) {
+                tracing::warn!("{save}");
+            }
+            Err(e)
+        }
+    }
+}
 
+/// The pages of one run; returns the `responseDate` that marks it complete.
+async fn pages(
+    options: &OaiOptions,
+    client: &HttpClient,
+    store: &Store,
+    state: &mut State,
+    summary: &mut Summary,
+) -> Result<Option<String>, HarvestError> {
+    let mut checkpoint = Checkpoint::new();
     let (mut request, mut run_from, mut mark) = match state.resume.clone() {
         // An interrupted run of the same source: go on where it stopped (a
         // `--from` given now starts a new run instead).
@@ -91,10 +119,10 @@ pub async fn harvest(options: &OaiOptions) -> Result<Summary, HarvestError> {
         }
     };
     summary.from = run_from.clone();
-    let mut pages = 0;
+    let mut count = 0;
     loop {
-        pages += 1;
-        if pages > MAX_PAGES {
+        count += 1;
+        if count > MAX_PAGES {
             return Err(HarvestError::bad(
                 &options.endpoint,
                 format!("more than {MAX_PAGES} pages"),
@@ -110,7 +138,7 @@ pub async fn harvest(options: &OaiOptions) -> Result<Summary, HarvestError> {
         }
         let codes = page.error_codes();
         if codes.contains(&"noRecordsMatch") {
-            break;
+            return Ok(mark);
         }
         if let Some(error) = page.errors.first() {
             match (&request, error.code.as_str()) {
@@ -156,49 +184,42 @@ pub async fn harvest(options: &OaiOptions) -> Result<Summary, HarvestError> {
                 continue;
             };
             if record.deleted {
-                state.delete(&store, id, "xml", &mut summary)?;
+                state.delete(store, id, "xml", summary)?;
                 continue;
             }
             let doc = page.document(record);
             let stamp = record.datestamp.clone().unwrap_or_default();
-            let (change, name) = state.put(&store, id, &stamp, "xml", &doc, &mut summary)?;
+            let (change, name) = state.put(store, id, &stamp, "xml", &doc, summary)?;
             if options.files.enabled {
                 let changed = change != Change::Unchanged;
                 files::fetch(
-                    &client,
-                    &store,
-                    &mut state,
+                    client,
+                    store,
+                    state,
                     id,
                     &name,
                     &doc,
                     changed,
                     &options.files,
-                    &mut summary,
+                    summary,
                 )
                 .await?;
             }
         }
         match page.token.clone() {
             Some(token) => {
-                // Saved before the next request: a failure from here on goes on
-                // with this token.
+                // A failure from here on goes on with this token.
                 state.resume = Some(Resume {
                     next: token.clone(),
                     from: run_from.clone(),
                     mark: mark.clone(),
                 });
-                state.save(&store)?;
+                checkpoint.maybe(state, store)?;
                 request = Request::Token(token);
             }
-            None => break,
+            None => return Ok(mark),
         }
     }
-    state.resume = None;
-    if mark.is_some() {
-        state.last_complete = mark;
-    }
-    state.save(&store)?;
-    Ok(summary)
 }
 
 fn request_url(options: &OaiOptions, request: &Request) -> Url {

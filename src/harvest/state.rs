@@ -76,6 +76,39 @@ pub struct State {
     taken: HashSet<String>,
 }
 
+/// How often the state is saved while pages come in: each save rewrites the
+/// whole file, so not after every page of a large harvest. A run that ends or
+/// fails saves it anyway; a killed one loses at most these seconds of its
+/// progress, and the pages fetched again find their records unchanged.
+const SAVE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Saves the state at most every [`SAVE_EVERY`].
+pub struct Checkpoint {
+    last: std::time::Instant,
+}
+
+impl Checkpoint {
+    pub fn new() -> Checkpoint {
+        Checkpoint {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    pub fn maybe(&mut self, state: &State, store: &Store) -> Result<(), HarvestError> {
+        if self.last.elapsed() >= SAVE_EVERY {
+            state.save(store)?;
+            self.last = std::time::Instant::now();
+        }
+        Ok(())
+    }
+}
+
+impl Default for Checkpoint {
+    fn default() -> Self {
+        Checkpoint::new()
+    }
+}
+
 /// What writing a record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {

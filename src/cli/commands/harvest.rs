@@ -11,7 +11,7 @@ use url::Url;
 use crate::cli::args::{HarvestCommon, HarvestSource};
 use crate::harvest::datacite::{self, DataCiteOptions};
 use crate::harvest::oai_pmh::{self, OaiOptions};
-use crate::harvest::{ClientOptions, FileOptions, RetryPolicy, Summary};
+use crate::harvest::{ClientOptions, FileOptions, HarvestError, RetryPolicy, Summary};
 use crate::terminal::escape_controls;
 
 pub fn run(source: HarvestSource) -> Result<ExitCode> {
@@ -42,12 +42,17 @@ pub fn run(source: HarvestSource) -> Result<ExitCode> {
             (runtime.block_on(datacite::harvest(&options)), into)
         }
     };
-    let summary = summary.with_context(|| {
-        format!(
-            "the harvest stopped; the records written into {} are kept, and the same command goes on from there",
-            into.display()
-        )
-    })?;
+    let summary = match summary {
+        Ok(summary) => summary,
+        // Stopped half-way by the network or the disk: say that nothing is lost.
+        Err(e @ (HarvestError::Http(_) | HarvestError::Io { .. })) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "the harvest stopped; the records written into {} are kept, and the same command goes on from there",
+                into.display()
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     print(&summary, &into)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -82,10 +87,12 @@ fn check_date(text: &str) -> Result<()> {
 }
 
 fn print(summary: &Summary, into: &std::path::Path) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Warnings quote what servers sent: escaped, on standard error.
+    let mut err = std::io::stderr().lock();
     for warning in &summary.warnings {
-        writeln!(out, "warning: {}", escape_controls(warning))?;
+        writeln!(err, "warning: {}", escape_controls(warning))?;
     }
+    let mut out = std::io::stdout().lock();
     let how = match (&summary.from, summary.resumed) {
         (_, true) => " (went on from the interrupted run)".to_string(),
         (Some(from), false) => format!(" (changes since {})", escape_controls(from)),
