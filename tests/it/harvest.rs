@@ -474,6 +474,81 @@ fn a_failure_mid_harvest_keeps_what_was_written_and_the_next_run_goes_on() {
     assert_record(&kb, CLDF);
 }
 
+/// The command: what it prints, and its exit codes.
+#[test]
+fn the_harvest_command_prints_what_changed() {
+    let Some(shared) = shared_dir() else { return };
+    let dump = Arc::new(Dump::load(&shared));
+    let rt = runtime();
+    let handler: Handler = {
+        let dump = dump.clone();
+        Arc::new(move |target: &str| {
+            if target.contains("resumptionToken=page-2") {
+                Reply::ok("text/xml", dump.page(1, None))
+            } else if target.contains("&from=") {
+                Reply::ok(
+                    "text/xml",
+                    dump.with(r#"<error code="noRecordsMatch">No records match</error>"#),
+                )
+            } else if target.starts_with("/oai2d?") {
+                Reply::ok("text/xml", dump.page(0, Some("page-2")))
+            } else {
+                Reply::status(404)
+            }
+        })
+    };
+    let server = Replay::start(&rt, handler);
+    let tmp = tempfile::tempdir().unwrap();
+    let into = tmp.path().join("panosc");
+    let run_into = |url: &str, set: &str, into: &Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eoskb"))
+            .args([
+                "harvest",
+                "oai-pmh",
+                url,
+                "--set",
+                set,
+                "--attempts",
+                "1",
+                "--into",
+            ])
+            .arg(&into)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let run = |url: &str, set: &str| run_into(url, set, &into);
+    let endpoint = server.url("/oai2d").to_string();
+    let (code, out, _) = run(&endpoint, "user-panosc");
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains(": 2 pages: 2 new, 0 updated, 0 unchanged, 0 deleted records"),
+        "{out}"
+    );
+    let (code, out, _) = run(&endpoint, "user-panosc");
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("(changes since 2021-03-24T08:47:35Z): 1 pages: 0 new"),
+        "{out}"
+    );
+    // Another set into the same folder is refused; a wrong endpoint fails.
+    let (code, _, err) = run(&endpoint, "user-other");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("into another folder"), "{err}");
+    let elsewhere = tmp.path().join("elsewhere");
+    let (code, _, err) = run_into(
+        &server.url("/nothing").to_string(),
+        "user-panosc",
+        &elsewhere,
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("HTTP 404"), "{err}");
+}
+
 // --- DataCite REST, with files ---------------------------------------------------
 
 /// The commonmeta-py DataCite records (REST attributes) as entries of a
