@@ -512,7 +512,7 @@ fn the_harvest_command_prints_what_changed() {
                 "1",
                 "--into",
             ])
-            .arg(&into)
+            .arg(into)
             .output()
             .unwrap();
         (
@@ -540,11 +540,7 @@ fn the_harvest_command_prints_what_changed() {
     assert_eq!(code, Some(1));
     assert!(err.contains("into another folder"), "{err}");
     let elsewhere = tmp.path().join("elsewhere");
-    let (code, _, err) = run_into(
-        &server.url("/nothing").to_string(),
-        "user-panosc",
-        &elsewhere,
-    );
+    let (code, _, err) = run_into(server.url("/nothing").as_ref(), "user-panosc", &elsewhere);
     assert_eq!(code, Some(1));
     assert!(err.contains("HTTP 404"), "{err}");
 }
