@@ -217,6 +217,9 @@ impl HttpClient {
     pub async fn get(&self, url: &Url, limit: u64) -> Result<Vec<u8>, HttpError> {
         self.with_retries(url, || async {
             let mut response = self.send(url).await?;
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Err(too_large(url, limit).into());
+            }
             let mut body = Vec::with_capacity(initial_capacity(response.content_length(), limit));
             while let Some(chunk) = next_chunk(&mut response, url).await? {
                 if body.len() as u64 + chunk.len() as u64 > limit {

@@ -32,24 +32,41 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, HarvestError> {
         std::fs::create_dir_all(dir).map_err(|e| HarvestError::io(dir, e))?;
         let lock = dir.join(LOCK_FILE);
-        let mut file = match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&lock)
-        {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&lock)
-                    .ok()
-                    .map(|t| t.chars().take(100).collect::<String>())
-                    .filter(|t| !t.trim().is_empty())
-                    .unwrap_or_else(|| "unknown".into());
-                return Err(HarvestError::Locked {
-                    path: lock,
-                    holder: holder.trim().to_string(),
-                });
+        let mut tries = 0;
+        let mut file = loop {
+            tries += 1;
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(file) => break file,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&lock)
+                        .ok()
+                        .map(|t| t.chars().take(100).collect::<String>())
+                        .unwrap_or_default();
+                    // The lock of a run that was killed: taken over, once.
+                    if tries == 1 && holder_is_gone(&holder) {
+                        tracing::info!(
+                            "{} was left by a run that ended; taking it over",
+                            lock.display()
+                        );
+                        let _ = std::fs::remove_file(&lock);
+                        continue;
+                    }
+                    let holder = holder.trim();
+                    return Err(HarvestError::Locked {
+                        holder: if holder.is_empty() {
+                            "unknown".into()
+                        } else {
+                            holder.to_string()
+                        },
+                        path: lock,
+                    });
+                }
+                Err(e) => return Err(HarvestError::io(&lock, e)),
             }
-            Err(e) => return Err(HarvestError::io(&lock, e)),
         };
         // Who holds it, for the message another run prints.
         let _ = writeln!(file, "pid {}", std::process::id());
@@ -138,6 +155,22 @@ impl Drop for Store {
     }
 }
 
+/// Whether the process a lock names (`pid N`) has ended. Only Linux can tell
+/// (through `/proc`); elsewhere a lock is always taken as held.
+fn holder_is_gone(holder: &str) -> bool {
+    let Some(pid) = holder
+        .trim()
+        .strip_prefix("pid ")
+        .and_then(|p| p.trim().parse::<u32>().ok())
+    else {
+        return false;
+    };
+    cfg!(target_os = "linux")
+        && pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// A file stem for a record identifier (`oai:zenodo.org:4629306` →
 /// `oai_zenodo.org_4629306`, `10.5281/zenodo.1` → `10.5281_zenodo.1`): ASCII
 /// letters, digits, `.`, `-`, `_` only, never starting with a dot, at most 120
@@ -205,6 +238,11 @@ mod tests {
             Store::open(tmp.path()),
             Err(HarvestError::Locked { .. })
         ));
+        // A lock left by a process that has ended is taken over (on Linux).
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join(LOCK_FILE), "pid 4294967295\n").unwrap();
+        let taken = Store::open(other.path());
+        assert_eq!(taken.is_ok(), cfg!(target_os = "linux"));
         store.write("a.xml", b"<a/>").unwrap();
         store.write("a.xml", b"<b/>").unwrap();
         assert_eq!(store.read("a.xml").unwrap(), b"<b/>");

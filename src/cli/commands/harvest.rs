@@ -30,7 +30,10 @@ pub fn run(source: HarvestSource) -> Result<ExitCode> {
             options.from = args.from;
             common(&args.common, &mut options.files, &mut options.client);
             let into = options.into.clone();
-            (runtime.block_on(oai_pmh::harvest(&options)), into)
+            (
+                runtime.block_on(interruptible(oai_pmh::harvest(&options))),
+                into,
+            )
         }
         HarvestSource::Datacite(args) => {
             let mut options =
@@ -39,7 +42,10 @@ pub fn run(source: HarvestSource) -> Result<ExitCode> {
             options.page_size = args.page_size;
             common(&args.common, &mut options.files, &mut options.client);
             let into = options.into.clone();
-            (runtime.block_on(datacite::harvest(&options)), into)
+            (
+                runtime.block_on(interruptible(datacite::harvest(&options))),
+                into,
+            )
         }
     };
     let summary = match summary {
@@ -55,6 +61,19 @@ pub fn run(source: HarvestSource) -> Result<ExitCode> {
     };
     print(&summary, &into)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a harvest until it ends or Ctrl-C: then it is dropped, which releases
+/// the folder's lock (the records written stay; the next run finds them).
+async fn interruptible(
+    harvest: impl std::future::Future<Output = Result<Summary, HarvestError>>,
+) -> Result<Summary, HarvestError> {
+    tokio::select! {
+        result = harvest => result,
+        _ = tokio::signal::ctrl_c() => Err(HarvestError::Usage(
+            "interrupted; the records written so far are kept, and the same command goes on".into(),
+        )),
+    }
 }
 
 fn common(args: &HarvestCommon, files: &mut FileOptions, client: &mut ClientOptions) {
