@@ -45,6 +45,8 @@ struct Reply {
     cut: bool,
     /// No `Content-Length` (the body ends when the connection closes).
     no_length: bool,
+    /// Wait this long before answering (a server that hangs).
+    stall: Option<Duration>,
 }
 
 impl Reply {
@@ -55,6 +57,7 @@ impl Reply {
             body: body.into(),
             cut: false,
             no_length: false,
+            stall: None,
         }
     }
 
@@ -65,6 +68,7 @@ impl Reply {
             body: format!("status {status}").into_bytes(),
             cut: false,
             no_length: false,
+            stall: None,
         }
     }
 }
@@ -104,6 +108,9 @@ impl Replay {
                     let target = text.split_whitespace().nth(1).unwrap_or("/").to_string();
                     seen.lock().unwrap().push(target.clone());
                     let reply = handler(&target);
+                    if let Some(wait) = reply.stall {
+                        tokio::time::sleep(wait).await;
+                    }
                     let mut out =
                         format!("HTTP/1.1 {} Replay\r\nConnection: close\r\n", reply.status);
                     if !reply.no_length {
@@ -469,6 +476,87 @@ fn a_failure_mid_harvest_keeps_what_was_written_and_the_next_run_goes_on() {
     assert!(saved.get("resume").is_none());
     assert_eq!(saved["last_complete"], "2021-03-24T08:47:35Z");
     let (data, _) = index_folder(tmp.path(), &folder);
+    let kb = open(&data);
+    assert_record(&kb, TULED);
+    assert_record(&kb, CLDF);
+}
+
+/// `kill -9` of the command while it waits for the second page: the first
+/// record stays whole and indexable, and the next run takes over the lock the
+/// killed one left and completes the harvest.
+#[test]
+fn a_killed_harvest_loses_nothing_and_the_next_run_completes() {
+    let Some(shared) = shared_dir() else { return };
+    let dump = Arc::new(Dump::load(&shared));
+    let rt = runtime();
+    let hang = Arc::new(AtomicBool::new(true));
+    let handler: Handler = {
+        let (dump, hang) = (dump.clone(), hang.clone());
+        Arc::new(move |target: &str| {
+            if !target.contains("resumptionToken=") {
+                return Reply::ok("text/xml", dump.page(0, Some("page-2")));
+            }
+            let mut reply = Reply::ok("text/xml", dump.page(1, None));
+            if hang.load(Ordering::SeqCst) {
+                reply.stall = Some(Duration::from_secs(60));
+            }
+            reply
+        })
+    };
+    let server = Replay::start(&rt, handler);
+    let tmp = tempfile::tempdir().unwrap();
+    let into = tmp.path().join("harvest");
+    let command = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_eoskb"));
+        c.args([
+            "harvest",
+            "oai-pmh",
+            server.url("/oai2d").as_ref(),
+            "--into",
+        ])
+        .arg(&into)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+        c
+    };
+    let mut child = command().spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !server
+        .requests()
+        .iter()
+        .any(|t| t.contains("resumptionToken"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the second page was never asked for"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(into.join("oai_zenodo.org_4629306.xml").is_file());
+    assert!(
+        into.join(".eoskb-harvest.lock").exists(),
+        "killed: its lock stays"
+    );
+    {
+        let (data, _) = index_folder(&tmp.path().join("killed"), &into);
+        let kb = open(&data);
+        assert_record(&kb, TULED);
+    }
+
+    hang.store(false, Ordering::SeqCst);
+    let out = command().output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Whether the killed run saved its token or not, nothing is written twice.
+    assert!(stdout.contains("1 new, 0 updated"), "{stdout}");
+    assert!(!into.join(".eoskb-harvest.lock").exists());
+    let (data, _) = index_folder(tmp.path(), &into);
     let kb = open(&data);
     assert_record(&kb, TULED);
     assert_record(&kb, CLDF);
