@@ -481,6 +481,63 @@ fn a_failure_mid_harvest_keeps_what_was_written_and_the_next_run_goes_on() {
     assert_record(&kb, CLDF);
 }
 
+/// The interrupted run's token has expired by the next run: that run starts
+/// over (with the interrupted run's `from`) and rewrites nothing.
+#[test]
+fn an_expired_resumption_token_starts_the_run_over() {
+    let Some(shared) = shared_dir() else { return };
+    let dump = Arc::new(Dump::load(&shared));
+    let rt = runtime();
+    // 0: the second page fails; 1: its token is unknown, the list starts anew.
+    let phase = Arc::new(AtomicUsize::new(0));
+    let handler: Handler = {
+        let (dump, phase) = (dump.clone(), phase.clone());
+        Arc::new(move |target: &str| {
+            match phase.load(Ordering::SeqCst) {
+            0 if target.contains("resumptionToken=") => Reply::status(500),
+            0 => Reply::ok("text/xml", dump.page(0, Some("page-2"))),
+            _ if target.ends_with("resumptionToken=page-2") => Reply::ok(
+                "text/xml",
+                dump.with(r#"<error code="badResumptionToken">The value of the resumptionToken argument is invalid or expired.</error>"#),
+            ),
+            _ if target.ends_with("resumptionToken=page-2b") => {
+                Reply::ok("text/xml", dump.page(1, None))
+            }
+            _ => Reply::ok("text/xml", dump.page(0, Some("page-2b"))),
+        }
+        })
+    };
+    let server = Replay::start(&rt, handler);
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("harvest");
+    let failed = rt.block_on(oai_pmh::harvest(&oai_options(&server, &folder)));
+    assert!(failed.is_err());
+    assert_eq!(state(&folder)["resume"]["next"], "page-2");
+
+    phase.store(1, Ordering::SeqCst);
+    let asked_before = server.requests().len();
+    let summary = rt
+        .block_on(oai_pmh::harvest(&oai_options(&server, &folder)))
+        .unwrap();
+    assert!(!summary.resumed);
+    assert_eq!(summary.warnings.len(), 1, "{:?}", summary.warnings);
+    assert!(
+        summary.warnings[0].contains("expired"),
+        "{:?}",
+        summary.warnings
+    );
+    assert_eq!((summary.new, summary.unchanged, summary.pages), (1, 1, 3));
+    assert_eq!(
+        server.requests()[asked_before..],
+        [
+            "/oai2d?verb=ListRecords&resumptionToken=page-2",
+            "/oai2d?verb=ListRecords&metadataPrefix=oai_datacite&set=user-panosc",
+            "/oai2d?verb=ListRecords&resumptionToken=page-2b",
+        ]
+    );
+    assert!(state(&folder).get("resume").is_none());
+}
+
 /// `kill -9` of the command while it waits for the second page: the first
 /// record stays whole and indexable, and the next run takes over the lock the
 /// killed one left and completes the harvest.
