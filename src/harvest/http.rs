@@ -11,7 +11,6 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -31,6 +30,8 @@ pub enum HttpError {
     Unexpected { url: String, reason: String },
     #[error("{url}: {reason}")]
     Unsupported { url: String, reason: String },
+    #[error("no HTTP client: {0}")]
+    NoClient(String),
     #[error("{path}: {source}")]
     Write {
         path: PathBuf,
@@ -178,10 +179,7 @@ impl HttpClient {
     pub fn new(options: &ClientOptions) -> Result<HttpClient, HttpError> {
         let (tls, no_https) = tls::config();
         let Some(tls) = tls else {
-            return Err(HttpError::Unsupported {
-                url: String::new(),
-                reason: no_https.unwrap_or_default(),
-            });
+            return Err(HttpError::NoClient(no_https.unwrap_or_default()));
         };
         let https_ok = no_https.is_none();
         // Redirects stay few, and never lead to HTTPS where it cannot be spoken.
@@ -202,10 +200,7 @@ impl HttpClient {
             .redirect(redirect)
             .user_agent(concat!("eoskb/", env!("CARGO_PKG_VERSION"), " (harvest)"))
             .build()
-            .map_err(|e| HttpError::Unsupported {
-                url: String::new(),
-                reason: error_text(&e),
-            })?;
+            .map_err(|e| HttpError::NoClient(error_text(&e)))?;
         Ok(HttpClient {
             client,
             retry: options.retry.clone(),
@@ -414,7 +409,6 @@ fn error_text(error: &dyn std::error::Error) -> String {
 
 /// The TLS configuration: graviola where the CPU has what it needs.
 mod tls {
-    use super::Arc;
 
     /// The configuration to hand to reqwest (always one, so that reqwest never
     /// looks for a process-wide provider) and, if HTTPS cannot be used, why.
@@ -423,7 +417,7 @@ mod tls {
         let roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
-        let provider = Arc::new(rustls_graviola::default_provider());
+        let provider = std::sync::Arc::new(rustls_graviola::default_provider());
         let config = match rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
         {
