@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod embed;
 pub mod eval;
+pub mod harvest;
 pub mod index;
 pub mod ingest;
 pub mod model;

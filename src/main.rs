@@ -59,13 +59,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             generation,
             memory_limit,
         } => return commands::sparql::worker(&generation, memory_limit),
+        // Harvesting writes a content folder: no data directory or configuration.
+        Command::Harvest(source) => return commands::harvest::run(source),
         other => other,
     };
     let data = DataDir::new(&cli.data);
     let config = Config::load(cli.config.as_deref())?;
     let model = cli.model.as_deref();
     match command {
-        Command::SparqlWorker { .. } => unreachable!("handled above"),
+        Command::SparqlWorker { .. } | Command::Harvest(_) => unreachable!("handled above"),
         Command::Index(args) => commands::index::run(&data, args, config, model),
         Command::Serve(args) => commands::serve::run(data, args, config, model),
         Command::Search(args) => commands::search::run(&data, args, &config, model),

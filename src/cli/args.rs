@@ -76,6 +76,11 @@ pub enum Command {
     /// answer), near-duplicates grouped, and those with negative feedback: what
     /// to write next. Reads the server's query log in the data directory.
     Gaps(GapsArgs),
+    /// Download research-output records (OAI-PMH or the DataCite REST API) into a
+    /// folder that `index --content` reads; run it again to fetch only what changed
+    /// or to go on after a failure.
+    #[command(subcommand)]
+    Harvest(HarvestSource),
     /// Counts of what is indexed.
     Stats {
         /// Print the API's JSON.
@@ -307,4 +312,63 @@ pub struct EvalArgs {
     /// Print `{"keyword": {"ndcg@10": ...}, ...}` for scripts.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum HarvestSource {
+    /// An OAI-PMH endpoint's records (`ListRecords`), e.g. https://zenodo.org/oai2d.
+    OaiPmh(OaiPmhArgs),
+    /// The DataCite REST API's DOIs matching a query, e.g. https://api.datacite.org.
+    Datacite(DataciteArgs),
+}
+
+#[derive(Args)]
+pub struct OaiPmhArgs {
+    /// The endpoint's base URL.
+    pub url: String,
+    /// Only records of this set, e.g. user-panosc (a Zenodo community).
+    #[arg(long)]
+    pub set: Option<String>,
+    /// The metadata format to ask for (eoskb reads DataCite: oai_datacite).
+    #[arg(long, default_value = "oai_datacite")]
+    pub metadata_prefix: String,
+    /// Only records changed since this date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)
+    /// [default: when the last complete harvest into the folder started]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[command(flatten)]
+    pub common: HarvestCommon,
+}
+
+#[derive(Args)]
+pub struct DataciteArgs {
+    /// The API's base URL (or its `/dois` endpoint).
+    pub url: String,
+    /// The search query (DataCite's query syntax), e.g. `client.uid:cern.zenodo`.
+    #[arg(long)]
+    pub query: String,
+    /// Only DOIs of this DataCite repository (client id).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Records per page (at most 1000).
+    #[arg(long, default_value_t = 100)]
+    pub page_size: u32,
+    #[command(flatten)]
+    pub common: HarvestCommon,
+}
+
+#[derive(Args)]
+pub struct HarvestCommon {
+    /// The folder to harvest into (one file per record, and a state file).
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
+    /// Also download the PDFs the records list, beside their records.
+    #[arg(long)]
+    pub files: bool,
+    /// Largest PDF to download, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::harvest::files::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Tries per request before the harvest stops (it can be run again to go on).
+    #[arg(long, default_value_t = 6)]
+    pub attempts: u32,
 }

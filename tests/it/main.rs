@@ -4,6 +4,7 @@ mod ask;
 mod catalogue;
 mod check;
 mod hardening;
+mod harvest;
 mod http;
 mod indexing;
 mod lifecycle;

@@ -7,6 +7,7 @@ pub mod ask;
 pub mod check;
 pub mod eval;
 pub mod gaps;
+pub mod harvest;
 pub mod index;
 pub mod search;
 pub mod serve;
