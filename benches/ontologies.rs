@@ -168,6 +168,9 @@ fn main() {
         }));
         (base, stop)
     });
+    // reqwest carries rustls without a provider of its own (the harvester
+    // hands it one): set the process-wide one before building a client.
+    let _ = rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
     let client = reqwest::Client::new();
     // Each way runs in blocks (one untimed run, then BLOCK timed ones), and the
     // blocks alternate over ROUNDS rounds in a rotating order. Within a block the

@@ -231,7 +231,7 @@ async fn ask_over_http_answers_and_rejects_bad_questions_with_json() {
     let get = |query: String| {
         let url = format!("{base}/api/ask?q={query}");
         async move {
-            let response = reqwest::get(url).await.unwrap();
+            let response = crate::support::get(url).await.unwrap();
             let status = response.status();
             (status, response.json::<serde_json::Value>().await.unwrap())
         }

@@ -50,7 +50,7 @@ fn nested_select(depth: usize) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sparql_that_crashed_the_server_is_refused() {
     let (_tmp, base, _stop) = start(SparqlConfig::default()).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let deep = "(".repeat(300_000);
 
     // Updates are refused without being parsed, however deep they nest.
@@ -137,7 +137,7 @@ async fn sparql_that_crashed_the_server_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offsets_and_repeated_parameters_are_bounded() {
     let (_tmp, base, _stop) = start(SparqlConfig::default()).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     for path in [
         "/api/terms?q=class&offset=10000000000",
         "/api/terms?q=class&offset=18446744073709551615",
@@ -191,7 +191,7 @@ async fn sparql_results_are_capped_in_bytes() {
         ..SparqlConfig::default()
     })
     .await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let labels = "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
     for extra in ["", "&format=csv"] {
         let (status, body) = get_json(&client, url(&base, labels, extra)).await;
@@ -219,7 +219,7 @@ async fn a_query_over_the_worker_memory_limit_ends_only_its_worker() {
         ..SparqlConfig::default()
     })
     .await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     // Sorting materialises every solution of a cross product of the store
     // with itself: tens of millions of rows, far more than 1 GiB.
     let greedy = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d";
@@ -313,7 +313,9 @@ async fn slow_and_idle_clients_do_not_keep_connections() {
     });
     checks.await.unwrap();
 
-    let r = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    let r = crate::support::get(format!("{base}/healthz"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -330,7 +332,7 @@ async fn a_full_queue_answers_busy_with_retry_after() {
         ..ServerConfig::default()
     });
     let (base, _stop) = serve(state).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let asks = (0..24).map(|i| {
         let client = client.clone();
         let url = format!("{base}/api/ask?q=how+long+can+my+data+stay+under+embargo+{i}");
@@ -371,7 +373,7 @@ async fn a_full_queue_answers_busy_with_retry_after() {
 async fn pages_carry_security_headers_and_no_inline_script() {
     let (_tmp, base, _stop) = serve_with_limits(ServerConfig::default()).await;
     for path in ["/", "/docs/doi-beamtime", "/api/stats", "/api/nothing"] {
-        let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+        let r = crate::support::get(format!("{base}{path}")).await.unwrap();
         let headers = r.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         let csp = headers["content-security-policy"].to_str().unwrap();
@@ -383,7 +385,7 @@ async fn pages_carry_security_headers_and_no_inline_script() {
             assert!(csp.contains(directive), "{path}: {csp}");
         }
     }
-    let page = reqwest::get(format!("{base}/"))
+    let page = crate::support::get(format!("{base}/"))
         .await
         .unwrap()
         .text()
@@ -397,7 +399,9 @@ async fn pages_carry_security_headers_and_no_inline_script() {
             "inline script: {script}"
         );
     }
-    let r = reqwest::get(format!("{base}/assets/app.js")).await.unwrap();
+    let r = crate::support::get(format!("{base}/assets/app.js"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         r.headers()["content-type"]
@@ -419,7 +423,7 @@ async fn error_bodies_name_no_host_paths() {
         "/docs/x",
         "/api/terms?q=x",
     ] {
-        let r = reqwest::get(format!("{base}{path}")).await.unwrap();
+        let r = crate::support::get(format!("{base}{path}")).await.unwrap();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
         let text = r.text().await.unwrap();
         assert!(

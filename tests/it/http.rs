@@ -22,7 +22,7 @@ pub(crate) async fn start(data: DataDir) -> (String, tokio::sync::oneshot::Sende
 }
 
 pub(crate) async fn get(base: &str, path: &str) -> (StatusCode, Value) {
-    let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let response = crate::support::get(format!("{base}{path}")).await.unwrap();
     let status = response.status();
     let body = response.json::<Value>().await.unwrap_or(Value::Null);
     (status, body)
@@ -128,19 +128,19 @@ async fn api_answers_and_rejects_bad_input_with_json() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(unknown["error"], "not_found");
 
-    let page = reqwest::get(format!("{base}/docs/doi-beamtime"))
+    let page = crate::support::get(format!("{base}/docs/doi-beamtime"))
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Requesting the DOI"));
-    let home = reqwest::get(format!("{base}/"))
+    let home = crate::support::get(format!("{base}/"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
     assert!(home.contains("src=\"/assets/app.js\""));
-    let script = reqwest::get(format!("{base}/assets/app.js"))
+    let script = crate::support::get(format!("{base}/assets/app.js"))
         .await
         .unwrap()
         .text()

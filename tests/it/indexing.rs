@@ -128,7 +128,7 @@ fn ranking_snippets_sections_and_facets() {
         cut.facets
     );
     assert_eq!(cut.total, data_q.total, "the cut is only what is listed");
-    let none = search(&kb, &[("q", "data"), ("facet_limit", "0")]);
+    let none = search(&kb, &[("q", "data"), ("limit", "1"), ("facet_limit", "0")]);
     assert!(none.facets.is_empty(), "{:?}", none.facets);
     assert_eq!(ids(&none), ids(&data_q));
 

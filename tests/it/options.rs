@@ -131,7 +131,7 @@ async fn the_configured_fusion_and_ask_settings_reach_http_and_cli() {
     let get = |path: String| {
         let url = format!("{base}{path}");
         async move {
-            reqwest::get(url)
+            crate::support::get(url)
                 .await
                 .unwrap()
                 .json::<Value>()

@@ -75,13 +75,13 @@ async fn flush(log: &QueryLog) {
 }
 
 async fn get(base: &str, path: &str) -> (StatusCode, Value) {
-    let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let response = crate::support::get(format!("{base}{path}")).await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn post_feedback(base: &str, body: &Value) -> (StatusCode, Value) {
-    let response = reqwest::Client::new()
+    let response = crate::support::client()
         .post(format!("{base}/api/feedback"))
         .json(body)
         .send()
@@ -104,7 +104,7 @@ async fn searches_are_logged_with_scores_and_nothing_about_the_asker() {
     let tmp = tempfile::tempdir().unwrap();
     let data = indexed(tmp.path());
     let served = serve(&data, Setup::new()).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let search = client
         .get(format!(
             "{}/api/search?q=doi%20landing&mode=keyword",
@@ -183,7 +183,7 @@ async fn searches_are_logged_with_scores_and_nothing_about_the_asker() {
     let (_, health) = get(&served.base, "/healthz").await;
     assert_eq!(health["query_log"]["written"], 3);
     assert_eq!(health["query_log"]["failed"], 0);
-    let script = reqwest::get(format!("{}/assets/app.js", served.base))
+    let script = crate::support::get(format!("{}/assets/app.js", served.base))
         .await
         .unwrap();
     assert!(
@@ -237,7 +237,7 @@ async fn feedback_is_validated_with_json_errors() {
         assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
 
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let raw = |content_type: &'static str, body: Vec<u8>| {
         client
             .post(format!("{base}/api/feedback"))
@@ -338,7 +338,7 @@ async fn admin_endpoint_is_absent_without_a_token_and_refuses_a_wrong_one() {
         get(&open.base, "/api/no-such-route").await.1,
         "same as any unknown route"
     );
-    let with_header = reqwest::Client::new()
+    let with_header = crate::support::client()
         .get(format!("{}/api/admin/gaps", open.base))
         .bearer_auth("anything")
         .send()
@@ -367,7 +367,7 @@ async fn admin_endpoint_is_absent_without_a_token_and_refuses_a_wrong_one() {
         },
     )
     .await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let url = format!("{}/api/admin/gaps", guarded.base);
     for token in [None, Some("wrong"), Some("s3cret-toke"), Some("")] {
         let mut request = client.get(&url);
@@ -657,7 +657,7 @@ async fn gaps_group_near_duplicate_questions_and_show_negative_feedback() {
     assert_eq!(logged["top_score"], hybrid["best_similarity"]);
     assert!(hybrid["best_similarity"].as_f64().unwrap() > 0.0);
 
-    let response = reqwest::Client::new()
+    let response = crate::support::client()
         .get(format!("{base}/api/admin/gaps?since=1h"))
         .bearer_auth("curator")
         .send()

@@ -194,7 +194,7 @@ async fn a_worker_dying_mid_query_is_a_json_500_and_the_next_query_works() {
     pool.warmed_up().await;
     let pid = pool.idle_pids()[0];
     let (base, _stop) = serve(state).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
 
     let runaway = tokio::spawn(client.get(url(&base, RUNAWAY, "")).send());
     eventually("the runaway query takes the worker", || {
@@ -236,7 +236,7 @@ pub(crate) fn url(base: &str, query: &str, extra: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sparql_protocol_formats_and_dataset() {
     let (_tmp, base, _stop) = start(SparqlConfig::default()).await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
 
     // GET, default JSON.
     let r = client
@@ -385,7 +385,7 @@ async fn sparql_rejects_bad_input_with_json() {
         ..SparqlConfig::default()
     })
     .await;
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
     let error = |r: reqwest::Response| async move {
         let status = r.status();
         (status, r.json::<Value>().await.unwrap_or(Value::Null))
@@ -496,7 +496,7 @@ async fn sparql_rejects_bad_input_with_json() {
 async fn term_routes_answer_json() {
     let (_tmp, base, _stop) = start(SparqlConfig::default()).await;
     let get = |path: String| async move {
-        let r = reqwest::get(path).await.unwrap();
+        let r = crate::support::get(path).await.unwrap();
         (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
     };
     let (status, body) = get(format!("{base}/api/terms?q=alias%2012&limit=3")).await;

@@ -113,3 +113,26 @@ pub fn open_with(
 ) -> KnowledgeBase {
     KnowledgeBase::open(data, Some(encoder.clone())).expect("open knowledge base")
 }
+
+/// An HTTP client for the servers tests start on 127.0.0.1. reqwest is built
+/// with rustls and no crypto provider of its own (the harvester hands it
+/// graviola's), and a client builds its TLS set-up even for plain HTTP: the
+/// process-wide provider is set once first.
+pub fn client() -> reqwest::Client {
+    install_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// `GET url` with [`client`].
+pub async fn get(url: impl reqwest::IntoUrl) -> reqwest::Result<reqwest::Response> {
+    client().get(url).send().await
+}
+
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Err: another test set it first, which is as good.
+        let _ =
+            rustls::crypto::CryptoProvider::install_default(rustls_graviola::default_provider());
+    });
+}

@@ -75,7 +75,7 @@ async fn watch_follows_edits_renames_deletions_and_bursts_without_failed_request
             base.clone(),
         );
         tokio::spawn(async move {
-            let client = reqwest::Client::new();
+            let client = crate::support::client();
             while !done.load(Ordering::Relaxed) {
                 let ok = client
                     .get(format!("{base}/api/search?mode=keyword&q=data"))
@@ -89,7 +89,7 @@ async fn watch_follows_edits_renames_deletions_and_bursts_without_failed_request
             }
         })
     };
-    let client = reqwest::Client::new();
+    let client = crate::support::client();
 
     // Add a file.
     std::fs::write(
