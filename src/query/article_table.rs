@@ -243,7 +243,8 @@ fn keep_most_frequent(
                 .get(value as usize)
                 .is_some_and(|name| keep.iter().any(|k| k.eq_ignore_ascii_case(name)))
     };
-    let (mut listed, mut rest): (Vec<(u32, u32)>, Vec<(u32, u32)>) =
+    type Counted = Vec<(u32, u32)>;
+    let (mut listed, mut rest): (Counted, Counted) =
         present.iter().partition(|&&(value, _)| kept(value));
     let more = limit.saturating_sub(listed.len());
     if more > 0 && more < rest.len() {
