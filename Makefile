@@ -27,9 +27,10 @@ check: build
 	$(EOSKB) check
 
 ## All tests (unit, integration on ../shared data when present), then SPARQL
-## clients we did not write (SPARQLWrapper, rdflib, curl) against a running server
+## clients we did not write (SPARQLWrapper, rdflib, curl) against a running server,
+## then the web pages in a real browser (Debian's chromium, headless)
 test: setup
-	$(CARGO) test --locked && bash scripts/sparql-interop.sh
+	$(CARGO) test --locked && bash scripts/sparql-interop.sh && bash scripts/browser-test.sh
 
 ## Formatting and lints, as CI runs them
 lint:

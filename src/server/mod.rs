@@ -240,6 +240,8 @@ pub fn router(state: AppState) -> Router {
         .route("/docs/{*id}", get(ui::doc))
         .route("/assets/style.css", get(ui::style))
         .route("/assets/app.js", get(ui::script))
+        .route("/assets/favicon.svg", get(ui::favicon))
+        .route("/favicon.ico", get(ui::favicon))
         .route("/healthz", get(api::healthz))
         .nest("/api", api)
         .layer(axum::middleware::from_fn_with_state(

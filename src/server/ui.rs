@@ -15,6 +15,7 @@ const STYLE_CSS: &str = include_str!("../../web/style.css");
 /// The search page's script: served as a file, since the pages' security
 /// policy allows no inline script.
 const APP_JS: &str = include_str!("../../web/app.js");
+const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
 
 pub async fn index() -> Html<&'static str> {
     Html(INDEX_HTML)
@@ -24,6 +25,18 @@ pub async fn style() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLE_CSS,
+    )
+        .into_response()
+}
+
+/// The site's icon (also at `/favicon.ico`, where browsers look unasked).
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON_SVG,
     )
         .into_response()
 }
@@ -182,7 +195,8 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · eoskb</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
+         <title>{title} · eoskb</title><link rel=\"stylesheet\" href=\"/assets/style.css\">\
+         <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body><header><a class=\"brand\" href=\"/\">eoskb</a></header>\
          <main class=\"doc\"><h1>{title}</h1>{body}</main></body></html>",
         title = escape_html(title),

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The web pages in a real browser: Debian's chromium and chromedriver (installed
+# here if missing), driven by selenium from PyPI (in target/venv), against
+# `eoskb serve` over the bundled content/ and ontologies/. Screenshots land in
+# target/screenshots/ for a person to look at.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO="${CARGO:-cargo}"
+SELENIUM="selenium==4.27.1"
+
+unavailable() {
+  if [ -n "${CI:-}" ]; then echo "FAIL: $1; in CI the browser tests must run"; exit 1; fi
+  echo "SKIPPED: $1; the browser tests need chromium and chromedriver"
+  exit 0
+}
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "browser: installing chromium and chromium-driver (Debian packages)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else unavailable "not root and no sudo to install chromium"; fi
+  $SUDO apt-get update -qq >/dev/null || true
+  $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null || unavailable "apt-get could not install chromium"
+fi
+
+if [ ! -x target/venv/bin/python ]; then python3 -m venv target/venv || unavailable "python3 -m venv failed"; fi
+target/venv/bin/python -c 'import selenium' 2>/dev/null \
+  || target/venv/bin/pip install --quiet --disable-pip-version-check "$SELENIUM"
+
+$CARGO build --locked --quiet --bin eoskb
+BIN=target/debug/eoskb
+WORK=$(mktemp -d)
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+$BIN --data "$WORK/data" index --content content --ontology ontologies >/dev/null 2>"$WORK/index.log" \
+  || { cat "$WORK/index.log"; exit 1; }
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$BIN --data "$WORK/data" serve --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
+SERVER=$!
+for _ in $(seq 1 300); do
+  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+rm -rf target/screenshots
+target/venv/bin/python tests/browser/test_pages.py "http://127.0.0.1:$PORT" target/screenshots

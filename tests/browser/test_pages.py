@@ -1,0 +1,153 @@
+"""The web pages in a real browser (Debian's chromium, headless, driven by
+selenium): what a visitor sees and can do, on a server indexing the bundled
+content. Screenshots of every page go to the folder given as the second
+argument, for a person to look at.
+
+    python tests/browser/test_pages.py http://127.0.0.1:PORT target/screenshots
+"""
+
+import json
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1].rstrip("/")
+SHOTS = Path(sys.argv[2])
+SHOTS.mkdir(parents=True, exist_ok=True)
+FAILURES = []
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
+    if not condition:
+        FAILURES.append(name)
+
+
+def console_errors(driver):
+    """Errors the page logged: script errors, blocked resources, CSP violations."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def wait_for(driver, css, timeout=20):
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def search_page(driver):
+    driver.get(BASE + "/")
+    box = wait_for(driver, "#q")
+    check("the start page has a search box", box.is_displayed())
+    check("the start page says what to do", "Type a question" in driver.find_element(By.ID, "status").text)
+    driver.save_screenshot(str(SHOTS / "start.png"))
+
+    # Typing a question and pressing Enter searches, with the question in the URL.
+    question = "how do I cite a dataset from my beamtime?"
+    box.send_keys(question)
+    box.submit()
+    wait_for(driver, "#hits article.hit")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query)
+    check("the query is in the URL", query.get("q") == [question], driver.current_url)
+    hits = driver.find_elements(By.CSS_SELECTOR, "#hits article.hit")
+    check("a question finds articles", len(hits) >= 3, f"{len(hits)} hits")
+    titles = [h.find_element(By.CSS_SELECTOR, "h2 a").text for h in hits]
+    check("the citation guide ranks first", "cite" in titles[0].lower(), str(titles))
+    marks = driver.find_elements(By.CSS_SELECTOR, "#hits mark")
+    check("snippets highlight the words", len(marks) >= 1)
+    try:
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#answer blockquote"))
+        answered = True
+    except Exception:
+        answered = False
+    check("a how-to question gets a quoted, cited answer", answered)
+    if answered:
+        cite = driver.find_element(By.CSS_SELECTOR, "#answer cite a")
+        check("the answer cites an article page", "/docs/" in cite.get_attribute("href"))
+    driver.save_screenshot(str(SHOTS / "search.png"))
+    errors = console_errors(driver)
+    check("the search page logs no errors", not errors, str(errors))
+
+    # A facet value narrows the results and is kept in the URL.
+    boxes = driver.find_elements(By.CSS_SELECTOR, "#facets input[type=checkbox]")
+    check("facets are offered", len(boxes) >= 3, f"{len(boxes)} values")
+    if boxes:
+        first = boxes[0]
+        param, value = first.get_attribute("data-param"), first.get_attribute("value")
+        total_before = driver.find_element(By.ID, "status").text
+        first.click()
+        WebDriverWait(driver, 20).until(lambda d: f"{param}=" in d.current_url)
+        wait_for(driver, "#hits article.hit, #hits p")
+        time.sleep(0.5)
+        checked = [b for b in driver.find_elements(By.CSS_SELECTOR, "#facets input:checked")]
+        check("a chosen facet value stays checked", any(b.get_attribute("value") == value for b in checked))
+        check("filtering changes the count", driver.find_element(By.ID, "status").text != total_before)
+        driver.save_screenshot(str(SHOTS / "search-filtered.png"))
+
+
+def article_page(driver):
+    driver.get(BASE + "/docs/doi-for-beamtime-data")
+    heading = wait_for(driver, "h1")
+    check("an article page shows its title", "DOI" in heading.text, heading.text)
+    errors = console_errors(driver)
+    check("an article page logs no errors", not errors, str(errors))
+    driver.save_screenshot(str(SHOTS / "article.png"))
+
+
+def bad_input(driver):
+    # Markup in the query is shown as text, never run.
+    driver.get(BASE + "/?q=" + urllib.parse.quote('<img src=x onerror="document.title=\'pwned\'">'))
+    wait_for(driver, "#status")
+    time.sleep(1.5)
+    check("markup in a query is not run", driver.title != "pwned", driver.title)
+    long = "a" * 5000
+    driver.get(BASE + "/?q=" + long)
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "status").text)
+    status = driver.find_element(By.ID, "status").text
+    check("an over-long query gets a clear message", "long" in status.lower(), status)
+
+
+def phone(driver):
+    driver.get(BASE + "/?q=" + urllib.parse.quote("data embargo"))
+    wait_for(driver, "#hits article.hit")
+    width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    check("no sideways scrolling on a phone", width[0] <= width[1], str(width))
+    top, height = driver.execute_script(
+        "return [document.querySelector('#hits article.hit').getBoundingClientRect().top, window.innerHeight]")
+    check("on a phone the first result is on the first screen", top < height, f"top {top}, screen {height}")
+    driver.save_screenshot(str(SHOTS / "search-phone.png"))
+
+
+def main():
+    desktop = browser()
+    try:
+        search_page(desktop)
+        article_page(desktop)
+        bad_input(desktop)
+    finally:
+        desktop.quit()
+    small = browser(390, 844)
+    try:
+        phone(small)
+    finally:
+        small.quit()
+    print(json.dumps({"failures": FAILURES, "screenshots": str(SHOTS)}))
+    sys.exit(1 if FAILURES else 0)
+
+
+if __name__ == "__main__":
+    main()
