@@ -16,4 +16,5 @@ mod rdmkit;
 mod semantic;
 mod sparql_http;
 mod support;
+mod versions;
 mod watch;
