@@ -3,7 +3,11 @@
 //! like BM25 weighs a word: by its inverse document frequency, so a term that
 //! annotates many articles barely moves them and a specific one does. A term that
 //! more than half of the articles use is evidence of nothing (the original BM25
-//! idf is negative there) and moves nothing.
+//! idf is negative there) and moves nothing. "The articles" are those annotated
+//! with any term: items nobody annotated (output records with free-text
+//! subjects, say) are no evidence that a term is rare, and counting them would
+//! make a category look specific as soon as a catalogue is indexed beside the
+//! guidance.
 //!
 //! - keyword mode: one constant-score clause per term on the annotated articles,
 //!   worth `idf` (the BM25 score of a word found once); it also finds annotated
@@ -50,8 +54,8 @@ fn idf(n: usize, total: usize) -> f32 {
 
 impl<'a> TermBoost<'a> {
     pub fn new(kb: &'a KnowledgeBase, recognised: &[RecognisedTerm]) -> TermBoost<'a> {
-        let total = kb.articles.len();
         let usage = kb.term_usage();
+        let total = usage.annotated();
         let terms = recognised
             .iter()
             .filter_map(|t| {
