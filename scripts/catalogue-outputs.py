@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes catalogue/*.json: the EOSC photon and neutron projects' outputs
+"""Writes content/outputs/*.json: the EOSC photon and neutron projects' outputs
 as DataCite REST JSON lists, from the facts in ../shared/data/corpora/pan-docs.
 
 Run from the crate root: python3 scripts/catalogue-outputs.py
@@ -17,7 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "data" / "corpora"
-OUT = ROOT / "catalogue"
+OUT = ROOT / "content" / "outputs"
 
 REPORTING = "pan-docs/ExPaNDS-eu+WP1-reporting"
 DELIVERABLES = f"{REPORTING}/_data/deliverables.yml"

@@ -20,6 +20,7 @@ use crate::ingest::{self, ContentFile, Diagnostic, Severity};
 use crate::model::{Article, Section};
 
 mod attach;
+mod versions;
 
 /// What to index and how.
 #[derive(Clone, Default)]
@@ -189,14 +190,32 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
         })
         .collect();
     resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
-    let attachments = attach_pdfs(
+    let claimed = claim_pdfs(
         &mut outcomes,
         pdfs,
         &previous,
         max_bytes,
         &mut report.diagnostics,
     );
-    resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
+    // Id claims and version groups settle together: a file either reads again
+    // may be one the other must see.
+    loop {
+        resolve_ids(&mut outcomes, max_bytes, &mut report.diagnostics);
+        if !versions::widen(&mut outcomes, &previous, max_bytes, &mut report.diagnostics) {
+            break;
+        }
+    }
+    let attachments = attach_claimed(&mut outcomes, claimed, &mut report.diagnostics);
+    // Before the merge takes folded versions out: the names they list still claim PDFs.
+    let listed: HashMap<usize, Vec<String>> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, outcome))| match outcome {
+            Outcome::Parsed(articles, _) => Some((i, attach::listed_names(articles))),
+            _ => None,
+        })
+        .collect();
+    let mut foldings = versions::merge(&mut outcomes);
 
     // Keys of files that stay in the index, and the new manifest.
     let roots: Vec<String> = options
@@ -236,7 +255,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
     // Keys of the files read again: their old documents, vectors and triples go,
     // whatever (and however many) items they yield now.
     let mut reread: Vec<String> = Vec::new();
-    for (file, outcome) in outcomes {
+    for (i, (file, outcome)) in outcomes.into_iter().enumerate() {
         let key = key_of(&file);
         match outcome {
             Outcome::Unchanged(entry) => {
@@ -244,6 +263,7 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
             }
             Outcome::Parsed(articles, hash) => {
                 let attached = attachments.get(&key).cloned().unwrap_or_default();
+                let folding = foldings.remove(&i).unwrap_or_default();
                 reread.push(key.clone());
                 if previous.files.contains_key(&key) {
                     report.changed.push(file.display());
@@ -258,8 +278,10 @@ pub fn run(data: &DataDir, options: &IndexOptions) -> Result<IndexReport, Error>
                         hash,
                         ids: articles.iter().map(|a| a.id.clone()).collect(),
                         sections: articles.iter().map(|a| a.sections.len()).sum(),
-                        listed: attach::listed_names(&articles),
+                        listed: listed.get(&i).cloned().unwrap_or_default(),
                         attachments: attached,
+                        concepts: folding.concepts,
+                        folded: folding.folded,
                     },
                 );
                 to_add.extend(articles);
@@ -425,19 +447,22 @@ fn examine(
     }
 }
 
-/// Reads each PDF into the record that claims it (see `attach`), or on its own,
-/// appended to `outcomes`. A record whose PDFs changed, appeared or went away is
-/// read again even if its own bytes did not change. Returns each owner's
-/// attachments by file key, for its manifest entry.
-fn attach_pdfs(
+/// The PDFs each record file (by position in the outcomes) claims, read.
+type Claimed = HashMap<usize, Vec<(ContentFile, Vec<u8>)>>;
+
+/// Finds the record that claims each PDF (see `attach`) and reads those PDFs;
+/// a PDF nobody claims is examined on its own, appended to `outcomes`. A record
+/// whose PDFs changed, appeared or went away is read again even if its own
+/// bytes did not change. [`attach_claimed`] then makes the PDFs their bodies.
+fn claim_pdfs(
     outcomes: &mut Vec<(ContentFile, Outcome)>,
     pdfs: Vec<ContentFile>,
     previous: &Manifest,
     max_bytes: u64,
     diagnostics: &mut Vec<Diagnostic>,
-) -> HashMap<String, Vec<manifest::Attachment>> {
+) -> Claimed {
     let owners = attach::owners(outcomes, &pdfs);
-    let mut claimed: HashMap<usize, Vec<(ContentFile, Vec<u8>)>> = HashMap::new();
+    let mut claimed: Claimed = HashMap::new();
     let mut alone = Vec::new();
     for (pdf, owner) in pdfs.into_iter().zip(owners) {
         match owner {
@@ -448,35 +473,53 @@ fn attach_pdfs(
             None => alone.push(pdf),
         }
     }
-    let mut attachments = HashMap::new();
     for (i, (file, outcome)) in outcomes.iter_mut().enumerate() {
-        let pdfs = claimed.remove(&i).unwrap_or_default();
-        let now = attach::attachments(
-            pdfs.iter()
-                .map(|(pdf, bytes)| manifest::Attachment {
-                    path: pdf.rel.clone(),
-                    hash: manifest::hash(bytes),
-                })
-                .collect(),
-        );
-        if let Outcome::Unchanged(entry) = outcome {
-            if entry.attachments == now {
-                continue;
-            }
+        if let Outcome::Unchanged(entry) = outcome
+            && entry.attachments != attachments_of(claimed.get(&i))
+        {
             *outcome = examine(file, &Manifest::default(), max_bytes, diagnostics);
-        }
-        if let Outcome::Parsed(items, _) = outcome {
-            for (pdf, bytes) in &pdfs {
-                let reading = ingest::read_items(pdf, bytes);
-                diagnostics.extend(reading.diagnostics);
-                attach::merge(items, pdf, reading.articles, bytes.len() as u64);
-            }
-            attachments.insert(key_of(file), now);
         }
     }
     for pdf in alone {
         let outcome = examine(&pdf, previous, max_bytes, diagnostics);
         outcomes.push((pdf, outcome));
+    }
+    claimed
+}
+
+/// The attachments a record file's manifest entry lists for its claimed PDFs.
+fn attachments_of(pdfs: Option<&Vec<(ContentFile, Vec<u8>)>>) -> Vec<manifest::Attachment> {
+    attach::attachments(
+        pdfs.into_iter()
+            .flatten()
+            .map(|(pdf, bytes)| manifest::Attachment {
+                path: pdf.rel.clone(),
+                hash: manifest::hash(bytes),
+            })
+            .collect(),
+    )
+}
+
+/// Reads the claimed PDFs of every record file read by this run into its
+/// items. Returns each such file's attachments by file key, for its manifest entry.
+fn attach_claimed(
+    outcomes: &mut [(ContentFile, Outcome)],
+    mut claimed: Claimed,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, Vec<manifest::Attachment>> {
+    let mut attachments = HashMap::new();
+    for (i, (file, outcome)) in outcomes.iter_mut().enumerate() {
+        let Outcome::Parsed(items, _) = outcome else {
+            continue;
+        };
+        let pdfs = claimed.remove(&i);
+        let now = attachments_of(pdfs.as_ref());
+        for (pdf, bytes) in pdfs.iter().flatten() {
+            let reading = ingest::read_items(pdf, bytes);
+            diagnostics.extend(reading.diagnostics);
+            attach::merge(items, pdf, reading.articles, bytes.len() as u64);
+        }
+        attachments.insert(key_of(file), now);
     }
     attachments
 }
@@ -494,8 +537,8 @@ fn resolve_ids(
     let mut owners: HashMap<String, String> = HashMap::new();
     for (file, outcome) in outcomes.iter_mut() {
         if let Outcome::Unchanged(entry) = outcome {
-            if entry.ids.iter().all(|id| !owners.contains_key(id)) {
-                for id in &entry.ids {
+            if entry.claims().all(|id| !owners.contains_key(id)) {
+                for id in entry.claims() {
                     owners.insert(id.clone(), file.display());
                 }
                 continue;
@@ -575,6 +618,8 @@ pub fn build(
                 sections: article.sections.len(),
                 listed: Vec::new(),
                 attachments: Vec::new(),
+                concepts: Vec::new(),
+                folded: Vec::new(),
             },
         );
     }

@@ -11,7 +11,7 @@ use crate::model::OntologyInfo;
 
 /// Bumped whenever the index layout or analysis changes; a mismatch forces a full
 /// rebuild instead of mixing old and new documents.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const FILE_NAME: &str = "manifest.json";
 
@@ -73,6 +73,21 @@ pub struct FileEntry {
     /// The PDFs read as the body of its records, with the hashes they had.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// The concept DOIs its records are versions of: when any file of a concept
+    /// changes, all of them are read again and merged anew.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<String>,
+    /// Its records folded into a newer version that another file holds: not
+    /// items, but their ids stay claimed by this file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folded: Vec<String>,
+}
+
+impl FileEntry {
+    /// Every id the file claims: its items' and its folded versions'.
+    pub fn claims(&self) -> impl Iterator<Item = &String> {
+        self.ids.iter().chain(&self.folded)
+    }
 }
 
 /// A file read as part of another file's items (a deliverable's PDF beside its record).

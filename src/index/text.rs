@@ -253,14 +253,26 @@ fn searchable_text(section: &crate::model::Section) -> String {
     text
 }
 
-/// What a record says that people search for but no section holds: the DOI,
-/// creators, publisher, keywords, projects and grants, communities.
+/// What a record says that people search for but no section holds: the DOI
+/// (its concept's and its other versions' too, and their titles where they
+/// differ: one item stands for all versions), creators, publisher, keywords,
+/// projects and grants, communities.
 fn record_text(article: &Article) -> String {
     let Some(record) = &article.record else {
         return String::new();
     };
     let mut words: Vec<&str> = Vec::new();
     words.extend(record.doi.as_deref());
+    words.extend(
+        record
+            .concept_doi
+            .as_deref()
+            .filter(|c| record.doi.as_deref() != Some(*c)),
+    );
+    for version in &record.versions {
+        words.push(&version.doi);
+        words.extend(version.title.as_deref());
+    }
     words.extend(record.creators.iter().map(|c| c.name.as_str()));
     words.extend(record.publisher.as_deref());
     words.extend(record.keywords.iter().map(String::as_str));

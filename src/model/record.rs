@@ -156,6 +156,9 @@ pub struct VersionRef {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<String>,
+    /// The version's title, when it differs from the item's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// A licence: the SPDX id when one is known, else the name or URL as written.

@@ -19,6 +19,17 @@ pub struct Fused {
     pub semantic_section: Option<u32>,
 }
 
+/// The cosine similarity below which a text is unrelated to the question: the
+/// sentence encoder puts unrelated texts between 0 and this. Convex fusion
+/// scales similarities from the weakest candidate up; the semantic list always
+/// holds 100 candidates, so in a small collection its tail is whatever the
+/// collection has least to do with the question, and 50 unrelated records
+/// (a projects' output catalogue beside how-to guidance) would lower the
+/// floor and shrink every difference between the related articles, handing
+/// the order to the keyword side. Unrelated candidates all count as 0
+/// instead; in a large collection the 100th candidate is above this anyway.
+pub const UNRELATED_SIMILARITY: f32 = 0.1;
+
 /// Fuses the lists (each best first). With no keyword list, the semantic order
 /// and similarities are kept as they are.
 pub fn fuse(
@@ -39,7 +50,8 @@ pub fn fuse(
         f.semantic_section = Some(m.section);
     }
     let keyword_range = min_max(keyword.iter().map(|(s, _)| *s));
-    let semantic_range = min_max(semantic.iter().map(|m| m.similarity));
+    let (lo, hi) = min_max(semantic.iter().map(|m| m.similarity));
+    let semantic_range = (lo.max(UNRELATED_SIMILARITY).min(hi), hi);
     for f in by_doc.values_mut() {
         f.score = if keyword.is_empty() {
             f.similarity.unwrap_or(0.0)
@@ -81,9 +93,11 @@ fn min_max(scores: impl Iterator<Item = f32>) -> (f32, f32) {
     })
 }
 
+/// `score` on [0, 1] between `lo` and `hi`; below `lo` (an unrelated
+/// candidate under a raised floor) is 0.
 fn normalise(score: f32, (lo, hi): (f32, f32)) -> f32 {
     if hi > lo {
-        (score - lo) / (hi - lo)
+        ((score - lo) / (hi - lo)).max(0.0)
     } else {
         1.0
     }
@@ -131,6 +145,35 @@ mod tests {
         );
         assert_eq!(fused[0].doc, doc(2));
         assert!((fused[0].score - 0.75).abs() < 1e-6 && (fused[1].score - 0.25).abs() < 1e-6);
+    }
+
+    #[test]
+    fn unrelated_candidates_do_not_set_the_semantic_scale() {
+        // As for "how do I move terabytes of data ...": 1 has the question's
+        // words, 2 its meaning; 3 is the weakest related article.
+        let keyword = [(11.0, doc(1)), (6.8, doc(2)), (0.4, doc(3))];
+        let related = || vec![sem(2, 0.68), sem(1, 0.42), sem(3, 0.09)];
+        let mut with_tail = related();
+        // 50 unrelated records fill the rest of the list.
+        with_tail.extend((10..60).map(|i| sem(i, 0.001 * (i - 10) as f32)));
+        let alone = fuse(&keyword, &related(), Fusion::default());
+        let beside = fuse(&keyword, &with_tail, Fusion::default());
+        for d in 1..=3 {
+            let score = |fused: &[Fused]| {
+                fused
+                    .iter()
+                    .find(|f| f.doc == doc(d))
+                    .map_or(f32::NAN, |f| f.score)
+            };
+            assert!((score(&alone) - score(&beside)).abs() < 1e-6, "{d}");
+        }
+        assert_eq!(beside[0].doc, doc(2));
+        assert!(
+            beside
+                .iter()
+                .filter(|f| f.doc.doc_id >= 10)
+                .all(|f| f.score == 0.0)
+        );
     }
 
     #[test]

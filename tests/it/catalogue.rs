@@ -1,6 +1,5 @@
 //! The catalogue of the EOSC photon and neutron projects' outputs in
-//! `catalogue/` (DataCite REST JSON written by `scripts/catalogue-outputs.py`),
-//! indexed beside the guidance in `content/`:
+//! `content/outputs/` (DataCite REST JSON written by `scripts/catalogue-outputs.py`):
 //! a fresh install indexes it as items with their DOIs, titles, kinds and
 //! projects; `check` finds nothing to report in it; and no DOI in it is
 //! invented: each appears in the shared material its record names as `source`.
@@ -27,13 +26,13 @@ fn content() -> PathBuf {
 }
 
 fn outputs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue")
+    content().join("outputs")
 }
 
 /// The catalogue files, each with its parsed JSON.
 fn catalogue_files() -> Vec<(PathBuf, Value)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(outputs())
-        .expect("catalogue/")
+        .expect("content/outputs")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
@@ -71,8 +70,7 @@ fn count(response: &SearchResponse, facet: Facet, value: &str) -> u64 {
 fn catalogue_items_have_their_dois_titles_kinds_and_projects() {
     let tmp = tempfile::tempdir().unwrap();
     let data = DataDir::new(tmp.path().join("data"));
-    let report =
-        index::run(&data, &IndexOptions::new(vec![content(), outputs()])).expect("index run");
+    let report = index::run(&data, &IndexOptions::new(vec![content()])).expect("index run");
     assert!(report.published);
     let about_outputs: Vec<_> = report
         .diagnostics
@@ -169,7 +167,7 @@ fn catalogue_items_have_their_dois_titles_kinds_and_projects() {
 
 #[test]
 fn check_reports_nothing_for_the_catalogue() {
-    let mut options = CheckOptions::new(vec![content(), outputs()]);
+    let mut options = CheckOptions::new(vec![content()]);
     options.paths = vec![outputs()];
     let report = check(&options).expect("check runs");
     assert_eq!(report.files, catalogue_files().len());

@@ -17,4 +17,5 @@ mod rdmkit;
 mod semantic;
 mod sparql_http;
 mod support;
+mod versions;
 mod watch;

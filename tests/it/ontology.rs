@@ -58,7 +58,7 @@ pub fn select(kb: &KnowledgeBase, q: &str) -> Vec<Value> {
     json["results"]["bindings"].as_array().unwrap().clone()
 }
 
-fn count(kb: &KnowledgeBase, q: &str) -> u64 {
+pub fn count(kb: &KnowledgeBase, q: &str) -> u64 {
     select(kb, q)[0]["n"]["value"]
         .as_str()
         .unwrap()

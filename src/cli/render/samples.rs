@@ -765,6 +765,7 @@ pub fn record_view() -> ArticleView {
             doi: "10.5281/zenodo.4014795".into(),
             version: Some("1.0".into()),
             issued: None,
+            title: None,
         }],
         files: vec![crate::model::FileRef {
             name: "ExPaNDS_D3.1.pdf".into(),

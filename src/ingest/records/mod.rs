@@ -20,16 +20,15 @@ pub mod licence;
 pub mod oai_pmh;
 mod text;
 pub mod validate;
+pub mod versions;
 mod xml;
 pub mod zenodo;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use crate::ingest::{ContentFile, Diagnostic, Reading};
-use crate::model::{Article, VersionRef};
+pub use versions::merge_versions;
 
 /// How much of a file sniffing looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -207,75 +206,4 @@ fn shape_by_name(rel: &str) -> Option<JsonShape> {
         ".zenodo.json" | ".rodare.json" => Some(JsonShape::Deposit),
         _ => None,
     }
-}
-
-/// Folds the versions of one output into one item: articles whose records share
-/// a concept DOI become the newest of them (by issued date, then version), with
-/// the others listed in `record.versions`, newest first. Articles without a
-/// concept DOI pass unchanged; the order of first appearance is kept.
-pub fn merge_versions(articles: Vec<Article>) -> Vec<Article> {
-    let mut groups: Vec<Vec<Article>> = Vec::new();
-    let mut by_concept: HashMap<String, usize> = HashMap::new();
-    for article in articles {
-        let concept = article
-            .record
-            .as_ref()
-            .filter(|r| r.doi.is_some())
-            .and_then(|r| r.concept_doi.clone());
-        match concept {
-            Some(concept) => match by_concept.get(&concept) {
-                Some(&i) => groups[i].push(article),
-                None => {
-                    by_concept.insert(concept, groups.len());
-                    groups.push(vec![article]);
-                }
-            },
-            None => groups.push(vec![article]),
-        }
-    }
-    groups
-        .into_iter()
-        .filter_map(newest_with_versions)
-        .collect()
-}
-
-fn newest_with_versions(mut group: Vec<Article>) -> Option<Article> {
-    if group.len() == 1 {
-        return group.pop();
-    }
-    group.sort_by_key(|a| std::cmp::Reverse(version_key(a)));
-    let mut versions: Vec<VersionRef> = Vec::new();
-    let mut rest = group.split_off(1);
-    let mut kept = group.pop()?;
-    for other in rest.iter_mut() {
-        if let Some(record) = other.record.as_mut() {
-            versions.extend(std::mem::take(&mut record.versions));
-            if let Some(doi) = record.doi.clone() {
-                versions.push(VersionRef {
-                    doi,
-                    version: record.version.clone(),
-                    issued: record.issued.clone(),
-                });
-            }
-        }
-    }
-    if let Some(record) = kept.record.as_mut() {
-        versions.extend(std::mem::take(&mut record.versions));
-        let own = record.doi.clone();
-        let mut seen = std::collections::HashSet::new();
-        versions.retain(|v| Some(&v.doi) != own.as_ref() && seen.insert(v.doi.clone()));
-        versions.sort_by(|a, b| b.issued.cmp(&a.issued));
-        record.versions = versions;
-    }
-    Some(kept)
-}
-
-/// Newest first: issued date, then version text, and a version record before
-/// the concept record of the same date.
-fn version_key(article: &Article) -> (Option<String>, Option<String>, bool) {
-    let record = article.record.as_deref();
-    let issued = record.and_then(|r| r.issued.clone());
-    let version = record.and_then(|r| r.version.clone());
-    let is_version = record.is_some_and(|r| r.doi != r.concept_doi);
-    (issued, version, is_version)
 }

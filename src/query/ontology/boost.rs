@@ -3,7 +3,13 @@
 //! like BM25 weighs a word: by its inverse document frequency, so a term that
 //! annotates many articles barely moves them and a specific one does. A term that
 //! more than half of the articles use is evidence of nothing (the original BM25
-//! idf is negative there) and moves nothing.
+//! idf is negative there) and moves nothing. Whether a term is such a category
+//! is judged among the articles annotated with any term: items nobody annotated
+//! (output records with free-text subjects, say) are no evidence that a term is
+//! rare, and counting them would make a category look specific as soon as a
+//! catalogue is indexed beside the guidance. Its weight, though, is the one a
+//! word as frequent would have in this index, so that it stays commensurate
+//! with the query's words, whose BM25 weights count every article.
 //!
 //! - keyword mode: one constant-score clause per term on the annotated articles,
 //!   worth `idf` (the BM25 score of a word found once); it also finds annotated
@@ -50,13 +56,14 @@ fn idf(n: usize, total: usize) -> f32 {
 
 impl<'a> TermBoost<'a> {
     pub fn new(kb: &'a KnowledgeBase, recognised: &[RecognisedTerm]) -> TermBoost<'a> {
-        let total = kb.articles.len();
         let usage = kb.term_usage();
+        let total = kb.articles.len();
+        let annotated = usage.annotated();
         let terms = recognised
             .iter()
             .filter_map(|t| {
                 let articles = usage.articles(&t.iri);
-                let telling = !articles.is_empty() && 2 * articles.len() <= total;
+                let telling = !articles.is_empty() && 2 * articles.len() <= annotated;
                 telling.then(|| Boosted {
                     matched: MatchedTerm {
                         iri: t.iri.clone(),

@@ -24,12 +24,20 @@ pub struct TermUsage {
     /// The same counts by the term's document in the term index, so that
     /// recognition can rule out unused terms before reading them.
     by_term_doc: HashMap<DocAddress, usize>,
+    /// Articles annotated with any term at all.
+    annotated: usize,
 }
 
 impl TermUsage {
     /// Reads the content graph of `kb`.
     pub(crate) fn build(kb: &KnowledgeBase) -> TermUsage {
         let direct = direct_annotations(kb);
+        let annotated = direct
+            .values()
+            .flatten()
+            .copied()
+            .collect::<BTreeSet<u32>>()
+            .len();
         let mut articles: HashMap<String, BTreeSet<u32>> = HashMap::new();
         for (term, annotated) in &direct {
             // Bounded like a lookup: a truncated walk only misses far ancestors.
@@ -51,7 +59,15 @@ impl TermUsage {
                 .map(|(iri, set)| (iri, set.into_iter().collect()))
                 .collect(),
             by_term_doc,
+            annotated,
         }
+    }
+
+    /// How many articles are annotated with any term: the population a term's
+    /// share is measured in. An item nobody annotated (a metadata-only record
+    /// with free-text subjects) says nothing about whether a term applies to it.
+    pub fn annotated(&self) -> usize {
+        self.annotated
     }
 
     /// How many articles the term stored at `doc` in the term index stands for.
