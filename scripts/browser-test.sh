@@ -20,9 +20,18 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null || unavailable "apt-get could not install chromium"
 fi
 
-if [ ! -x target/venv/bin/python ]; then python3 -m venv target/venv || unavailable "python3 -m venv failed"; fi
-target/venv/bin/python -c 'import selenium' 2>/dev/null \
-  || target/venv/bin/pip install --quiet --disable-pip-version-check "$SELENIUM"
+# selenium, installed once (target/venv is shared with other scripts).
+if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
+  PY=target/venv/bin/python
+  $PY -c 'import selenium' 2>/dev/null \
+    || target/venv/bin/pip install --quiet --disable-pip-version-check "$SELENIUM"
+else
+  rm -rf target/venv
+  PY=python3
+  [ -d target/pylib/selenium ] \
+    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib "$SELENIUM"
+  export PYTHONPATH="$PWD/target/pylib"
+fi
 
 $CARGO build --locked --quiet --bin eoskb
 BIN=target/debug/eoskb
@@ -44,4 +53,4 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 rm -rf target/screenshots
-target/venv/bin/python tests/browser/test_pages.py "http://127.0.0.1:$PORT" target/screenshots
+$PY tests/browser/test_pages.py "http://127.0.0.1:$PORT" target/screenshots

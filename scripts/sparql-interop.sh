@@ -19,17 +19,19 @@ CARGO="${CARGO:-cargo}"
 $CARGO build --locked --quiet --bin eoskb
 BIN=target/debug/eoskb
 
-# Python clients, installed once.
-PY=python3
-if [ ! -x target/venv/bin/python ] && ! [ -d target/pylib/SPARQLWrapper ]; then
-  if python3 -m venv target/venv >/dev/null 2>&1; then
-    target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib
-  else
-    rm -rf target/venv
-    python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib
-  fi
+# Python clients, installed once (target/venv is shared with other scripts:
+# ask it for these packages, not just whether it exists).
+if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
+  PY=target/venv/bin/python
+  $PY -c 'import SPARQLWrapper, rdflib' 2>/dev/null \
+    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib
+else
+  rm -rf target/venv
+  PY=python3
+  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] \
+    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib
+  export PYTHONPATH="$PWD/target/pylib"
 fi
-if [ -x target/venv/bin/python ]; then PY=target/venv/bin/python; else export PYTHONPATH="$PWD/target/pylib"; fi
 
 WORK=$(mktemp -d)
 SERVER=""
