@@ -16,8 +16,9 @@ unavailable() {
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   echo "browser: installing chromium and chromium-driver (Debian packages)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else unavailable "not root and no sudo to install chromium"; fi
-  $SUDO apt-get update -qq >/dev/null || true
-  $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null || unavailable "apt-get could not install chromium"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+    || unavailable "apt-get could not install chromium"
 fi
 
 # selenium, installed once (target/venv is shared with other scripts).

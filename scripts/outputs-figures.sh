@@ -56,14 +56,14 @@ print(f"ingest (no embedding): {items} items from {records} record/metadata file
 PY
 
 # 2. The index the outputs add, embedded.
-$BIN --data "$WORK/base" index --content content --ontology ontologies >/dev/null 2>"$WORK/base.log"
+$BIN --data "$WORK/base" index --content content --ontology ontologies >"$WORK/base.out" 2>"$WORK/base.log"
 start=$(seconds)
-$BIN --data "$WORK/with" index --content content --content "$OUTPUTS" --ontology ontologies >/dev/null 2>"$WORK/with.log"
+$BIN --data "$WORK/with" index --content content --content "$OUTPUTS" --ontology ontologies >"$WORK/with.out" 2>"$WORK/with.log"
 took=$(elapsed "$start" "$(seconds)")
 base_mb=$(size_mb "$(generation "$WORK/base")")
 with_mb=$(size_mb "$(generation "$WORK/with")")
 echo "index: content only $base_mb MB; content + outputs $with_mb MB (built with embeddings in $took s)"
-grep -h 'published' "$WORK/base.log" "$WORK/with.log" | sed 's/.*published/  published/'
+grep -h 'published' "$WORK/base.out" "$WORK/with.out" | sed 's/.*published/  published/' || true
 
 # 3. Hybrid and ask latency, one connection, on each index.
 python3 - "$WORK" <<'PY'
