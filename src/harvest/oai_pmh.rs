@@ -78,23 +78,9 @@ pub async fn harvest(options: &OaiOptions) -> Result<Summary, HarvestError> {
     let store = Store::open(&options.into)?;
     let mut state = State::load(&store, options.source())?;
     let mut summary = Summary::default();
-    match pages(options, &client, &store, &mut state, &mut summary).await {
-        Ok(mark) => {
-            state.resume = None;
-            if mark.is_some() {
-                state.last_complete = mark;
-            }
-            state.save(&store)?;
-            Ok(summary)
-        }
-        Err(e) => {
-            // What is written stays; the state says where to go on.
-            if let Err(save) = state.save(&store) {
-                tracing::warn!("{save}");
-            }
-            Err(e)
-        }
-    }
+    let run = pages(options, &client, &store, &mut state, &mut summary).await;
+    state.finish(&store, run)?;
+    Ok(summary)
 }
 
 /// The pages of one run; returns the `responseDate` that marks it complete.

@@ -162,6 +162,32 @@ impl State {
         Ok(state)
     }
 
+    /// Ends a run and saves the state either way. A complete run clears the
+    /// resumption point, and its mark (if it had one) is where the next run
+    /// starts from; a failed run keeps the point, and every record written
+    /// stays.
+    pub fn finish(
+        &mut self,
+        store: &Store,
+        run: Result<Option<String>, HarvestError>,
+    ) -> Result<(), HarvestError> {
+        match run {
+            Ok(mark) => {
+                self.resume = None;
+                if mark.is_some() {
+                    self.last_complete = mark;
+                }
+                self.save(store)
+            }
+            Err(e) => {
+                if let Err(save) = self.save(store) {
+                    tracing::warn!("{save}");
+                }
+                Err(e)
+            }
+        }
+    }
+
     pub fn save(&self, store: &Store) -> Result<(), HarvestError> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| HarvestError::State {
             path: store.path(STATE_FILE),
