@@ -7,19 +7,34 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO="${CARGO:-cargo}"
 SELENIUM="selenium==4.27.1"
+AXE="axe-core@4.10.2"
+SHARED="${EOSKB_SHARED:-../shared}"
 
 unavailable() {
   if [ -n "${CI:-}" ]; then echo "FAIL: $1; in CI the browser tests must run"; exit 1; fi
   echo "SKIPPED: $1; the browser tests need chromium and chromedriver"
   exit 0
 }
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="false"; fi
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   echo "browser: installing chromium and chromium-driver (Debian packages)"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else unavailable "not root and no sudo to install chromium"; fi
+  [ "$SUDO" = false ] && unavailable "not root and no sudo to install chromium"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
     || unavailable "apt-get could not install chromium"
 fi
+
+# axe-core (the accessibility checker the tests inject into each page), from npm.
+if [ ! -f target/npm/node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null; then
+    echo "browser: installing npm (Debian package)"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null \
+      || unavailable "apt-get could not install npm"
+  fi
+  npm install --silent --no-audit --no-fund --prefix target/npm "$AXE" >/dev/null \
+    || unavailable "npm could not install $AXE"
+fi
+export EOSKB_AXE="$PWD/target/npm/node_modules/axe-core/axe.min.js"
 
 # selenium, installed once (target/venv is shared with other scripts).
 if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
@@ -44,7 +59,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-$BIN --data "$WORK/data" index --content content --ontology ontologies >/dev/null 2>"$WORK/index.log" \
+# The term pages are tested on real ontologies: PaNET, EDAM and NeXus.
+ONTOLOGIES=(--ontology ontologies)
+if [ -d "$SHARED/data/ontologies/panet" ]; then
+  for name in panet edam nexus; do ONTOLOGIES+=(--ontology "$SHARED/data/ontologies/$name"); done
+  export EOSKB_SHARED_ONTOLOGIES=1
+elif [ -n "${CI:-}" ]; then
+  echo "FAIL: $SHARED/data/ontologies not found; in CI the term pages must be tested"; exit 1
+else
+  echo "note: $SHARED/data/ontologies not found; the term-page tests are skipped"
+fi
+$BIN --data "$WORK/data" index --content content "${ONTOLOGIES[@]}" >/dev/null 2>"$WORK/index.log" \
   || { cat "$WORK/index.log"; exit 1; }
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $BIN --data "$WORK/data" serve --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
@@ -54,4 +79,4 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 rm -rf target/screenshots
-$PY tests/browser/test_pages.py "http://127.0.0.1:$PORT" target/screenshots
+$PY tests/browser/run.py "http://127.0.0.1:$PORT" target/screenshots

@@ -1,52 +1,9 @@
-"""The web pages in a real browser (Debian's chromium, headless, driven by
-selenium): what a visitor sees and can do, on a server indexing the bundled
-content. Screenshots of every page go to the folder given as the second
-argument, for a person to look at.
+"""The search page and article pages: what a visitor sees and can do."""
 
-    python tests/browser/test_pages.py http://127.0.0.1:PORT target/screenshots
-"""
-
-import json
-import sys
 import time
 import urllib.parse
-from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
-
-BASE = sys.argv[1].rstrip("/")
-SHOTS = Path(sys.argv[2])
-SHOTS.mkdir(parents=True, exist_ok=True)
-FAILURES = []
-
-
-def browser(width=1280, height=900):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def check(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
-    if not condition:
-        FAILURES.append(name)
-
-
-def console_errors(driver):
-    """Errors the page logged: script errors, blocked resources, CSP violations."""
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def wait_for(driver, css, timeout=20):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+from common import BASE, SHOTS, By, WebDriverWait, accessibility, check, console_errors, wait_for
 
 
 def search_page(driver):
@@ -79,6 +36,7 @@ def search_page(driver):
         cite = driver.find_element(By.CSS_SELECTOR, "#answer cite a")
         check("the answer cites an article page", "/docs/" in cite.get_attribute("href"))
     driver.save_screenshot(str(SHOTS / "search.png"))
+    accessibility(driver, "search page")
     errors = console_errors(driver)
     check("the search page logs no errors", not errors, str(errors))
 
@@ -106,6 +64,7 @@ def article_page(driver):
     errors = console_errors(driver)
     check("an article page logs no errors", not errors, str(errors))
     driver.save_screenshot(str(SHOTS / "article.png"))
+    accessibility(driver, "article page")
 
 
 def bad_input(driver):
@@ -132,22 +91,8 @@ def phone(driver):
     driver.save_screenshot(str(SHOTS / "search-phone.png"))
 
 
-def main():
-    desktop = browser()
-    try:
-        search_page(desktop)
-        article_page(desktop)
-        bad_input(desktop)
-    finally:
-        desktop.quit()
-    small = browser(390, 844)
-    try:
-        phone(small)
-    finally:
-        small.quit()
-    print(json.dumps({"failures": FAILURES, "screenshots": str(SHOTS)}))
-    sys.exit(1 if FAILURES else 0)
-
-
-if __name__ == "__main__":
-    main()
+def run(desktop, small):
+    search_page(desktop)
+    article_page(desktop)
+    bad_input(desktop)
+    phone(small)

@@ -1,53 +1,15 @@
-//! The web page: a search page that calls the JSON API, and server-rendered
-//! article pages (so links from hits work without JavaScript).
+//! Article pages (`/docs/{id}`), rendered on the server so links from hits
+//! work without JavaScript.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
-use super::AppState;
-use super::api::{Cost, with_kb};
-use super::view::escape_html;
+use super::{Section, page};
 use crate::query;
-
-const INDEX_HTML: &str = include_str!("../../web/index.html");
-const STYLE_CSS: &str = include_str!("../../web/style.css");
-/// The search page's script: served as a file, since the pages' security
-/// policy allows no inline script.
-const APP_JS: &str = include_str!("../../web/app.js");
-const FAVICON_SVG: &str = include_str!("../../web/favicon.svg");
-
-pub async fn index() -> Html<&'static str> {
-    Html(INDEX_HTML)
-}
-
-pub async fn style() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        STYLE_CSS,
-    )
-        .into_response()
-}
-
-/// The site's icon (also at `/favicon.ico`, where browsers look unasked).
-pub async fn favicon() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        FAVICON_SVG,
-    )
-        .into_response()
-}
-
-pub async fn script() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        APP_JS,
-    )
-        .into_response()
-}
+use crate::server::AppState;
+use crate::server::api::{Cost, with_kb};
+use crate::server::view::escape_html;
 
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let wanted = id.clone();
@@ -88,10 +50,11 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
                 escape_html(&a.summary),
                 view.html
             );
-            page(StatusCode::OK, &a.title, &body)
+            page(StatusCode::OK, Section::None, &a.title, &body)
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => page(
             StatusCode::NOT_FOUND,
+            Section::None,
             "Not found",
             &format!(
                 "<p>No article with id <code>{}</code>.</p>",
@@ -99,7 +62,7 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
             ),
         ),
         // The API's message: it names the problem and never the host's paths.
-        Err(e) => page(e.status, "Error", &escape_html(&e.message)),
+        Err(e) => page(e.status, Section::None, "Error", &escape_html(&e.message)),
     }
 }
 
@@ -189,17 +152,4 @@ fn record_block(record: &crate::model::Record) -> String {
         .map(|(label, value)| format!("<tr><th>{label}</th><td>{value}</td></tr>"))
         .collect();
     format!("<table class=\"record\">{rows}</table>")
-}
-
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · eoskb</title><link rel=\"stylesheet\" href=\"/assets/style.css\">\
-         <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"></head>\
-         <body><header><a class=\"brand\" href=\"/\">eoskb</a></header>\
-         <main class=\"doc\"><h1>{title}</h1>{body}</main></body></html>",
-        title = escape_html(title),
-    );
-    (status, Html(html)).into_response()
 }

@@ -1,0 +1,64 @@
+"""What every browser test shares: the server's address, where screenshots
+go, a headless chromium, and how checks are reported."""
+
+import os
+import sys
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By  # noqa: F401 (re-exported for the tests)
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1].rstrip("/")
+SHOTS = Path(sys.argv[2])
+SHOTS.mkdir(parents=True, exist_ok=True)
+FAILURES = []
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
+    if not condition:
+        FAILURES.append(name)
+
+
+def console_errors(driver):
+    """Errors the page logged: script errors, blocked resources, CSP violations."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def wait_for(driver, css, timeout=20):
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+SHARED_ONTOLOGIES = os.environ.get("EOSKB_SHARED_ONTOLOGIES") == "1"
+AXE_SOURCE = Path(os.environ["EOSKB_AXE"]).read_text() if os.environ.get("EOSKB_AXE") else None
+
+
+def accessibility(driver, name):
+    """Runs axe-core on the page as it is now; serious and critical violations fail."""
+    if AXE_SOURCE is None:
+        check(f"{name}: axe-core is available", False, "EOSKB_AXE is not set")
+        return
+    driver.execute_script(AXE_SOURCE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))))"
+        ".catch(e => done([{id: 'axe failed: ' + e, impact: 'critical', nodes: 0}]));")
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    check(f"{name}: no serious or critical accessibility violations", not bad, str(bad))
+    AXE_RESULTS[name] = result
+
+
+AXE_RESULTS = {}
