@@ -178,6 +178,28 @@ struct SectionBuilder {
     text: String,
     line: usize,
     link_texts: Vec<String>,
+    /// Code blocks and tables, kept apart from the prose: searchable, never
+    /// quoted as an answer.
+    code: Vec<String>,
+    /// The code block or table being read.
+    listing: Option<String>,
+}
+
+impl SectionBuilder {
+    /// Where text read now goes: the open code block or table, else the prose.
+    fn text_sink(&mut self) -> &mut String {
+        self.listing.as_mut().unwrap_or(&mut self.text)
+    }
+
+    fn close_listing(&mut self) {
+        if let Some(listing) = self.listing.take() {
+            let lines: Vec<&str> = listing.lines().map(str::trim_end).collect();
+            let listing = lines.join("\n");
+            if !listing.trim().is_empty() {
+                self.code.push(listing.trim_matches('\n').to_string());
+            }
+        }
+    }
 }
 
 /// Splits a (directive-cleaned) Markdown body into sections. `title` names the text
@@ -195,6 +217,8 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
         text: String::new(),
         line: body_line,
         link_texts: Vec::new(),
+        code: Vec::new(),
+        listing: None,
     };
     // Where the text of the open link starts in the section's text.
     let mut link_start: Option<usize> = None;
@@ -205,7 +229,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
 
     let finish = |section: SectionBuilder, sections: &mut Vec<Section>| {
         let text = tidy(&section.text);
-        if !text.is_empty() {
+        if !text.is_empty() || !section.code.is_empty() {
             sections.push(Section {
                 ordinal: sections.len(),
                 heading: section.heading,
@@ -216,7 +240,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 line: section.line,
                 page: None,
                 link_texts: section.link_texts,
-                code: Vec::new(),
+                code: section.code,
             });
         }
     };
@@ -252,6 +276,8 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                     text: String::new(),
                     line,
                     link_texts: Vec::new(),
+                    code: Vec::new(),
+                    listing: None,
                 };
                 finish(std::mem::replace(&mut current, next), &mut body.sections);
             }
@@ -280,7 +306,7 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                if in_heading.is_none() {
+                if in_heading.is_none() && current.listing.is_none() {
                     link_start = Some(current.text.len());
                 }
                 let (line, column) = lines.position(markdown, range.start);
@@ -298,36 +324,42 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 if in_heading.is_some() {
                     heading_text.push_str(&t);
                 } else {
-                    current.text.push_str(&t);
+                    current.text_sink().push_str(&t);
                 }
             }
             Event::Html(html) if in_heading.is_none() => {
-                current.text.push_str(&html_text(&html));
-                current.text.push('\n');
+                let sink = current.text_sink();
+                sink.push_str(&html_text(&html));
+                sink.push('\n');
             }
             Event::SoftBreak => push_to(
-                &mut current.text,
+                current.text_sink(),
                 &mut heading_text,
                 in_heading.is_some(),
                 " ",
             ),
             Event::HardBreak => push_to(
-                &mut current.text,
+                current.text_sink(),
                 &mut heading_text,
                 in_heading.is_some(),
                 "\n",
             ),
-            Event::End(TagEnd::TableCell) => current.text.push_str(" | "),
+            // Code and tables are listings, not sentences: kept apart from the prose.
+            Event::Start(Tag::CodeBlock(_) | Tag::Table(_)) => {
+                current.close_listing();
+                current.listing = Some(String::new());
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::Table) => current.close_listing(),
+            Event::End(TagEnd::TableCell) => current.text_sink().push_str(" | "),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Item
-                | TagEnd::CodeBlock
                 | TagEnd::TableRow
                 | TagEnd::TableHead
                 | TagEnd::BlockQuote(_)
                 | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionListDefinition,
-            ) => current.text.push('\n'),
+            ) => current.text_sink().push('\n'),
             _ => {}
         }
     }
@@ -520,7 +552,9 @@ mod tests {
         let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [link](http://x.org)\n\n<div class=\"c\"><p>Inside <b>html</b></p><script>bad()</script></div>\n\n![logo](l.png)\n";
         let body = parse(md, "T", 1);
         let text = &body.sections[0].text;
-        assert!(text.contains("a | b"), "{text}");
+        // The table is a listing, kept apart from the prose.
+        assert!(!text.contains("a | b"), "{text}");
+        assert_eq!(body.sections[0].code, ["a | b |\n1 | 2 |"]);
         assert!(text.contains("done") && text.contains("link"));
         assert!(text.contains("Inside html") && !text.contains("bad()") && !text.contains('<'));
         assert!(!text.contains("logo"));
@@ -533,6 +567,22 @@ mod tests {
             links,
             [("http://x.org", 6, 3, false), ("l.png", 10, 1, true)]
         );
+    }
+
+    #[test]
+    fn code_blocks_and_tables_are_kept_apart_from_the_prose() {
+        let md = "## Mappings\n\nPublish them as SSSOM.\n\n```tsv\nfac:saxs\tSAXS\tskos:exactMatch\tPaNET:PaNET01188\n```\n\n\
+                  | technique | term |\n|---|---|\n| SAXS | [PaNET01188](http://x.org) |\n\nThen review them.\n\n## Only code\n\n    indented code\n";
+        let body = parse(md, "T", 1);
+        let mappings = &body.sections[0];
+        assert_eq!(mappings.text, "Publish them as SSSOM.\nThen review them.");
+        assert_eq!(mappings.code.len(), 2, "{:?}", mappings.code);
+        assert!(mappings.code[0].starts_with("fac:saxs\tSAXS"));
+        assert!(mappings.code[1].contains("SAXS | PaNET01188"));
+        assert!(mappings.link_texts.is_empty(), "{:?}", mappings.link_texts);
+        // A section with only code is kept: its code is searchable.
+        assert_eq!(body.sections[1].heading, "Only code");
+        assert_eq!(body.sections[1].code, ["indented code"]);
     }
 
     #[test]

@@ -129,6 +129,28 @@ pub struct Retrieved {
     pub terms: Vec<RecognisedTerm>,
 }
 
+/// Words that open a question or a request for help.
+const QUESTION_OPENERS: [&str; 31] = [
+    "how", "what", "which", "who", "whom", "whose", "when", "where", "why", "can", "could",
+    "should", "shall", "do", "does", "did", "is", "are", "was", "were", "will", "would", "may",
+    "might", "must", "i", "we", "please", "explain", "help", "tell",
+];
+
+/// Whether a query reads as a question (worth a quoted answer) rather than a
+/// term or a few keywords (`SAXS`, `data embargo`), which get results only: it
+/// ends with a question mark, or opens with a question word or a request.
+pub fn looks_like_question(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with('?') {
+        return true;
+    }
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or_default().to_lowercase();
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric());
+    // One or two words are a keyword query whatever they are ("help desk").
+    words.next().is_some() && words.next().is_some() && QUESTION_OPENERS.contains(&first)
+}
+
 /// A question, validated as a search query is: trimmed, not empty, not too long.
 pub fn validated_question(question: &str) -> Result<&str, Error> {
     validated_query(question)
@@ -425,6 +447,31 @@ fn round(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn questions_are_told_from_keyword_queries() {
+        for question in [
+            "how do I cite a dataset from my beamtime?",
+            "How to choose a licence for my data",
+            "what is an embargo period",
+            "SAXS?",
+            "Can I publish raw data before the embargo ends",
+            "please explain persistent identifiers",
+        ] {
+            assert!(looks_like_question(question), "{question}");
+        }
+        for keywords in [
+            "SAXS",
+            "small angle x-ray scattering",
+            "data embargo",
+            "how-to",
+            "help desk",
+            "DOI beamtime data citation",
+            "",
+        ] {
+            assert!(!looks_like_question(keywords), "{keywords}");
+        }
+    }
 
     #[test]
     fn content_words_drop_common_words_and_stem() {

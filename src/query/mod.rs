@@ -7,6 +7,7 @@ pub(crate) mod article_table;
 mod articles;
 mod doc_set;
 mod embeddings;
+pub mod facet_labels;
 pub mod highlight;
 pub mod hybrid;
 pub mod keyword;
@@ -38,6 +39,7 @@ pub use article::{ArticleView, get_article};
 pub use article_table::FacetCounts;
 use articles::Articles;
 use embeddings::Embeddings;
+pub use facet_labels::FacetLabels;
 pub use highlight::Snippet;
 pub use ontology::list::list_ontologies;
 pub use ontology::lookup::{TermDetails, lookup_term};
@@ -177,6 +179,8 @@ pub struct KnowledgeBase {
     sparql_workers: std::sync::OnceLock<sparql_pool::WorkerPool>,
     /// Articles per term (with descendants), read from the graph on first use.
     term_usage: std::sync::OnceLock<ontology::usage::TermUsage>,
+    /// Labels of facet values looked up so far.
+    facet_labels: facet_labels::LabelMemo,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -239,6 +243,7 @@ impl KnowledgeBase {
             prefixes,
             sparql_workers: std::sync::OnceLock::new(),
             term_usage: std::sync::OnceLock::new(),
+            facet_labels: Default::default(),
             _lease: lease,
         })
     }

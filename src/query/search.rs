@@ -46,11 +46,18 @@ pub struct SearchResponse {
     /// For each facet that had more values than `facets` lists: how many.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facet_sizes: BTreeMap<String, usize>,
+    /// Per facet, the labels of listed values that name a concept (terms,
+    /// kinds, audiences, FAIR principles).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facet_labels: super::FacetLabels,
     /// Cosine similarity of the best matching article when the mode embeds the
     /// question (semantic, hybrid): an absolute measure of how well anything
     /// matched, unlike fused scores, which are relative to the result list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best_similarity: Option<f32>,
+    /// Whether the query reads as a question, which a quoted answer may help
+    /// (see [`super::answer::looks_like_question`]); a term or keywords do not.
+    pub question: bool,
     /// Ontology terms the query names; articles annotated with them (or a
     /// descendant) rank higher.
     #[serde(default)]
@@ -147,9 +154,11 @@ pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchRespo
         took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         hits,
         mode: request.mode,
+        facet_labels: super::facet_labels::facet_labels(kb, &found.facets.counts)?,
         facets: found.facets.counts,
         facet_sizes: found.facets.sizes,
         best_similarity: found.best_similarity,
+        question: super::answer::looks_like_question(text),
         terms: found.terms,
     })
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::Article;
 use crate::query::{
-    Answer, ArticleView, Explain, FacetCounts, Hit, MatchedTerm, Mode, RecognisedTerm,
+    Answer, ArticleView, Explain, FacetCounts, FacetLabels, Hit, MatchedTerm, Mode, RecognisedTerm,
     SearchResponse, SectionRef, Snippet,
 };
 
@@ -80,8 +80,11 @@ pub struct SearchView<'a> {
     facets: &'a FacetCounts,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     facet_sizes: &'a BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    facet_labels: &'a FacetLabels,
     #[serde(skip_serializing_if = "Option::is_none")]
     best_similarity: Option<f32>,
+    question: bool,
     terms: &'a [RecognisedTerm],
 }
 
@@ -94,7 +97,9 @@ impl<'a> SearchView<'a> {
             mode: response.mode,
             facets: &response.facets,
             facet_sizes: &response.facet_sizes,
+            facet_labels: &response.facet_labels,
             best_similarity: response.best_similarity,
+            question: response.question,
             terms: &response.terms,
         }
     }

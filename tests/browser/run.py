@@ -8,6 +8,7 @@ the second argument, for a person to look at.
 """
 
 import importlib
+import traceback
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ def main():
             try:
                 importlib.import_module(name).run(desktop, small)
             except Exception as error:  # one page kind failing must not hide the others
+                traceback.print_exc()
                 common.check(f"{name} ran to the end", False, repr(error))
     finally:
         desktop.quit()

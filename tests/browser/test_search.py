@@ -3,7 +3,11 @@
 import time
 import urllib.parse
 
-from common import BASE, SHOTS, By, WebDriverWait, accessibility, check, console_errors, wait_for
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from common import (BASE, SHARED_ONTOLOGIES, SHOTS, By, WebDriverWait, accessibility, check,
+                    console_errors, wait_for)
 
 
 def search_page(driver):
@@ -57,6 +61,71 @@ def search_page(driver):
         driver.save_screenshot(str(SHOTS / "search-filtered.png"))
 
 
+def pages_and_keys(driver):
+    # A keyword query with many results has pages; page 2 is in the URL and
+    # shows other articles.
+    driver.get(BASE + "/?q=data&mode=keyword")
+    wait_for(driver, "#hits article.hit")
+    first_titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#hits article.hit h2 a")]
+    check("a page has ten results", len(first_titles) == 10, str(len(first_titles)))
+    nxt = driver.find_elements(By.CSS_SELECTOR, ".pager a[rel=next]")
+    check("a long result list has a next page", len(nxt) == 1)
+    if nxt:
+        nxt[0].click()
+        WebDriverWait(driver, 20).until(lambda d: "page=2" in d.current_url)
+        wait_for(driver, "#hits article.hit")
+        second = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#hits article.hit h2 a")]
+        check("page 2 shows other articles", second and not set(second) & set(first_titles), str(second))
+        current = driver.find_element(By.CSS_SELECTOR, ".pager a[aria-current=page]").text
+        check("the pager marks page 2", current == "2", current)
+        check("the status counts from 11", driver.find_element(By.ID, "status").text.startswith("11–"),
+              driver.find_element(By.ID, "status").text)
+        driver.save_screenshot(str(SHOTS / "search-page2.png"))
+        check("page 2 logs no errors", not console_errors(driver), str(console_errors(driver)))
+
+    # "/" goes to the search box, arrows move through the results.
+    driver.execute_script("document.activeElement.blur()")
+    ActionChains(driver).send_keys("/").perform()
+    check("/ focuses the search box", driver.switch_to.active_element.get_attribute("id") == "q")
+    driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    focused = driver.switch_to.active_element
+    first_link = driver.find_element(By.CSS_SELECTOR, "#hits article.hit h2 a")
+    check("the down arrow moves to the first result", focused == first_link, focused.text)
+    focused.send_keys(Keys.ARROW_DOWN)
+    links = driver.find_elements(By.CSS_SELECTOR, "#hits article.hit h2 a")
+    check("and on to the second", driver.switch_to.active_element == links[1])
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 20).until(lambda d: "/docs/" in d.current_url)
+    check("Enter opens the result", "/docs/" in driver.current_url, driver.current_url)
+
+
+def terms_not_answers(driver):
+    if not SHARED_ONTOLOGIES:
+        print("skip the term card: PaNET is not loaded")
+        return
+    # A bare term gets the term's card, not a quoted "answer".
+    driver.get(BASE + "/?q=SAXS")
+    wait_for(driver, "#hits article.hit")
+    try:
+        card = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#answer .term-card"))
+        text = card.text
+    except Exception:
+        text = ""
+    check("a term's name gets its card", "small angle x-ray scattering" in text, text)
+    check("... and no quoted answer", not driver.find_elements(By.CSS_SELECTOR, "#answer blockquote"))
+    link = driver.find_elements(By.CSS_SELECTOR, "#answer .term-card h2 a")
+    check("the card links to the term page", bool(link) and "/terms/" in link[0].get_attribute("href"))
+    # Facet values read as labels, not CURIEs, and term values link to their page.
+    values = [v.text for v in driver.find_elements(By.CSS_SELECTOR, "#facets label .value")]
+    curies = [v for v in values if v.startswith(("PaNET:", "EDAM:", "NeXus:"))]
+    check("facets show labels, not CURIEs", values and not curies, str(curies))
+    check("audiences read as words", "data steward" in driver.find_element(By.ID, "facets").text.lower())
+    check("the kind facet is labelled", "kind" in driver.find_element(By.ID, "facets").text.lower())
+    term_links = driver.find_elements(By.CSS_SELECTOR, "#facets a.term-link")
+    check("term facet values link to term pages", term_links and "/terms/" in term_links[0].get_attribute("href"))
+    driver.save_screenshot(str(SHOTS / "search-term.png"))
+
+
 def article_page(driver):
     driver.get(BASE + "/docs/doi-for-beamtime-data")
     heading = wait_for(driver, "h1")
@@ -93,6 +162,8 @@ def phone(driver):
 
 def run(desktop, small):
     search_page(desktop)
+    pages_and_keys(desktop)
+    terms_not_answers(desktop)
     article_page(desktop)
     bad_input(desktop)
     phone(small)

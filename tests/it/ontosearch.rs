@@ -277,6 +277,42 @@ fn a_query_naming_a_term_ranks_its_articles_higher_in_every_mode() {
     assert_eq!(answer.terms[0].matched, "SAXS");
     let first = &answer.sources.first().expect("a source").id;
     assert!(annotated.contains(first), "{first}: {:?}", answer.sources);
+
+    // A bare term is not a question: pages show its term card, not an answer.
+    // Asked anyway, `ask` never quotes a code block or a table: the SSSOM
+    // listing in the mapping guide names SAXS, but is no answer.
+    let saxs_search = search(&kb, "SAXS", Mode::Hybrid, &[]);
+    assert!(!saxs_search.question);
+    assert!(search(&kb, "how do I deposit SAXS data?", Mode::Keyword, &[]).question);
+    let asked = query::ask(&kb, "SAXS", &AskParams::default()).unwrap();
+    for passage in &asked.answer {
+        assert!(
+            !passage.text.contains("skos:exactMatch") && !passage.text.contains(" | "),
+            "a listing quoted: {}",
+            passage.text
+        );
+    }
+    // Facet values that name concepts carry their labels.
+    let labels = &saxs_search.facet_labels;
+    let term_labels = &labels["terms"];
+    assert!(
+        term_labels
+            .values()
+            .any(|l| &**l == "small angle x-ray scattering"),
+        "{term_labels:?}"
+    );
+    // (NeXus classes have no rdfs:label: their CURIE is all there is.)
+    for value in saxs_search.facets["terms"].keys() {
+        let labelled = value.starts_with("PaNET:") || value.starts_with("EDAM:");
+        assert!(
+            !labelled || term_labels.contains_key(value),
+            "{value}: no label"
+        );
+    }
+    // Kinds and audiences are labelled by eoskb's own vocabulary, not loaded
+    // here; values without a concept (tags, projects) have none.
+    assert!(!labels.contains_key("audience"));
+    assert!(!labels.contains_key("tags") && !labels.contains_key("projects"));
 }
 
 #[test]

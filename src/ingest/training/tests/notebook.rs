@@ -54,6 +54,26 @@ const FACTS: [(&str, &str, u64, u64, u64, usize, &str); 5] = [
     ),
 ];
 
+/// The sources of the notebook's non-empty code cells, read from its JSON.
+fn code_cells(rel: &str) -> Vec<String> {
+    let Some(root) = shared(NOTEBOOKS) else {
+        return Vec::new();
+    };
+    let json: serde_json::Value = serde_json::from_slice(&bytes(&file(&root, rel))).unwrap();
+    let source = |cell: &serde_json::Value| match &cell["source"] {
+        serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
+        other => other.as_str().unwrap_or_default().to_string(),
+    };
+    json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|cell| cell["cell_type"] == "code")
+        .map(source)
+        .filter(|s: &String| !s.trim().is_empty())
+        .collect()
+}
+
 fn notebook(rel: &str) -> Option<Article> {
     let root = shared(NOTEBOOKS)?;
     let f = file(&root, rel);
@@ -86,9 +106,20 @@ fn mcstas_notebooks() {
         assert_eq!(a.kind.as_deref(), Some("notebook"));
         assert_eq!(a.record.as_ref().unwrap().format, "notebook");
         assert_eq!(a.id, crate::ingest::path_slug(rel));
-        // Every non-empty code cell is in exactly one section's code ...
-        let in_code: usize = a.sections.iter().map(|s| s.code.len()).sum();
-        assert_eq!(in_code as u64, code - empty_code as u64, "{rel}");
+        // Every non-empty code cell is in exactly one section's code (code
+        // blocks and tables of Markdown cells are there too) ...
+        let cells = code_cells(rel);
+        assert_eq!(cells.len() as u64, code - empty_code as u64, "{rel}");
+        for cell in &cells {
+            let holding = a
+                .sections
+                .iter()
+                .flat_map(|s| &s.code)
+                .filter(|c| c.trim() == cell.trim())
+                .count();
+            let copies = cells.iter().filter(|c| c.trim() == cell.trim()).count();
+            assert_eq!(holding, copies, "{rel}: {cell}");
+        }
         // ... and none is in the text.
         for s in &a.sections {
             assert!(
