@@ -17,9 +17,12 @@ const MAX_REMEMBERED: usize = 4096;
 /// Per facet, value → label, for the values that have one.
 pub type FacetLabels = BTreeMap<String, BTreeMap<Arc<str>, Arc<str>>>;
 
+/// A facet's name and one of its values.
+type FacetValue = (String, Arc<str>);
+
 /// The labels looked up so far: `(facet, value)` → label, `None` for none.
 #[derive(Default)]
-pub(crate) struct LabelMemo(Mutex<HashMap<(String, Arc<str>), Option<Arc<str>>>>);
+pub(crate) struct LabelMemo(Mutex<HashMap<FacetValue, Option<Arc<str>>>>);
 
 /// The IRI naming a facet's value, for the facets whose values are concepts.
 fn value_iri(kb: &KnowledgeBase, facet: &str, value: &str) -> Option<String> {

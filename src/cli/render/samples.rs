@@ -214,7 +214,9 @@ pub fn search_response() -> SearchResponse {
         mode: Mode::Hybrid,
         facets: BTreeMap::new(),
         facet_sizes: BTreeMap::new(),
+        facet_labels: BTreeMap::new(),
         best_similarity: Some(0.61234),
+        question: true,
         terms: vec![
             citation_term(),
             RecognisedTerm {
@@ -242,7 +244,9 @@ pub fn search_response_empty() -> SearchResponse {
         mode: Mode::Keyword,
         facets: BTreeMap::new(),
         facet_sizes: BTreeMap::new(),
+        facet_labels: BTreeMap::new(),
         best_similarity: None,
+        question: false,
         terms: Vec::new(),
     }
 }
