@@ -131,7 +131,11 @@ pub async fn findings(State(state): State<AppState>, headers: HeaderMap) -> Resp
             *cached = Some(report.clone());
             Json(report.as_ref()).into_response()
         }
-        Ok(Err(e)) => ApiError::internal(format!("check of the served content: {e}")).into_response(),
-        Err(e) => ApiError::internal(format!("check of the served content failed: {e}")).into_response(),
+        Ok(Err(e)) => {
+            ApiError::internal(format!("check of the served content: {e}")).into_response()
+        }
+        Err(e) => {
+            ApiError::internal(format!("check of the served content failed: {e}")).into_response()
+        }
     }
 }

@@ -27,6 +27,12 @@ pub async fn admin(State(state): State<AppState>) -> Response {
             ),
         );
     }
-    let html = shell(Section::Admin, "Curators · eoskb", "admin", BODY, &["admin.js"]);
+    let html = shell(
+        Section::Admin,
+        "Curators · eoskb",
+        "admin",
+        BODY,
+        &["admin.js"],
+    );
     (StatusCode::OK, Html(html)).into_response()
 }

@@ -74,6 +74,19 @@ fn download_links(query: &str, shape: ResultShape) -> String {
         .join(" ")
 }
 
+/// `100000` as `100,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `GET /sparql` for a browser: the page, with the example `?example=` names.
 pub fn page(state: &AppState, url_query: Option<&str>) -> Response {
     let chosen = url_query.and_then(|q| {
@@ -166,7 +179,7 @@ pub fn page(state: &AppState, url_query: Option<&str>) -> Response {
          <form id=\"sparql-form\" class=\"sparql-editor\" method=\"get\" action=\"/sparql\">\
          <label for=\"query\">Query</label>\
          <div class=\"editor\"><pre class=\"gutter\" id=\"gutter\" aria-hidden=\"true\">{gutter}</pre>\
-         <textarea id=\"query\" name=\"query\" rows=\"16\" wrap=\"off\" spellcheck=\"false\" \
+         <textarea id=\"query\" name=\"query\" rows=\"14\" wrap=\"off\" spellcheck=\"false\" \
          autocapitalize=\"off\" autocomplete=\"off\">{query}</textarea></div>\
          <div class=\"actions\"><button type=\"submit\" id=\"run\">Run</button>\
          <span class=\"muted\">Ctrl+Enter (⌘+Enter) runs the query</span>\
@@ -180,7 +193,7 @@ pub fn page(state: &AppState, url_query: Option<&str>) -> Response {
          <table><tbody>{prefix_rows}</tbody></table></div></details>\
          <script type=\"application/json\" id=\"sparql-data\">{data}</script>",
         timeout = state.sparql.timeout_secs,
-        rows = state.sparql.max_rows,
+        rows = thousands(state.sparql.max_rows),
         description = escape_html(example.description),
         query = escape_html(&query),
         links = download_links(&query, example.shape),
@@ -211,7 +224,11 @@ mod tests {
         };
         let browser = accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         assert!(wants_page(&Method::GET, &browser, None));
-        assert!(wants_page(&Method::GET, &browser, Some("example=ask-tomography")));
+        assert!(wants_page(
+            &Method::GET,
+            &browser,
+            Some("example=ask-tomography")
+        ));
         assert!(!wants_page(&Method::GET, &browser, Some("query=ASK%7B%7D")));
         assert!(!wants_page(&Method::POST, &browser, None));
         assert!(!wants_page(&Method::GET, &accept("*/*"), None));
@@ -233,5 +250,7 @@ mod tests {
         let links = download_links("DESCRIBE <a:b>", ResultShape::Graph);
         assert_eq!(links.matches("download=").count(), 4);
         assert!(download_links(&"x".repeat(MAX_LINK_QUERY + 1), ResultShape::Graph).is_empty());
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(999), "999");
     }
 }
