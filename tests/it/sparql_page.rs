@@ -107,3 +107,86 @@ async fn syntax_errors_say_where_the_parser_stopped() {
     assert_eq!(body["error"], "invalid_parameter");
     assert!(body.get("line").is_none(), "{body}");
 }
+
+/// The examples the page offers, read from its data block, each run through the
+/// endpoint on the bundled content with PaNET, EDAM and NeXus: each answers
+/// something (rows, `true`, triples).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_answers_on_the_bundled_content() {
+    let Some(shared) = crate::support::shared_dir() else {
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let data = eoskb::index::DataDir::new(tmp.path().join("data"));
+    let mut ontologies = vec![root.join("ontologies")];
+    for name in ["panet", "edam", "nexus"] {
+        ontologies.push(shared.join("data/ontologies").join(name));
+    }
+    let report = eoskb::index::run(
+        &data,
+        &eoskb::index::IndexOptions {
+            ontologies,
+            ..eoskb::index::IndexOptions::new(vec![root.join("content")])
+        },
+    )
+    .unwrap();
+    assert_eq!(report.errors(), 0, "{:?}", report.diagnostics);
+    let (base, _stop) = crate::sparql_http::serve(eoskb::server::AppState::new(data, None)).await;
+    let page = client()
+        .get(format!("{base}/sparql"))
+        .header(ACCEPT, BROWSER)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("id=\"sparql-data\">").unwrap() + "id=\"sparql-data\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&page[start..end]).unwrap();
+    let namespaces = data["termNamespaces"].as_array().unwrap();
+    for ns in [
+        "http://purl.org/pan-science/PaNET/",
+        "http://edamontology.org/",
+    ] {
+        assert!(namespaces.iter().any(|n| n == ns), "{ns} in {namespaces:?}");
+    }
+    assert!(
+        !namespaces.iter().any(|n| n == "https://schema.org/"),
+        "no loaded ontology defines schema.org terms: {namespaces:?}"
+    );
+    let examples = data["examples"].as_array().unwrap();
+    assert!(examples.len() >= 6);
+    for example in examples {
+        let query = example["query"].as_str().unwrap();
+        let response = client()
+            .post(format!("{base}/sparql"))
+            .header(ACCEPT, "application/sparql-results+json, text/turtle;q=0.9")
+            .form(&[("query", query)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{}", example["id"]);
+        let media = response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body = response.text().await.unwrap();
+        if example["graph"] == true {
+            assert!(media.starts_with("text/turtle"), "{media}");
+            assert!(
+                body.contains("http://purl.org/pan-science/PaNET/"),
+                "{}: {body}",
+                example["id"]
+            );
+        } else {
+            let answer: Value = serde_json::from_str(&body).unwrap();
+            let answered = answer["boolean"] == true
+                || answer["results"]["bindings"]
+                    .as_array()
+                    .is_some_and(|rows| !rows.is_empty());
+            assert!(answered, "{}: {body}", example["id"]);
+        }
+    }
+}
