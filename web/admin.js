@@ -58,7 +58,7 @@ function renderCheck(report) {
   const rules = Object.entries(report.rules).map(([rule, n]) => `<span class="chip">${esc(rule)} ${n}</span>`).join(" ");
   const summary = `<p>${plural(report.files, "file")} of ${report.roots.map(r => `<code>${esc(r)}</code>`).join(", ")} checked at ${when(report.checked_at)}` +
     ` (${report.took_ms} ms): ${plural(report.errors, "error")}, ${plural(report.warnings, "warning")}.</p>${missing}<p>${rules}</p>`;
-  if (!report.findings.length) { $("check-body").innerHTML = summary; return; }
+  if (!report.findings.length) { $("check-body").innerHTML = summary + "<p>No findings: the served content passes every rule.</p>"; return; }
   const rows = report.findings.map(f => `<tr><td><code>${esc(f.path)}:${f.line}${f.column ? ":" + f.column : ""}</code></td>` +
     `<td class="${f.severity === "error" ? "error" : ""}">${esc(f.severity)}</td><td>${esc(f.rule)}</td><td>${esc(f.message)}</td></tr>`);
   const more = report.more ? `<p class="muted">${report.more} more; run <code>eoskb check</code> for all.</p>` : "";
@@ -68,7 +68,7 @@ function renderCheck(report) {
 function renderIndex(s) {
   const facts = `<p>Serving <code>${esc(s.generation)}</code>, written ${when(s.indexed_at)}: ${plural(s.articles, "item")}, ` +
     `${plural(s.sections, "section")}, ${plural(s.passages, "quotable passage")}; embedding model ${s.model ? `<code>${esc(s.model)}</code>` : "none"}` +
-    `${s.semantic_unavailable ? ` <span class="muted">(semantic search and ask are off: ${esc(s.semantic_unavailable)})</span>` : ""}.</p>`;
+    `${s.semantic_unavailable ? ` <span class="muted">(semantic search and ask are off: ${esc(s.semantic_unavailable.replace(/^semantic search is unavailable: /, ""))})</span>` : ""}.</p>`;
   const generations = table("Generations", ["Generation", "Written", "Items", ""], s.generations.map(g =>
     `<tr><td><code>${esc(g.name)}</code></td><td>${g.indexed_at ? when(g.indexed_at) : "unfinished run"}</td>` +
     `<td class="num">${g.articles ?? ""}</td><td>${g.live ? "served" : ""}</td></tr>`));

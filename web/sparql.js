@@ -62,6 +62,7 @@ function downloadLinks(graph) {
       ? `<a href="/sparql?${esc(encoded)}&amp;format=${format}" download="${file}">${label}</a>`
       : `<button type="button" class="link" data-format="${format}" data-file="${file}">${label}</button>`);
   $("downloads").innerHTML = "Download the results: " + links.join(" ");
+  $("downloads").hidden = false;
   $("downloads").querySelectorAll("button[data-format]").forEach(b => b.addEventListener("click", () => postDownload(b.dataset.format, b.dataset.file)));
 }
 
@@ -135,6 +136,8 @@ async function run() {
   const controller = new AbortController();
   running = controller;
   clearResults();
+  // The links would download another query's results until this one answers.
+  $("downloads").hidden = true;
   $("status").textContent = "Running…";
   const started = performance.now();
   let res;

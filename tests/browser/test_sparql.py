@@ -138,6 +138,7 @@ def ask_construct_and_errors(driver):
     # The parser reports the furthest point it reached: just after the brace.
     check("a syntax error names its line and column", "Line 3, column 2." in error.text, error.text)
     check("a syntax error quotes the line and points at the column", "3 | }\n     ^" in error.text, error.text)
+    check("an error leaves no download links of an earlier query", not driver.find_element(By.ID, "downloads").is_displayed())
     caret = driver.execute_script("return arguments[0].selectionStart", editor)
     check("the caret goes where the parser stopped", caret == len("SELECT ?s WHERE {\n  ?s ?p\n}"), str(caret))
     shoot(driver, "sparql-error.png")
