@@ -72,7 +72,10 @@ fi
 $BIN --data "$WORK/data" index --content content "${ONTOLOGIES[@]}" >/dev/null 2>"$WORK/index.log" \
   || { cat "$WORK/index.log"; exit 1; }
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$BIN --data "$WORK/data" serve --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
+# The curators' page is on for a token made up for this run; the tests sign in with it.
+EOSKB_TEST_ADMIN_TOKEN="test-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+export EOSKB_TEST_ADMIN_TOKEN
+EOSKB_ADMIN_TOKEN="$EOSKB_TEST_ADMIN_TOKEN" $BIN --data "$WORK/data" serve --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
 SERVER=$!
 for _ in $(seq 1 300); do
   python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break

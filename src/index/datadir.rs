@@ -185,6 +185,17 @@ impl DataDir {
         Ok(())
     }
 
+    /// The generation folders present (live, kept for readers, unfinished), oldest first.
+    pub fn generation_folders(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut numbers = self.generations()?;
+        numbers.sort_unstable();
+        Ok(numbers
+            .into_iter()
+            .map(|n| self.root.join(format!("{PREFIX}{n:06}")))
+            .filter(|p| p.is_dir())
+            .collect())
+    }
+
     fn generations(&self) -> Result<Vec<u64>, Error> {
         let entries = fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
         Ok(entries

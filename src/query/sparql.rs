@@ -397,7 +397,7 @@ fn prepare(
             if SparqlEvaluator::new().parse_update(&request.query).is_ok() {
                 return Err(reject_update());
             }
-            return Err(SparqlError::Syntax(e.to_string()));
+            return Err(SparqlError::syntax(e.to_string()));
         }
     };
     let dataset = prepared.dataset_mut();

@@ -16,8 +16,14 @@ pub enum SparqlError {
     InvalidParameter { name: String, reason: String },
     #[error("the query is {len} bytes long; the limit is {max}")]
     QueryTooLarge { len: usize, max: usize },
-    #[error("SPARQL syntax error: {0}")]
-    Syntax(String),
+    /// The parser's message, and where in the query it stopped (1-based line and
+    /// column in characters) when the message says.
+    #[error("SPARQL syntax error: {message}")]
+    Syntax {
+        message: String,
+        line: Option<usize>,
+        column: Option<usize>,
+    },
     /// Nesting or operator chains beyond what the parser and evaluator may recurse.
     #[error("the query is too complex: {0}; simplify it")]
     TooComplex(String),
@@ -51,12 +57,41 @@ pub enum SparqlError {
 }
 
 impl SparqlError {
+    /// A syntax error from the parser's message. spargebra's error does not
+    /// expose its position, but its message starts with it (`error at 3:12:
+    /// expected ...`, from the PEG parser): the line and column are read from there.
+    pub fn syntax(message: impl Into<String>) -> SparqlError {
+        let message = message.into();
+        let position = message
+            .strip_prefix("error at ")
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(at, _)| at.split_once(':'))
+            .and_then(|(line, column)| Some((line.parse().ok()?, column.parse().ok()?)));
+        SparqlError::Syntax {
+            line: position.map(|(line, _)| line),
+            column: position.map(|(_, column)| column),
+            message,
+        }
+    }
+
+    /// Where in the query text the error is, for errors that know it.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            SparqlError::Syntax {
+                line: Some(line),
+                column: Some(column),
+                ..
+            } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         use ErrorKind as K;
         match self {
             SparqlError::EmptyQuery
             | SparqlError::InvalidParameter { .. }
-            | SparqlError::Syntax(_)
+            | SparqlError::Syntax { .. }
             | SparqlError::TooComplex(_)
             | SparqlError::Unsupported(_) => K::Invalid,
             SparqlError::QueryTooLarge { .. } => K::TooLarge,
@@ -77,7 +112,7 @@ impl SparqlError {
             SparqlError::EmptyQuery => "empty_query",
             SparqlError::InvalidParameter { .. } => "invalid_parameter",
             SparqlError::QueryTooLarge { .. } => "query_too_large",
-            SparqlError::Syntax(_) => "sparql_syntax",
+            SparqlError::Syntax { .. } => "sparql_syntax",
             SparqlError::TooComplex(_) => "query_too_complex",
             SparqlError::Unsupported(_) => "unsupported",
             SparqlError::ResultTooLarge(_) => "result_too_large",
@@ -101,7 +136,7 @@ mod tests {
     fn a_worker_error_crosses_the_pipe_as_itself() {
         let errors = [
             SparqlError::QueryTooLarge { len: 9, max: 4 },
-            SparqlError::Syntax("1:5: expected".into()),
+            SparqlError::syntax("error at 1:5: expected one of \"{\", WHERE"),
             SparqlError::Timeout(Duration::from_millis(1500)),
             SparqlError::Busy(4),
         ];
@@ -114,9 +149,19 @@ mod tests {
     }
 
     #[test]
+    fn syntax_errors_know_their_line_and_column_when_the_parser_says() {
+        let error = SparqlError::syntax("error at 3:12: expected one of \".\", \"}\"");
+        assert_eq!(error.position(), Some((3, 12)));
+        assert!(error.to_string().contains("error at 3:12: expected"));
+        assert_eq!(SparqlError::syntax("Invalid base IRI").position(), None);
+        assert_eq!(SparqlError::syntax("error at x:1: oops").position(), None);
+        assert_eq!(SparqlError::EmptyQuery.position(), None);
+    }
+
+    #[test]
     fn the_callers_mistakes_are_not_internal() {
         assert_eq!(
-            SparqlError::Syntax(String::new()).kind(),
+            SparqlError::syntax(String::new()).kind(),
             ErrorKind::Invalid
         );
         assert_eq!(SparqlError::TooManyResults(1).kind(), ErrorKind::OverLimit);

@@ -50,7 +50,7 @@ fn digest(text: &str) -> [u8; 32] {
 
 /// The refusal (401) of a request without `Authorization: Bearer <the admin
 /// token>`; `None` lets it through.
-fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+pub(super) fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
     let Some(token) = &state.admin_token else {
         return Some(ApiError::not_found("no such endpoint").into_response());
     };
@@ -130,7 +130,7 @@ pub async fn gaps(
     }
 }
 
-fn invalid(name: &str, reason: &str) -> Response {
+pub(super) fn invalid(name: &str, reason: &str) -> Response {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_parameter",

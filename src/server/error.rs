@@ -20,6 +20,9 @@ pub struct ApiError {
     pub retry_after: Option<u32>,
     /// What failed, for the server log only (5xx).
     pub detail: Option<String>,
+    /// Where in the request's text the problem is (1-based line and column), sent
+    /// as `line` and `column`: a SPARQL syntax error's position.
+    pub position: Option<(usize, usize)>,
 }
 
 impl ApiError {
@@ -30,6 +33,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             detail: None,
+            position: None,
         }
     }
 
@@ -101,6 +105,10 @@ impl From<query::Error> for ApiError {
             ) => ApiError::internal(e),
             (kind, _) => ApiError {
                 detail: (kind == ErrorKind::Internal).then(|| e.to_string()),
+                position: match &e {
+                    query::Error::Sparql(sparql) => sparql.position(),
+                    _ => None,
+                },
                 ..ApiError::new(status_of(kind), e.code(), e.to_string())
             },
         }
@@ -146,7 +154,15 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": self.code, "message": self.message });
+        let body = match self.position {
+            Some((line, column)) => json!({
+                "error": self.code,
+                "message": self.message,
+                "line": line,
+                "column": column,
+            }),
+            None => json!({ "error": self.code, "message": self.message }),
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(detail) = self.detail {
             response.extensions_mut().insert(FailureDetail(detail));

@@ -4,6 +4,8 @@
 //! it is asked in the query log, without ever waiting for it.
 
 mod admin;
+mod admin_check;
+mod admin_index;
 mod api;
 mod error;
 mod feedback;
@@ -31,7 +33,7 @@ use tower_http::trace::TraceLayer;
 pub use admin::{AdminToken, TOKEN_VARIABLE};
 pub use error::ApiError;
 
-use crate::config::{LogConfig, ServerConfig, SparqlConfig};
+use crate::config::{Config, LogConfig, ServerConfig, SparqlConfig};
 use crate::embed::SentenceEncoder;
 use crate::index::DataDir;
 use crate::query::sparql_pool::WorkerOptions;
@@ -87,6 +89,10 @@ pub struct Shared {
     /// Held while a gaps report is built: embedding questions takes the CPU
     /// searches need, so reports run one at a time.
     gaps_running: Arc<tokio::sync::Mutex<()>>,
+    /// The configuration, for the curators' check of the served content.
+    config: Config,
+    /// The last check of the served content, kept per generation.
+    check_cache: admin_check::CheckCache,
 }
 
 impl AppState {
@@ -109,6 +115,8 @@ impl AppState {
             log_config: LogConfig::default(),
             admin_token: None,
             gaps_running: Arc::new(tokio::sync::Mutex::new(())),
+            config: Config::default(),
+            check_cache: Default::default(),
         }));
         state.reload_if_changed();
         state
@@ -181,6 +189,12 @@ impl AppState {
         self
     }
 
+    /// Checks the served content (for curators) with `config`'s rules and sources.
+    pub fn with_config(mut self, config: Config) -> Self {
+        self.settings().config = config;
+        self
+    }
+
     /// The snapshot to answer from (readers never see a half-swapped state).
     pub fn snapshot(&self) -> Option<Arc<KnowledgeBase>> {
         self.live.load_full()
@@ -238,6 +252,7 @@ pub fn router(state: AppState) -> Router {
     let timed = Router::new()
         .route("/", get(ui::index))
         .route("/docs/{*id}", get(ui::doc))
+        .route("/admin", get(ui::admin))
         .route("/assets/{name}", get(ui::asset))
         .route("/favicon.ico", get(ui::favicon))
         .route("/healthz", get(api::healthz))
@@ -261,6 +276,8 @@ pub fn router(state: AppState) -> Router {
         routes = routes.merge(
             Router::new()
                 .route("/api/admin/gaps", get(admin::gaps))
+                .route("/api/admin/index", get(admin_index::index))
+                .route("/api/admin/check", get(admin_check::findings))
                 .layer(axum::middleware::from_fn_with_state(
                     ADMIN_TIMEOUT,
                     limits::time_limit,
@@ -343,9 +360,12 @@ pub async fn run(
         .with_sparql(config.sparql.clone())
         .with_options(config.query_options())
         .with_query_log(query_log, config.log.clone())
-        .with_admin_token(admin_token.as_deref());
+        .with_admin_token(admin_token.as_deref())
+        .with_config(config.clone());
     if state.admin_token.is_some() {
-        tracing::info!("admin endpoints on: /api/admin/gaps (bearer token from {TOKEN_VARIABLE})");
+        tracing::info!(
+            "curators' page on: /admin, /api/admin/{{gaps,index,check}} (bearer token from {TOKEN_VARIABLE})"
+        );
     }
     match std::env::current_exe() {
         Ok(program) => state = state.with_sparql_workers(program),

@@ -1,7 +1,8 @@
 //! The SPARQL 1.1 Protocol endpoint (`/sparql`): takes the request apart (GET,
 //! POST form, POST `application/sparql-query`), awaits
 //! [`crate::query::sparql::execute_async`] (a worker process, no thread hand-off),
-//! and sends the serialised result. Updates are refused with 403.
+//! and sends the serialised result. Updates are refused with 403. A browser's
+//! `GET` without a query gets the query page instead (`ui/sparql.rs`).
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -111,6 +112,9 @@ pub async fn endpoint(
     RawQuery(url_query): RawQuery,
     body: Bytes,
 ) -> Response {
+    if super::ui::wants_sparql_page(&method, &headers, url_query.as_deref()) {
+        return super::ui::sparql_page(&state, url_query.as_deref());
+    }
     let request = match request(&method, &headers, url_query, &body) {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),

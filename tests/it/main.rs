@@ -3,6 +3,7 @@
 mod ask;
 mod catalogue;
 mod check;
+mod curators;
 mod hardening;
 mod harvest;
 mod http;
@@ -16,6 +17,7 @@ mod querylog;
 mod rdmkit;
 mod semantic;
 mod sparql_http;
+mod sparql_page;
 mod support;
 mod versions;
 mod watch;

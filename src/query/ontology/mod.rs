@@ -5,6 +5,7 @@ pub mod boost;
 pub mod filter;
 pub mod list;
 pub mod lookup;
+pub mod namespaces;
 pub mod recognise;
 pub mod search;
 pub mod usage;

@@ -319,10 +319,10 @@ mod tests {
 
     #[tokio::test]
     async fn errors_keep_their_type() {
-        let bytes = reply_bytes(Err(SparqlError::Syntax("1:5: expected".into())));
+        let bytes = reply_bytes(Err(SparqlError::syntax("error at 1:5: expected")));
         let reply = read_reply(&mut bytes.as_slice(), 1 << 20).await.unwrap();
         assert!(
-            matches!(reply, Reply::Answer(Err(SparqlError::Syntax(ref m))) if m == "1:5: expected"),
+            matches!(reply, Reply::Answer(Err(ref e @ SparqlError::Syntax { .. })) if e.position() == Some((1, 5))),
             "{reply:?}"
         );
     }

@@ -3,7 +3,10 @@
 //! pages' security policy allows no inline script, so every script is a file
 //! served from [`ASSETS`].
 
+mod admin;
 mod doc;
+mod sparql;
+mod sparql_examples;
 
 use std::sync::LazyLock;
 
@@ -13,7 +16,9 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::view::escape_html;
 
+pub use admin::admin;
 pub use doc::doc;
+pub use sparql::{page as sparql_page, wants_page as wants_sparql_page};
 
 /// The files under `/assets/`: name, media type and content, compiled in.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -28,6 +33,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../web/app.js"),
     ),
     (
+        "sparql.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/sparql.js"),
+    ),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/admin.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../../web/favicon.svg"),
@@ -35,12 +50,18 @@ const ASSETS: &[(&str, &str, &str)] = &[
 ];
 
 /// The sections of the site, in the order the header lists them.
-const NAV: &[(Section, &str, &str)] = &[(Section::Search, "/", "Search")];
+const NAV: &[(Section, &str, &str)] = &[
+    (Section::Search, "/", "Search"),
+    (Section::Sparql, "/sparql", "SPARQL"),
+    (Section::Admin, "/admin", "Curators"),
+];
 
 /// Which section a page belongs to (marked as current in the header).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Search,
+    Sparql,
+    Admin,
     /// A page outside the navigation (an article, an error).
     None,
 }
