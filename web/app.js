@@ -153,6 +153,8 @@ async function run() {
   $("status").innerHTML = esc(`${range}${body.total} article${body.total === 1 ? "" : "s"} · ${body.mode} · ${body.took_ms} ms${notice}`) +
     (terms.length ? ` · also searching for ${terms.join(", ")}` : "");
   $("hits").innerHTML = (hitsHtml(body) || "<p>Nothing found. Try fewer or other words.</p>") + pagerHtml(body.total, page);
+  // When the first results showed, for the browser tests' timings.
+  performance.mark("results-shown");
   document.querySelectorAll("#hits .feedback").forEach(box => feedbackButtons(box, q));
   $("facets").innerHTML = facetsHtml(body);
   document.querySelectorAll("#facets input").forEach(box => box.addEventListener("change", () => {

@@ -62,3 +62,32 @@ def accessibility(driver, name):
 
 
 AXE_RESULTS = {}
+
+
+FIGURES = {}
+
+
+def page_weight(driver):
+    """Bytes of the page and everything it loaded (uncompressed), from Resource Timing."""
+    return driver.execute_script(
+        "const n = performance.getEntriesByType('navigation')[0];"
+        "return (n ? n.decodedBodySize : 0) + performance.getEntriesByType('resource')"
+        ".reduce((sum, r) => sum + r.decodedBodySize, 0);")
+
+
+def median_time_to(driver, url, css, mark=None, runs=20):
+    """Median milliseconds from navigation start until `css` is on the page (or,
+    with `mark`, until the page's script set that performance mark), over `runs` loads."""
+    times = []
+    for _ in range(runs):
+        driver.get(url)
+        wait_for(driver, css)
+        if mark:
+            ms = driver.execute_script(
+                f"const m = performance.getEntriesByName('{mark}'); return m.length ? m[0].startTime : null;")
+        else:
+            ms = driver.execute_script("return performance.now()")
+        if ms is not None:
+            times.append(ms)
+    times.sort()
+    return times[len(times) // 2] if times else None

@@ -32,7 +32,7 @@ def main():
         desktop.quit()
         small.quit()
     print(json.dumps({"failures": common.FAILURES, "screenshots": str(common.SHOTS),
-                      "accessibility": common.AXE_RESULTS}))
+                      "accessibility": common.AXE_RESULTS, "figures": common.FIGURES}))
     sys.exit(1 if common.FAILURES else 0)
 
 

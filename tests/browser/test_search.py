@@ -6,8 +6,8 @@ import urllib.parse
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from common import (BASE, SHARED_ONTOLOGIES, SHOTS, By, WebDriverWait, accessibility, check,
-                    console_errors, wait_for)
+from common import (BASE, FIGURES, SHARED_ONTOLOGIES, SHOTS, By, WebDriverWait, accessibility, check,
+                    console_errors, median_time_to, page_weight, wait_for)
 
 
 def search_page(driver):
@@ -160,6 +160,16 @@ def phone(driver):
     driver.save_screenshot(str(SHOTS / "search-phone.png"))
 
 
+def figures(driver):
+    """Time to first result (median of 20 loads) and page weight, for the record."""
+    url = BASE + "/?q=" + urllib.parse.quote("data embargo")
+    FIGURES["search: ms to first result (median of 20, hybrid)"] = median_time_to(
+        driver, url, "#hits article.hit", mark="results-shown")
+    FIGURES["search page weight, bytes"] = page_weight(driver)
+    check("the search page weighs under 300 KB", FIGURES["search page weight, bytes"] < 300_000,
+          str(FIGURES["search page weight, bytes"]))
+
+
 def run(desktop, small):
     search_page(desktop)
     pages_and_keys(desktop)
@@ -167,3 +177,4 @@ def run(desktop, small):
     article_page(desktop)
     bad_input(desktop)
     phone(small)
+    figures(desktop)
