@@ -53,8 +53,9 @@ $CARGO build --locked --quiet --bin eoskb
 BIN=target/debug/eoskb
 WORK=$(mktemp -d)
 SERVER=""
+PLAIN=""
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  for pid in $SERVER $PLAIN; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -77,9 +78,16 @@ EOSKB_TEST_ADMIN_TOKEN="test-$(python3 -c 'import secrets; print(secrets.token_h
 export EOSKB_TEST_ADMIN_TOKEN
 EOSKB_ADMIN_TOKEN="$EOSKB_TEST_ADMIN_TOKEN" $BIN --data "$WORK/data" serve --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
 SERVER=$!
-for _ in $(seq 1 300); do
-  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
+# The same index served without the embedding model: the pages must still work.
+PLAIN_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$BIN --data "$WORK/data" --model none serve --addr "127.0.0.1:$PLAIN_PORT" 2>"$WORK/serve-plain.log" &
+PLAIN=$!
+export EOSKB_NO_MODEL_BASE="http://127.0.0.1:$PLAIN_PORT"
+for port in "$PORT" "$PLAIN_PORT"; do
+  for _ in $(seq 1 300); do
+    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
 done
 rm -rf target/screenshots
 $PY tests/browser/run.py "http://127.0.0.1:$PORT" target/screenshots

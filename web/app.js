@@ -128,19 +128,16 @@ async function run() {
   apiParams.delete("page");
   apiParams.set("limit", String(PAGE_SIZE));
   if (page > 1) apiParams.set("offset", String(Math.min((page - 1) * PAGE_SIZE, MAX_OFFSET)));
-  let [res, body] = await fetchSearch(apiParams);
-  let notice = "";
-  if (body.error === "semantic_unavailable" && !params.get("mode")) {
-    // Without the embedding model the default (hybrid) cannot run: fall back to keywords.
-    notice = " · keyword search only: " + body.message;
-    apiParams.set("mode", "keyword");
-    [res, body] = await fetchSearch(apiParams);
-  }
+  const [res, body] = await fetchSearch(apiParams);
+  // Without the embedding model the server searches by keywords unless a mode
+  // was chosen, and questions get no answer.
+  const keywordsOnly = !params.get("mode") && body.mode === "keyword";
+  const notice = keywordsOnly ? " · keyword search only: the embedding model is not loaded" : "";
   if (!res.ok) { $("status").innerHTML = '<span class="error">' + esc(body.message) + "</span>"; return; }
   // A term the whole query names gets its card; a question may get an answer.
   const named = (body.terms || []).find(t => t.matched && t.matched.toLowerCase() === q.trim().toLowerCase());
   if (page === 1) {
-    if (body.question && params.get("mode") !== "keyword") answer(q).catch(() => {});
+    if (body.question && body.mode !== "keyword") answer(q).catch(() => {});
     else if (named) termCard(named).catch(() => {});
   }
   // Terms the query names: their articles (and those of narrower terms) rank higher.

@@ -60,10 +60,16 @@ where
 }
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let request = match params::search_request(raw.as_deref().unwrap_or_default()) {
+    let raw = raw.as_deref().unwrap_or_default();
+    let mut request = match params::search_request(raw) {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    // Without the embedding model, a search that names no mode is a keyword
+    // search (the response's `mode` says so); naming one still fails clearly.
+    if state.encoder.is_none() && !params::names_mode(raw) {
+        request = request.with_mode(Mode::Keyword);
+    }
     // Later pages repeat a question already logged with its first page.
     let logged = (request.offset == 0).then(|| request.query.trim().to_string());
     // Only keyword search is bounded: the other modes embed the query.

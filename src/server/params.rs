@@ -49,6 +49,11 @@ impl SearchParams {
     }
 }
 
+/// Whether a query string chooses the search mode (`mode=`).
+pub fn names_mode(raw: &str) -> bool {
+    form_urlencoded::parse(raw.as_bytes()).any(|(key, _)| key == "mode")
+}
+
 /// A search request from a URL query string (`q`, `limit`, `offset`, `mode`,
 /// `explain`, `recognise`, and the repeatable filters `kind`, `audience`,
 /// `fair`, `tag`, `project`, `term`, `community`, `year`, `license`).
@@ -139,6 +144,7 @@ mod tests {
         );
         assert_eq!(search_request("query=x").unwrap().query, "x");
         assert_eq!(search_request("q=x").unwrap().mode, Mode::Hybrid);
+        assert!(names_mode("q=x&mode=keyword") && !names_mode("q=mode&modes=x"));
         assert!(!search_request("q=x&recognise=false").unwrap().recognise);
     }
 

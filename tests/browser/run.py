@@ -23,6 +23,9 @@ def main():
     try:
         for name in modules:
             print(f"# {name}")
+            # Each module reads only the console messages of its own pages.
+            for driver in (desktop, small):
+                driver.get_log("browser")
             try:
                 importlib.import_module(name).run(desktop, small)
             except Exception as error:  # one page kind failing must not hide the others

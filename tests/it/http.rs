@@ -79,9 +79,17 @@ async fn api_answers_and_rejects_bad_input_with_json() {
     assert_eq!(status, StatusCode::OK);
     assert!(capped["hits"].as_array().unwrap().len() <= 100);
 
-    // Without a model, the default (hybrid) and semantic modes say what to install;
-    // keyword search keeps working and health says the service is degraded.
-    for path in ["/api/search?q=doi", "/api/search?q=doi&mode=semantic"] {
+    // Without a model, a search that names no mode is a keyword search and says
+    // so; the semantic and hybrid modes, asked for, say what to install. Health
+    // says the service is degraded.
+    let (status, body) = get(&base, "/api/search?q=doi").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["mode"], "keyword");
+    assert!(!body["hits"].as_array().unwrap().is_empty());
+    for path in [
+        "/api/search?q=doi&mode=hybrid",
+        "/api/search?q=doi&mode=semantic",
+    ] {
         let (status, body) = get(&base, path).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}: {body}");
         assert_eq!(body["error"], "semantic_unavailable");
