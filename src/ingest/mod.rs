@@ -8,6 +8,7 @@ pub mod entities;
 pub mod format;
 pub mod frontmatter;
 pub mod guard;
+pub mod licence;
 pub mod markdown;
 pub mod ontology;
 pub mod pdf;
@@ -15,6 +16,8 @@ pub mod records;
 #[cfg(test)]
 pub(crate) mod testdata;
 pub mod training;
+pub mod validate;
+pub mod vocab;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

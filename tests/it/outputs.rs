@@ -361,15 +361,19 @@ fn bad_output_files_are_diagnostics_and_the_rest_indexes() {
         "pdf/PaN-Finder+deliverables/task-2/PaN-Finder-Deliverable-2-a.pdf",
         "d2a.pdf",
     );
-    copy("oai-pmh/dlce-eva+zenodoclient/tests/oaipmh.xml", "oaipmh.xml");
+    copy(
+        "oai-pmh/dlce-eva+zenodoclient/tests/oaipmh.xml",
+        "oaipmh.xml",
+    );
     copy(
         "training/pan-training+llm-metadata-generator/docs/Bioschemas/examples/trainingmaterial-minimal.json",
         "minimal.json",
     );
     // Bad files.
-    let d7b =
-        std::fs::read(outputs.join("pdf/PaN-Finder+deliverables/task-7/PaN-Finder-Deliverable-7-b.pdf"))
-            .unwrap();
+    let d7b = std::fs::read(
+        outputs.join("pdf/PaN-Finder+deliverables/task-7/PaN-Finder-Deliverable-7-b.pdf"),
+    )
+    .unwrap();
     std::fs::write(content.join("truncated.pdf"), &d7b[..d7b.len() / 2]).unwrap();
     let d2a = std::fs::read(content.join("d2a.pdf")).unwrap();
     std::fs::write(content.join("locked.pdf"), encrypted(&d2a)).unwrap();
@@ -434,7 +438,10 @@ fn bad_output_files_are_diagnostics_and_the_rest_indexes() {
     let found = keyword(&kb, "benchmarks stored in a dedicated database");
     assert_eq!(found.hits.first().map(|h| h.id.as_str()), Some("d2a"));
     let locked = query::get_article(&kb, "locked").unwrap();
-    assert!(locked.article.sections.is_empty(), "no text of a locked file");
+    assert!(
+        locked.article.sections.is_empty(),
+        "no text of a locked file"
+    );
 }
 
 /// A question whose answer is on one page of a deliverable PDF, asked of the
@@ -450,17 +457,45 @@ fn a_question_answered_from_a_deliverable_pdf_cites_its_page() {
     assert!(report.published, "{:?}", report.diagnostics);
     let kb = open_with(&data, &encoder);
     let d2a = "pan-finder-deliverables/task-2/pan-finder-deliverable-2-a";
-    for (question, page) in [
-        ("What does precision at K measure?", "page=16"),
-        ("How is data collection performed in PaN-Finder?", "page=3"),
+    let article = query::get_article(&kb, d2a).unwrap().article;
+    let page_of = |section: &str| {
+        article
+            .sections
+            .iter()
+            .find(|s| s.heading == section)
+            .and_then(|s| s.page)
+    };
+    for (question, section, page) in [
+        (
+            "What does precision at K measure?",
+            "2.4.1.1 Precision at K ( Pc@K )",
+            "page=16",
+        ),
+        (
+            "How is data collection performed in PaN-Finder?",
+            "1.2 Data collection",
+            "page=3",
+        ),
     ] {
         let answer = query::ask(&kb, question, &AskParams::default()).unwrap();
         assert!(answer.answered, "{question}: {answer:?}");
-        let first = &answer.answer[0].citation;
-        assert_eq!(
-            (first.id.as_str(), first.anchor.as_str()),
-            (d2a, page),
-            "{question}: {answer:?}"
-        );
+        // The section that answers it is quoted, at its page ...
+        let cited = answer
+            .answer
+            .iter()
+            .map(|p| &p.citation)
+            .find(|c| c.section == section)
+            .unwrap_or_else(|| panic!("{question}: {section} not quoted in {answer:?}"));
+        assert_eq!((cited.id.as_str(), cited.anchor.as_str()), (d2a, page));
+        // ... and every passage quoted from it cites the page its section is on.
+        for c in answer
+            .answer
+            .iter()
+            .map(|p| &p.citation)
+            .filter(|c| c.id == d2a)
+        {
+            let on = page_of(&c.section).map(|n| format!("page={n}"));
+            assert_eq!(Some(c.anchor.clone()), on, "{question}: {}", c.section);
+        }
     }
 }

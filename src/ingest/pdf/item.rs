@@ -1,5 +1,5 @@
 //! The item a PDF gives: what the file and its Info dictionary say (the
-//! article's metadata and its record), and its sections as Markdown.
+//! article's metadata and its record).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::info::{self, Info};
 use super::{clean, describe};
 use crate::ingest::{ContentFile, Diagnostic, Reading, path_slug};
-use crate::model::{Agent, Article, Author, FileRef, Record, Section, SourceRef};
+use crate::model::{Agent, Article, Author, FileRef, Record, SourceRef};
 
 /// The item for a file whose content is encrypted with a password: its name
 /// as title and its file record, so that metadata beside it still has an item.
@@ -106,21 +106,4 @@ pub fn file_ref(file: &ContentFile, bytes: &[u8]) -> FileRef {
         checksum: Some(format!("sha256:{}", hex::encode(Sha256::digest(bytes)))),
         media_type: Some("application/pdf".into()),
     }
-}
-
-/// The sections as one Markdown text: the text before the first heading, then
-/// each section under a heading of its level.
-pub fn markdown(sections: &[Section]) -> String {
-    let mut out = String::new();
-    for section in sections {
-        if section.level > 0 {
-            let hashes = "#".repeat(usize::from(section.level.min(6)));
-            out.push_str(&format!("{hashes} {}\n\n", section.heading));
-        }
-        out.push_str(&section.text);
-        out.push_str("\n\n");
-    }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out
 }

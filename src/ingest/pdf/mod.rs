@@ -157,7 +157,7 @@ pub fn read_with(file: &ContentFile, bytes: &[u8], limits: &PdfLimits) -> Readin
     article.title = title;
     article.kind = Some(kind.to_string());
     article.summary = summary;
-    article.markdown = item::markdown(&sections);
+    article.markdown = crate::ingest::markdown::from_sections(&sections, "");
     article.sections = sections;
     Reading {
         articles: vec![article],

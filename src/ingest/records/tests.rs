@@ -1113,10 +1113,11 @@ fn codemeta_files() {
     assert!(untyped.diagnostics.is_empty(), "{:?}", untyped.diagnostics);
     assert_eq!(untyped.articles[0].title, "Topoflow Hydrology model");
     assert_eq!(record(&untyped, 0).creators.len(), 1);
-    // It has no @type: software is assumed.
+    // No `@type`: the compacted `type` CodeMeta's context defines names it.
+    assert!(!untyped.articles[0].extra.contains_key("@type"));
     assert_eq!(
         record(&untyped, 0).resource_type.as_deref(),
-        Some("SoftwareSourceCode")
+        Some("SoftwareApplication")
     );
     assert_eq!(untyped.articles[0].kind.as_deref(), Some("software"));
 

@@ -15,7 +15,7 @@ use super::jsonld::{self, Node};
 use super::nesting::{MAX_NESTING, too_deep};
 use super::page::{self, PageSection};
 use super::schema::file_title;
-use super::sections::{self, Sections};
+use super::sections::Sections;
 use super::text::summary;
 use crate::ingest::{ContentFile, Diagnostic, Reading, markdown, path_slug};
 use crate::model::{Article, Record, Section, SourceRef};
@@ -128,7 +128,7 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
             .map(|d| summary(&d))
             .unwrap_or_default();
     }
-    article.markdown = sections::markdown(&article.sections, "");
+    article.markdown = markdown::from_sections(&article.sections, "");
     Reading {
         articles: vec![article],
         diagnostics,
