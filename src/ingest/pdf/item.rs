@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+use super::clean;
 use super::info::{self, Info};
-use super::{clean, describe};
-use crate::ingest::{ContentFile, Diagnostic, Reading, path_slug};
-use crate::model::{Agent, Article, Author, FileRef, Record, SourceRef};
+use crate::ingest::{ContentFile, Diagnostic, Reading, file_item, file_name_words};
+use crate::model::{Agent, Article, Author, FileRef, Record};
 
 /// The item for a file whose content is encrypted with a password: its name
 /// as title and its file record, so that metadata beside it still has an item.
@@ -69,31 +69,15 @@ pub fn bare_article(file: &ContentFile, file_ref: FileRef, info: &Info) -> Artic
         ..Record::default()
     };
     Article {
-        id: path_slug(&file.rel),
-        title: describe::title_from_file_name(&file.rel),
-        summary: String::new(),
         kind: Some("document".into()),
-        audience: Vec::new(),
-        fair: Vec::new(),
-        terms: Vec::new(),
         tags: keywords,
-        projects: Vec::new(),
         authors: authors
             .into_iter()
             .map(|name| Author { name, orcid: None })
             .collect(),
-        license: None,
         updated,
-        related: Vec::new(),
         extra,
-        source: SourceRef {
-            root: file.root.clone(),
-            path: file.rel.clone(),
-            body_line: 1,
-        },
-        markdown: String::new(),
-        sections: Vec::new(),
-        record: Some(Box::new(record)),
+        ..file_item(file, file_name_words(&file.rel), record)
     }
 }
 

@@ -15,8 +15,8 @@ use serde_json::value::RawValue;
 use super::json::{self, line_of};
 use super::schema::file_title;
 use super::text::summary;
-use crate::ingest::{ContentFile, Diagnostic, Reading, markdown, path_slug};
-use crate::model::{Article, Author, Record, Section, SourceRef};
+use crate::ingest::{ContentFile, Diagnostic, Reading, file_item, markdown};
+use crate::model::{Article, Author, Record, Section};
 
 /// How many bytes [`sniff`] looks at.
 const SNIFF_BYTES: usize = 4096;
@@ -216,32 +216,18 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
         .find(|s| !s.text.is_empty())
         .map(|s| summary(&s.text))
         .unwrap_or_default();
+    let record = Record {
+        format: "notebook".into(),
+        ..Record::default()
+    };
     let article = Article {
-        id: path_slug(&file.rel),
-        title,
         summary,
         kind: Some("notebook".into()),
-        audience: Vec::new(),
-        fair: Vec::new(),
-        terms: Vec::new(),
-        tags: Vec::new(),
-        projects: Vec::new(),
         authors,
-        license: None,
-        updated: None,
-        related: Vec::new(),
         extra,
-        source: SourceRef {
-            root: file.root.clone(),
-            path: file.rel.clone(),
-            body_line: 1,
-        },
         markdown: cells_read.display,
         sections,
-        record: Some(Box::new(Record {
-            format: "notebook".into(),
-            ..Record::default()
-        })),
+        ..file_item(file, title, record)
     };
     Reading {
         articles: vec![article],

@@ -356,14 +356,13 @@ fn keep_agent(
     }
 }
 
-/// A title made from the file name (`intro_to-x.json` → `Intro to x`).
+/// A title made from the file name, capitalised as training titles are
+/// (`intro_to-x.json` → `Intro to x`).
 pub fn file_title(rel: &str) -> String {
-    let stem = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-    let words = stem.replace(['_', '-'], " ");
+    let words = crate::ingest::file_name_words(rel);
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => rel.to_string(),
+        None => words,
     }
 }
