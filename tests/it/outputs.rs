@@ -499,3 +499,70 @@ fn a_question_answered_from_a_deliverable_pdf_cites_its_page() {
         }
     }
 }
+
+/// A guidance article's `related` may name an output: by its item id, by its
+/// DOI, or a PDF deliverable by its id. `check` accepts those (and still reports
+/// an entry that names nothing); the index links the article to each output in
+/// the content graph and keeps the entries in the article's JSON.
+#[test]
+fn related_in_front_matter_may_name_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(content.join("outputs")).unwrap();
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/outputs");
+    std::fs::copy(
+        bundled.join("panosc-outputs.json"),
+        content.join("outputs/panosc-outputs.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        bundled.join("expands-deliverables.json"),
+        content.join("outputs/expands-deliverables.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("reading-list.md"),
+        "---\nid: reading-list\ntitle: A reading list of project outputs\n\
+         summary: Outputs of PaNOSC and ExPaNDS worth reading first.\n\
+         related: [doi/10.5281/zenodo.3689420, https://doi.org/10.5281/ZENODO.4457914, doi/10.9999/none]\n---\n\n\
+         # A reading list of project outputs\n\nStart with the PaNOSC paper and the first ExPaNDS deliverable.\n",
+    )
+    .unwrap();
+
+    let report = eoskb::check::check(&eoskb::check::CheckOptions::new(vec![content.clone()]))
+        .expect("check runs");
+    let related: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == eoskb::check::Rule::Related)
+        .map(|f| f.diagnostic.message.clone())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "`doi/10.9999/none` in `related` names no article (by id, file name or path) and no output (by id or DOI)"
+        ],
+        "{:?}",
+        report.findings
+    );
+
+    let data = DataDir::new(tmp.path().join("data"));
+    let indexed = run(&data, std::slice::from_ref(&content));
+    assert!(indexed.published, "{:?}", indexed.diagnostics);
+    let kb = open(&data);
+    let view = query::get_article(&kb, "reading-list").unwrap();
+    assert_eq!(view.article.related.len(), 3);
+    let rows = select(
+        &kb,
+        "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?id WHERE { \
+         ?a dct:identifier \"reading-list\" ; dct:relation ?o . ?o dct:identifier ?id } ORDER BY ?id",
+    );
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["id"]["value"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["doi/10.5281/zenodo.3689420", "doi/10.5281/zenodo.4457914"]
+    );
+}
