@@ -191,7 +191,7 @@ fn related(corpus: &Corpus, doc: &Doc, out: &mut Vec<Finding>) {
                 &doc.display,
                 at,
                 format!(
-                    "`{entry}` in `{key}` names no article (by id, file name or path) and no output (by id or DOI)"
+                    "`{entry}` in `{key}` names no article or output (by id, file name, path or DOI)"
                 ),
             ));
         }

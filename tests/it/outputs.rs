@@ -540,7 +540,7 @@ fn related_in_front_matter_may_name_outputs() {
     assert_eq!(
         related,
         [
-            "`doi/10.9999/none` in `related` names no article (by id, file name or path) and no output (by id or DOI)"
+            "`doi/10.9999/none` in `related` names no article or output (by id, file name, path or DOI)"
         ],
         "{:?}",
         report.findings
