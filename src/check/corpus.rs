@@ -86,7 +86,7 @@ impl Corpus {
                     corpus.item_ids.extend(ids);
                     None
                 }
-                Loaded::Markdown(text, parsed) => Some((text, parsed)),
+                Loaded::Markdown(text, parsed) => Some((text, *parsed)),
                 Loaded::Failed => None,
             };
             let doc = doc.map(|(text, parsed)| Doc {
@@ -202,8 +202,8 @@ fn list(options: &CheckOptions) -> (Vec<ContentFile>, Vec<Diagnostic>) {
 
 /// What one file gives a check.
 enum Loaded {
-    /// A Markdown article: its text, parsed.
-    Markdown(String, ParsedFile),
+    /// A Markdown article: its text, parsed (boxed: it is large beside the others).
+    Markdown(String, Box<ParsedFile>),
     /// The ids of the items a record, PDF or training file holds.
     Items(Vec<String>),
     /// Nothing usable (the findings say why).
@@ -263,7 +263,7 @@ fn load(file: &ContentFile, max_bytes: u64, findings: &mut Vec<Finding>) -> Load
                 };
                 findings.push(Finding::from_diagnostic(rule, warning.clone()));
             }
-            Loaded::Markdown(text, parsed)
+            Loaded::Markdown(text, Box::new(parsed))
         }
         Err(diagnostic) => {
             findings.push(Finding::from_diagnostic(Rule::FrontMatter, diagnostic));
