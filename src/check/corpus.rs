@@ -51,6 +51,9 @@ pub struct Corpus {
     pub docs: Vec<Doc>,
     by_path: HashMap<PathBuf, usize>,
     by_id: HashMap<String, usize>,
+    /// Ids of the items read from files that are not Markdown (output records,
+    /// PDFs, training material): `related` may name them.
+    item_ids: HashSet<String>,
     by_stem: HashMap<String, Vec<usize>>,
     /// Display paths of files read but not reported on.
     unreported: HashSet<String>,
@@ -77,18 +80,24 @@ impl Corpus {
             let reported = is_reported(&file.abs);
             let display = file.display();
             let mut own = Vec::new();
-            let doc =
-                load(&file, options.config.index.max_file_bytes, &mut own).map(|(text, parsed)| {
-                    Doc {
-                        key: normalise(&file.abs),
-                        front: FrontMatterMap::new(&text),
-                        display: display.clone(),
-                        file,
-                        text,
-                        parsed,
-                        reported,
-                    }
-                });
+            let loaded = load(&file, options.config.index.max_file_bytes, &mut own);
+            let doc = match loaded {
+                Loaded::Items(ids) => {
+                    corpus.item_ids.extend(ids);
+                    None
+                }
+                Loaded::Markdown(text, parsed) => Some((text, *parsed)),
+                Loaded::Failed => None,
+            };
+            let doc = doc.map(|(text, parsed)| Doc {
+                key: normalise(&file.abs),
+                front: FrontMatterMap::new(&text),
+                display: display.clone(),
+                file,
+                text,
+                parsed,
+                reported,
+            });
             if reported {
                 findings.extend(own);
                 corpus.reported += 1;
@@ -133,6 +142,11 @@ impl Corpus {
     /// The article that holds an id (the first one, as the index keeps it).
     pub fn by_id(&self, id: &str) -> Option<&Doc> {
         self.by_id.get(id).map(|&i| &self.docs[i])
+    }
+
+    /// Whether an item read from a record, PDF or training file has this id.
+    pub fn has_item(&self, id: &str) -> bool {
+        self.item_ids.contains(id)
     }
 
     /// The articles whose file is named `stem` (any extension, any folder): how
@@ -186,12 +200,18 @@ fn list(options: &CheckOptions) -> (Vec<ContentFile>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+/// What one file gives a check.
+enum Loaded {
+    /// A Markdown article: its text, parsed (boxed: it is large beside the others).
+    Markdown(String, Box<ParsedFile>),
+    /// The ids of the items a record, PDF or training file holds.
+    Items(Vec<String>),
+    /// Nothing usable (the findings say why).
+    Failed,
+}
+
 /// Reads and parses one file; what goes wrong becomes a finding.
-fn load(
-    file: &ContentFile,
-    max_bytes: u64,
-    findings: &mut Vec<Finding>,
-) -> Option<(String, ParsedFile)> {
+fn load(file: &ContentFile, max_bytes: u64, findings: &mut Vec<Finding>) -> Loaded {
     let display = file.display();
     let whole_file = |message: String| {
         Finding::from_diagnostic(Rule::Read, Diagnostic::error(&display, 0, message))
@@ -200,7 +220,7 @@ fn load(
         Ok(bytes) => bytes,
         Err(e) => {
             findings.push(whole_file(e.to_string()));
-            return None;
+            return Loaded::Failed;
         }
     };
     if !matches!(Format::by_name(&file.abs), None | Some(Format::Markdown)) {
@@ -213,13 +233,13 @@ fn load(
                 .into_iter()
                 .map(|d| Finding::from_diagnostic(Rule::Record, d)),
         );
-        return None;
+        return Loaded::Items(reading.articles.into_iter().map(|a| a.id).collect());
     }
     if bytes.contains(&0) {
         findings.push(whole_file(
             "binary file (it contains NUL bytes), not Markdown text".into(),
         ));
-        return None;
+        return Loaded::Failed;
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -230,7 +250,7 @@ fn load(
                 Rule::Read,
                 Diagnostic::error(&display, line, "invalid UTF-8: save the file as UTF-8"),
             ));
-            return None;
+            return Loaded::Failed;
         }
     };
     match ingest::parse_file(file, text.as_bytes()) {
@@ -243,11 +263,11 @@ fn load(
                 };
                 findings.push(Finding::from_diagnostic(rule, warning.clone()));
             }
-            Some((text, parsed))
+            Loaded::Markdown(text, Box::new(parsed))
         }
         Err(diagnostic) => {
             findings.push(Finding::from_diagnostic(Rule::FrontMatter, diagnostic));
-            None
+            Loaded::Failed
         }
     }
 }

@@ -20,6 +20,7 @@ use super::fields::closest;
 use super::location::{Position, link_column};
 use super::{Finding, Rule};
 use crate::ingest::Severity;
+use crate::model::{doi_id, normalise_doi};
 
 static SCHEME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*:").expect("valid regex"));
@@ -166,10 +167,14 @@ pub fn check(corpus: &Corpus) -> Vec<Finding> {
     out
 }
 
-/// `related` entries name an article by id, by file name or by path.
+/// `related` entries name an article by id, by file name or by path, or an
+/// output record, PDF or training item by id or (a record) by its DOI.
 fn related(corpus: &Corpus, doc: &Doc, out: &mut Vec<Finding>) {
     for entry in &doc.parsed.article.related {
+        let by_doi = normalise_doi(entry).is_some_and(|doi| corpus.has_item(&doi_id(&doi)));
         let known = corpus.by_id(entry).is_some()
+            || corpus.has_item(entry)
+            || by_doi
             || matches!(
                 resolve(corpus, doc, entry.split('#').next().unwrap_or(entry)),
                 Resolved::Article(_)
@@ -185,7 +190,9 @@ fn related(corpus: &Corpus, doc: &Doc, out: &mut Vec<Finding>) {
                 Severity::Error,
                 &doc.display,
                 at,
-                format!("`{entry}` in `{key}` names no article (by id, file name or path)"),
+                format!(
+                    "`{entry}` in `{key}` names no article or output (by id, file name, path or DOI)"
+                ),
             ));
         }
     }

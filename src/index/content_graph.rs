@@ -3,10 +3,12 @@
 //! IRI (authors too), so a changed or deleted article's triples can be removed by
 //! subject without leaving anonymous leftovers.
 
+use std::collections::{HashMap, HashSet};
+
 use oxigraph::model::{Literal, NamedNode, Term, Triple, vocab::rdf, vocab::xsd};
 
 use crate::config::{Config, ExpandError, PrefixMap, iri_path};
-use crate::model::Article;
+use crate::model::{Article, doi_id, normalise_doi};
 
 use crate::vocab::{DCTERMS, SCHEMA};
 pub use crate::vocab::{EOSKB, FAIR};
@@ -35,6 +37,56 @@ pub(crate) fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// The ids of a generation's items, for the `related` entries of front matter:
+/// an entry names an item by its id, an output record by its DOI, or an
+/// article by its path or file name (when one item has that name).
+#[derive(Debug, Default)]
+pub struct KnownIds {
+    ids: HashSet<String>,
+    /// Last path segment of an id → the id, `None` when several share it.
+    by_name: HashMap<String, Option<String>>,
+}
+
+impl KnownIds {
+    pub fn new(ids: impl IntoIterator<Item = String>) -> Self {
+        let mut known = KnownIds::default();
+        for id in ids {
+            let name = id.rsplit('/').next().unwrap_or(&id).to_string();
+            known
+                .by_name
+                .entry(name)
+                .and_modify(|one| *one = None)
+                .or_insert_with(|| Some(id.clone()));
+            known.ids.insert(id);
+        }
+        known
+    }
+
+    /// The id a `related` entry names, if any item has it.
+    pub fn resolve(&self, entry: &str) -> Option<String> {
+        let entry = entry.split('#').next().unwrap_or(entry).trim();
+        if self.ids.contains(entry) {
+            return Some(entry.to_string());
+        }
+        if let Some(doi) = normalise_doi(entry) {
+            let id = doi_id(&doi);
+            return self.ids.contains(&id).then_some(id);
+        }
+        // A path or file name: `../fair/x.md`, `/fair/x`, `x`.
+        let path = entry.trim_start_matches(['.', '/']);
+        let path = [".md", ".markdown", ".html"]
+            .iter()
+            .find_map(|ext| path.strip_suffix(ext))
+            .unwrap_or(path)
+            .to_lowercase();
+        if self.ids.contains(&path) {
+            return Some(path);
+        }
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        self.by_name.get(name).cloned().flatten()
+    }
+}
+
 /// The schema.org type of an article's kind.
 fn schema_type(kind: Option<&str>) -> &'static str {
     match kind {
@@ -56,6 +108,7 @@ pub fn subjects(config: &Config, id: &str) -> Vec<String> {
 pub fn article_triples(
     config: &Config,
     prefixes: &PrefixMap,
+    known: &KnownIds,
     article: &Article,
 ) -> (Vec<Triple>, Vec<UnresolvedTerm>) {
     let mut out = Vec::new();
@@ -128,6 +181,14 @@ pub fn article_triples(
     }
     for tag in &article.tags {
         add(schema("keywords"), Literal::new_simple_literal(tag).into());
+    }
+    // Front matter's `related`: guidance linked to other articles and outputs.
+    for id in article.related.iter().filter_map(|e| known.resolve(e)) {
+        if let Some(other) = iri(&config.article_iri(&id))
+            && id != article.id
+        {
+            add(dct("relation"), other.into());
+        }
     }
     if let Some(updated) = &article.updated {
         let date = chrono::NaiveDate::parse_from_str(updated.trim(), "%Y-%m-%d").is_ok();

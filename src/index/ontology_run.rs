@@ -217,8 +217,14 @@ pub fn write(
         }
     }
     let prefixes = config.prefix_map();
+    let known = content_graph::KnownIds::new(
+        next.files
+            .values()
+            .flat_map(|entry| entry.ids.iter().cloned()),
+    );
     for article in articles.added {
-        let (triples, unresolved) = content_graph::article_triples(config, &prefixes, article);
+        let (triples, unresolved) =
+            content_graph::article_triples(config, &prefixes, &known, article);
         for u in unresolved {
             diagnostics.push(Diagnostic::warning(
                 format!("{}/{}", article.source.root, article.source.path),

@@ -29,6 +29,19 @@ pub struct Body {
     /// The anchor of every heading, in order, including headings with no text of
     /// their own (which yield no section).
     pub anchors: Vec<String>,
+    /// Every heading, in the order of `anchors`.
+    pub headings: Vec<Heading>,
+}
+
+/// A heading of a Markdown body, whether or not text follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// Its line in the file.
+    pub line: usize,
+    pub level: u8,
+    pub text: String,
+    /// The headings it sits under, itself last.
+    pub path: Vec<String>,
 }
 
 /// A link or image in a Markdown body.
@@ -94,8 +107,10 @@ pub fn slugify(text: &str) -> String {
 
 /// Hands out anchors that are unique within one article, as GitHub does (`x`,
 /// `x-1`, `x-2`, ...): the first of `base`, `base-1`, `base-2`, ... not used yet.
+/// Every reader that builds sections (Markdown, HTML pages, notebooks, JSON-LD)
+/// takes its anchors from here.
 #[derive(Default)]
-struct Anchors {
+pub struct Anchors {
     used: HashSet<String>,
     /// Per base slug, the suffix to try next. Anchors are never released, so the
     /// candidates tried before stay taken: resuming here instead of at `base`
@@ -106,7 +121,9 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn assign(&mut self, explicit: Option<&str>, heading: &str) -> String {
+    /// `explicit` (a `{#id}` the author wrote) when given, else the first free
+    /// anchor for `heading` (`section` for a heading without letters or digits).
+    pub fn assign(&mut self, explicit: Option<&str>, heading: &str) -> String {
         if let Some(id) = explicit.filter(|id| !id.is_empty()) {
             self.used.insert(id.to_string());
             return id.to_string();
@@ -155,8 +172,9 @@ fn decode_entities(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Collapses runs of spaces and blank lines so snippets read cleanly.
-fn tidy(text: &str) -> String {
+/// Collapses runs of spaces in each line and drops blank lines, so snippets and
+/// section texts of every reader read alike.
+pub fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -268,10 +286,17 @@ pub fn parse(markdown: &str, title: &str, body_line: usize) -> Body {
                 body.anchors.push(anchor.clone());
                 path.retain(|(l, _)| *l < level);
                 path.push((level, text.clone()));
+                let heading_path: Vec<String> = path.iter().map(|(_, t)| t.clone()).collect();
+                body.headings.push(Heading {
+                    line,
+                    level,
+                    text: text.clone(),
+                    path: heading_path.clone(),
+                });
                 let next = SectionBuilder {
                     heading: text,
                     level,
-                    heading_path: path.iter().map(|(_, t)| t.clone()).collect(),
+                    heading_path,
                     anchor,
                     text: String::new(),
                     line,
@@ -389,8 +414,32 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Renders a (directive-cleaned) body to sanitised HTML whose heading ids are the
-/// section anchors, so `#anchor` links from search hits land on the right heading.
+/// The Markdown of an item whose text came from sections rather than Markdown
+/// (PDFs, HTML pages, notebooks, JSON-LD): the text before the first heading,
+/// then each section under a heading of its level, each line of its text a
+/// paragraph, its code as fenced blocks tagged with `code_language`.
+pub fn from_sections(sections: &[Section], code_language: &str) -> String {
+    let mut out = String::new();
+    for section in sections {
+        if section.level > 0 {
+            let hashes = "#".repeat(usize::from(section.level.min(6)));
+            out.push_str(&format!("{hashes} {}\n\n", section.heading));
+        }
+        if !section.text.is_empty() {
+            out.push_str(&section.text.replace('\n', "\n\n"));
+            out.push_str("\n\n");
+        }
+        for code in &section.code {
+            let fence = if code.contains("```") { "~~~~" } else { "```" };
+            out.push_str(&format!(
+                "{fence}{code_language}\n{}\n{fence}\n\n",
+                code.trim_end()
+            ));
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// HTML for an item whose text came from sections rather than Markdown (records,
 /// PDFs, notebooks): each section under its heading, with its anchor as the
 /// heading's id (so `#page=4` opens at page 4's section), its paragraphs as
@@ -428,6 +477,8 @@ pub fn sections_html(sections: &[crate::model::Section]) -> String {
     html
 }
 
+/// Renders a (directive-cleaned) body to sanitised HTML whose heading ids are the
+/// section anchors, so `#anchor` links from search hits land on the right heading.
 pub fn render_html(markdown: &str) -> String {
     let mut anchors = Anchors::default();
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();

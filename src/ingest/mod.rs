@@ -8,6 +8,7 @@ pub mod entities;
 pub mod format;
 pub mod frontmatter;
 pub mod guard;
+pub mod licence;
 pub mod markdown;
 pub mod ontology;
 pub mod pdf;
@@ -15,13 +16,16 @@ pub mod records;
 #[cfg(test)]
 pub(crate) mod testdata;
 pub mod training;
+pub mod validate;
+pub mod vocab;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::model::{Article, SourceRef};
+use crate::model::{Article, Record, SourceRef};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -297,6 +301,51 @@ pub fn path_slug(rel: &str) -> String {
     slug.trim_matches('-').to_string()
 }
 
+/// The words of a file's name (`task-2/PaN-Finder_D2.pdf` → `PaN Finder D2`):
+/// the title of an item whose file states none. The name itself when its stem
+/// has no words (`.pdf`).
+pub fn file_name_words(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let words = stem.replace(['_', '-'], " ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        name.to_string()
+    } else {
+        words
+    }
+}
+
+/// The item of a file that is not Markdown (a PDF, an HTML page, a notebook)
+/// before its reader fills it in: its id from its path, `title`, `record`, its
+/// body from line 1, nothing else.
+pub fn file_item(file: &ContentFile, title: String, record: Record) -> Article {
+    Article {
+        id: path_slug(&file.rel),
+        title,
+        summary: String::new(),
+        kind: None,
+        audience: Vec::new(),
+        fair: Vec::new(),
+        terms: Vec::new(),
+        tags: Vec::new(),
+        projects: Vec::new(),
+        authors: Vec::new(),
+        license: None,
+        updated: None,
+        related: Vec::new(),
+        extra: BTreeMap::new(),
+        source: SourceRef {
+            root: file.root.clone(),
+            path: file.rel.clone(),
+            body_line: 1,
+        },
+        markdown: String::new(),
+        sections: Vec::new(),
+        record: Some(Box::new(record)),
+    }
+}
+
 /// Parses one Markdown file into an article. Errors make the file unusable;
 /// warnings (returned beside the article) do not.
 pub fn parse_article(
@@ -485,6 +534,16 @@ mod tests {
             rel: rel.into(),
             abs: PathBuf::from(rel),
         }
+    }
+
+    #[test]
+    fn file_names_become_titles() {
+        assert_eq!(
+            file_name_words("task-2/PaN-Finder-Deliverable-2-a.pdf"),
+            "PaN Finder Deliverable 2 a"
+        );
+        assert_eq!(file_name_words("x/.pdf"), ".pdf");
+        assert_eq!(file_name_words("a__b-.json"), "a b");
     }
 
     #[test]

@@ -10,9 +10,10 @@ use eoskb::index::{self, DataDir, IndexOptions, IndexReport};
 use eoskb::ingest::Severity;
 use eoskb::model::Facet;
 use eoskb::query::{self, KnowledgeBase, SearchRequest};
+use eoskb::settings::AskParams;
 
 use crate::ontology::select;
-use crate::support::{open, shared_dir};
+use crate::support::{encoder, index_with, open, open_with, shared_dir};
 
 fn run(data: &DataDir, content: &[PathBuf]) -> IndexReport {
     index::run(data, &IndexOptions::new(content.to_vec())).expect("index run")
@@ -317,4 +318,251 @@ fn catalogue_records_are_found_under_their_panet_techniques() {
     let neutron = under("PaNET:PaNET00101");
     assert!(neutron >= 357, "neutron probe and narrower: {neutron}");
     assert!(under("PaNET:PaNET01012") >= 93, "x-ray probe and narrower");
+}
+
+/// The D2a deliverable encrypted (RC4, 128 bits) with a user password.
+fn encrypted(pdf: &[u8]) -> Vec<u8> {
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    let mut doc = lopdf::Document::load_mem(pdf).expect("the deliverable loads");
+    let id = lopdf::Object::String(
+        b"0123456789abcdef".to_vec(),
+        lopdf::StringFormat::Hexadecimal,
+    );
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "secret",
+        key_length: 128,
+        permissions: Permissions::PRINTABLE,
+    })
+    .expect("an encryption state");
+    doc.encrypt(&state).expect("encrypts");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("saves");
+    bytes
+}
+
+/// Bad files beside good ones: a truncated PDF, an encrypted PDF, malformed
+/// DataCite XML, JSON-LD with an unknown remote context and a 200 MB file each
+/// give a diagnostic naming the file, and the rest indexes and publishes.
+#[test]
+fn bad_output_files_are_diagnostics_and_the_rest_indexes() {
+    let Some(outputs) = outputs() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(outputs.join(from), content.join(to)).unwrap();
+    };
+    // Good files.
+    copy(
+        "pdf/PaN-Finder+deliverables/task-2/PaN-Finder-Deliverable-2-a.pdf",
+        "d2a.pdf",
+    );
+    copy(
+        "oai-pmh/dlce-eva+zenodoclient/tests/oaipmh.xml",
+        "oaipmh.xml",
+    );
+    copy(
+        "training/pan-training+llm-metadata-generator/docs/Bioschemas/examples/trainingmaterial-minimal.json",
+        "minimal.json",
+    );
+    // Bad files.
+    let d7b = std::fs::read(
+        outputs.join("pdf/PaN-Finder+deliverables/task-7/PaN-Finder-Deliverable-7-b.pdf"),
+    )
+    .unwrap();
+    std::fs::write(content.join("truncated.pdf"), &d7b[..d7b.len() / 2]).unwrap();
+    let d2a = std::fs::read(content.join("d2a.pdf")).unwrap();
+    std::fs::write(content.join("locked.pdf"), encrypted(&d2a)).unwrap();
+    let xml = std::fs::read(outputs.join("datacite/datacite+bolognese/spec/fixtures/datacite.xml"))
+        .unwrap();
+    std::fs::write(content.join("malformed.xml"), &xml[..xml.len() / 2]).unwrap();
+    std::fs::write(
+        content.join("remote.jsonld"),
+        r#"{"@context": "https://example.org/contexts/training.jsonld", "@type": "LearningResource",
+            "name": "Remote context course", "description": "Read with schema.org names."}"#,
+    )
+    .unwrap();
+    // 200 MB, sparse: almost nothing is written to disk.
+    let huge = std::fs::File::create(content.join("huge.pdf")).unwrap();
+    huge.set_len(200 * 1000 * 1000).unwrap();
+    drop(huge);
+
+    let data = DataDir::new(tmp.path().join("data"));
+    let report = run(&data, std::slice::from_ref(&content));
+    assert!(report.published, "{:?}", report.diagnostics);
+    let said = |file: &str, severity: Severity, text: &str| {
+        let found = diagnostics_for(&report, file);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.severity == severity && d.message.contains(text)),
+            "{file}: no {severity:?} with `{text}` in {found:?}"
+        );
+    };
+    said("truncated.pdf", Severity::Error, "truncated PDF");
+    said(
+        "locked.pdf",
+        Severity::Warning,
+        "encrypted PDF: text not indexed",
+    );
+    said("malformed.xml", Severity::Error, "malformed XML");
+    said(
+        "remote.jsonld",
+        Severity::Warning,
+        "unknown remote @context https://example.org/contexts/training.jsonld",
+    );
+    said(
+        "huge.pdf",
+        Severity::Error,
+        "file is 200.0 MB (200000000 bytes), over the limit of 64 MiB",
+    );
+
+    let kb = open(&data);
+    // The rest indexes: the deliverable, the two OAI-PMH records, the Bioschemas
+    // example, the remote-context item, and the encrypted file under its name.
+    for id in [
+        "d2a",
+        "doi/10.5281/zenodo.4629306",
+        "doi/10.5281/zenodo.4161623",
+        "minimal",
+        "remote",
+        "locked",
+    ] {
+        assert!(kb.has_article(id), "{id} missing: {:?}", report.diagnostics);
+    }
+    assert!(!kb.has_article("huge") && !kb.has_article("malformed"));
+    let found = keyword(&kb, "benchmarks stored in a dedicated database");
+    assert_eq!(found.hits.first().map(|h| h.id.as_str()), Some("d2a"));
+    let locked = query::get_article(&kb, "locked").unwrap();
+    assert!(
+        locked.article.sections.is_empty(),
+        "no text of a locked file"
+    );
+}
+
+/// A question whose answer is on one page of a deliverable PDF, asked of the
+/// bundled content plus the deliverables, cites that PDF at that page.
+#[test]
+fn a_question_answered_from_a_deliverable_pdf_cites_its_page() {
+    let Some(outputs) = outputs() else { return };
+    let Some(encoder) = encoder() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = DataDir::new(tmp.path().join("data"));
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let report = index_with(&data, &[bundled, outputs.join("pdf")], &encoder);
+    assert!(report.published, "{:?}", report.diagnostics);
+    let kb = open_with(&data, &encoder);
+    let d2a = "pan-finder-deliverables/task-2/pan-finder-deliverable-2-a";
+    let article = query::get_article(&kb, d2a).unwrap().article;
+    let page_of = |section: &str| {
+        article
+            .sections
+            .iter()
+            .find(|s| s.heading == section)
+            .and_then(|s| s.page)
+    };
+    for (question, section, page) in [
+        (
+            "What does precision at K measure?",
+            "2.4.1.1 Precision at K ( Pc@K )",
+            "page=16",
+        ),
+        (
+            "How is data collection performed in PaN-Finder?",
+            "1.2 Data collection",
+            "page=3",
+        ),
+    ] {
+        let answer = query::ask(&kb, question, &AskParams::default()).unwrap();
+        assert!(answer.answered, "{question}: {answer:?}");
+        // The section that answers it is quoted, at its page ...
+        let cited = answer
+            .answer
+            .iter()
+            .map(|p| &p.citation)
+            .find(|c| c.section == section)
+            .unwrap_or_else(|| panic!("{question}: {section} not quoted in {answer:?}"));
+        assert_eq!((cited.id.as_str(), cited.anchor.as_str()), (d2a, page));
+        // ... and every passage quoted from it cites the page its section is on.
+        for c in answer
+            .answer
+            .iter()
+            .map(|p| &p.citation)
+            .filter(|c| c.id == d2a)
+        {
+            let on = page_of(&c.section).map(|n| format!("page={n}"));
+            assert_eq!(Some(c.anchor.clone()), on, "{question}: {}", c.section);
+        }
+    }
+}
+
+/// A guidance article's `related` may name an output: by its item id, by its
+/// DOI, or a PDF deliverable by its id. `check` accepts those (and still reports
+/// an entry that names nothing); the index links the article to each output in
+/// the content graph and keeps the entries in the article's JSON.
+#[test]
+fn related_in_front_matter_may_name_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(content.join("outputs")).unwrap();
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/outputs");
+    std::fs::copy(
+        bundled.join("panosc-outputs.json"),
+        content.join("outputs/panosc-outputs.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        bundled.join("expands-deliverables.json"),
+        content.join("outputs/expands-deliverables.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("reading-list.md"),
+        "---\nid: reading-list\ntitle: A reading list of project outputs\n\
+         summary: Outputs of PaNOSC and ExPaNDS worth reading first.\n\
+         related: [doi/10.5281/zenodo.3689420, https://doi.org/10.5281/ZENODO.4457914, doi/10.9999/none]\n---\n\n\
+         # A reading list of project outputs\n\nStart with the PaNOSC paper and the first ExPaNDS deliverable.\n",
+    )
+    .unwrap();
+
+    let report = eoskb::check::check(&eoskb::check::CheckOptions::new(vec![content.clone()]))
+        .expect("check runs");
+    let related: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == eoskb::check::Rule::Related)
+        .map(|f| f.diagnostic.message.clone())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "`doi/10.9999/none` in `related` names no article or output (by id, file name, path or DOI)"
+        ],
+        "{:?}",
+        report.findings
+    );
+
+    let data = DataDir::new(tmp.path().join("data"));
+    let indexed = run(&data, std::slice::from_ref(&content));
+    assert!(indexed.published, "{:?}", indexed.diagnostics);
+    let kb = open(&data);
+    let view = query::get_article(&kb, "reading-list").unwrap();
+    assert_eq!(view.article.related.len(), 3);
+    let rows = select(
+        &kb,
+        "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?id WHERE { \
+         ?a dct:identifier \"reading-list\" ; dct:relation ?o . ?o dct:identifier ?id } ORDER BY ?id",
+    );
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["id"]["value"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["doi/10.5281/zenodo.3689420", "doi/10.5281/zenodo.4457914"]
+    );
 }

@@ -69,19 +69,6 @@ pub fn title_from_first_page(paragraphs: &[Paragraph]) -> Option<String> {
     (title.chars().any(char::is_alphabetic)).then_some(title)
 }
 
-/// `task-2/PaN-Finder-Deliverable-2-a.pdf` → `PaN Finder Deliverable 2 a`.
-pub fn title_from_file_name(rel: &str) -> String {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    let words = stem.replace(['_', '-'], " ");
-    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    if words.is_empty() {
-        name.to_string()
-    } else {
-        words
-    }
-}
-
 /// The kind of output: `deliverable` when the title or first page says so (as a
 /// label, capitalised: body text mentioning a deliverable does not count),
 /// `presentation` for slides (made by a presentation program, or mostly landscape
@@ -231,15 +218,6 @@ mod tests {
             Some("A letter")
         );
         assert_eq!(title_from_first_page(&[]), None);
-    }
-
-    #[test]
-    fn file_names_become_titles() {
-        assert_eq!(
-            title_from_file_name("task-2/PaN-Finder-Deliverable-2-a.pdf"),
-            "PaN Finder Deliverable 2 a"
-        );
-        assert_eq!(title_from_file_name("x/.pdf"), ".pdf");
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! The item a PDF gives: what the file and its Info dictionary say (the
-//! article's metadata and its record), and its sections as Markdown.
+//! article's metadata and its record).
 
 use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+use super::clean;
 use super::info::{self, Info};
-use super::{clean, describe};
-use crate::ingest::{ContentFile, Diagnostic, Reading, path_slug};
-use crate::model::{Agent, Article, Author, FileRef, Record, Section, SourceRef};
+use crate::ingest::{ContentFile, Diagnostic, Reading, file_item, file_name_words};
+use crate::model::{Agent, Article, Author, FileRef, Record};
 
 /// The item for a file whose content is encrypted with a password: its name
 /// as title and its file record, so that metadata beside it still has an item.
@@ -69,31 +69,15 @@ pub fn bare_article(file: &ContentFile, file_ref: FileRef, info: &Info) -> Artic
         ..Record::default()
     };
     Article {
-        id: path_slug(&file.rel),
-        title: describe::title_from_file_name(&file.rel),
-        summary: String::new(),
         kind: Some("document".into()),
-        audience: Vec::new(),
-        fair: Vec::new(),
-        terms: Vec::new(),
         tags: keywords,
-        projects: Vec::new(),
         authors: authors
             .into_iter()
             .map(|name| Author { name, orcid: None })
             .collect(),
-        license: None,
         updated,
-        related: Vec::new(),
         extra,
-        source: SourceRef {
-            root: file.root.clone(),
-            path: file.rel.clone(),
-            body_line: 1,
-        },
-        markdown: String::new(),
-        sections: Vec::new(),
-        record: Some(Box::new(record)),
+        ..file_item(file, file_name_words(&file.rel), record)
     }
 }
 
@@ -106,21 +90,4 @@ pub fn file_ref(file: &ContentFile, bytes: &[u8]) -> FileRef {
         checksum: Some(format!("sha256:{}", hex::encode(Sha256::digest(bytes)))),
         media_type: Some("application/pdf".into()),
     }
-}
-
-/// The sections as one Markdown text: the text before the first heading, then
-/// each section under a heading of its level.
-pub fn markdown(sections: &[Section]) -> String {
-    let mut out = String::new();
-    for section in sections {
-        if section.level > 0 {
-            let hashes = "#".repeat(usize::from(section.level.min(6)));
-            out.push_str(&format!("{hashes} {}\n\n", section.heading));
-        }
-        out.push_str(&section.text);
-        out.push_str("\n\n");
-    }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out
 }

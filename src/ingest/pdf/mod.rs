@@ -125,7 +125,7 @@ pub fn read_with(file: &ContentFile, bytes: &[u8], limits: &PdfLimits) -> Readin
     let title = info_title
         .clone()
         .or_else(|| describe::title_from_first_page(first_page))
-        .unwrap_or_else(|| describe::title_from_file_name(&file.rel));
+        .unwrap_or_else(|| crate::ingest::file_name_words(&file.rel));
     let kind = describe::kind(&title, first_page, &info, &extraction.pages);
     let sections = if outline.iter().any(|e| e.page.is_some()) {
         sections::from_outline(&title, &outline, &paragraphs)
@@ -157,7 +157,7 @@ pub fn read_with(file: &ContentFile, bytes: &[u8], limits: &PdfLimits) -> Readin
     article.title = title;
     article.kind = Some(kind.to_string());
     article.summary = summary;
-    article.markdown = item::markdown(&sections);
+    article.markdown = crate::ingest::markdown::from_sections(&sections, "");
     article.sections = sections;
     Reading {
         articles: vec![article],

@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 
 use super::item::{Diags, Draft, finish, person_name, source_code};
 use super::json::{items, line_of, str_of};
-use super::licence;
 use super::merge_versions;
-use super::validate;
+use crate::ingest::licence;
+use crate::ingest::validate;
 use crate::ingest::{ContentFile, Diagnostic, Reading};
 use crate::model::{Affiliation, Agent, Identifier, normalise_doi};
 

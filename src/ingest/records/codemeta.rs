@@ -9,15 +9,17 @@ use serde_json::{Map, Value};
 
 use super::item::{Diags, Draft, finish, person_name, ror_iri, source_code};
 use super::json::{self, Lines, items, str_of};
-use super::licence;
 use super::merge_versions;
+use crate::ingest::licence;
+use crate::ingest::vocab::CODEMETA_ONLY;
 use crate::ingest::{ContentFile, Diagnostic, Reading};
 use crate::model::{Affiliation, Agent, Funding, Identifier, normalise_doi};
 
 pub const WHAT: &str = "CodeMeta record";
 
 /// Terms of CodeMeta 1, 2 and 3 and the schema.org properties software records
-/// commonly use, plus the JSON-LD keywords (compacted `id`/`type` too).
+/// commonly use, plus the JSON-LD keywords (compacted `id`/`type` too); with
+/// [`CODEMETA_ONLY`], every term a CodeMeta file may use.
 const TERMS: &[&str] = &[
     "@context",
     "@type",
@@ -75,20 +77,6 @@ const TERMS: &[&str] = &[
     "sameAs",
     "url",
     "relatedLink",
-    "softwareSuggestions",
-    "maintainer",
-    "contIntegration",
-    "continuousIntegration",
-    "buildInstructions",
-    "developmentStatus",
-    "embargoDate",
-    "embargoEndDate",
-    "funding",
-    "issueTracker",
-    "referencePublication",
-    "readme",
-    "hasSourceCode",
-    "isSourceCodeOf",
     "review",
     "reviewAspect",
     "reviewBody",
@@ -185,7 +173,7 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
             .or_else(|| key.strip_prefix("codemeta:"))
             .or_else(|| key.strip_prefix("sdo:"))
             .unwrap_or(key);
-        if !TERMS.contains(&term) {
+        if !TERMS.contains(&term) && !CODEMETA_ONLY.contains(&term) {
             diags.warn(
                 lines.at(key),
                 format!("unknown CodeMeta term `{key}`; JSON-LD processors will drop it"),

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::item::{Diags, Draft, finish, person_name, ror_iri};
 use super::json::{self, Lines, items, join, str_of};
-use super::licence;
 use super::merge_versions;
+use crate::ingest::licence;
 use crate::ingest::{ContentFile, Diagnostic, Reading};
 use crate::model::{
     Affiliation, Agent, FileRef, Funding, Identifier, License, Related, Subject, normalise_doi,

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::item::{Diags, Draft, person_name, ror_iri};
 use super::json::{Lines, items, join, str_of};
-use super::licence;
+use crate::ingest::licence;
 use crate::model::{
     Affiliation, Agent, FileRef, Funding, Identifier, License, Related, Subject, normalise_doi,
 };

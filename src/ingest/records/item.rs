@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::text;
-use super::validate;
+use crate::ingest::validate;
 use crate::ingest::{ContentFile, Diagnostic, path_slug};
 use crate::model::{
     Agent, Article, Author, Record, Related, Section, SourceRef, doi_id, output_kind,

@@ -800,6 +800,22 @@ fn inveniordm_native_record() {
     assert_eq!(r.issued.as_deref(), Some("2025-10-14"));
     assert_eq!(a.license.as_deref(), Some("CC-BY-4.0"));
     assert_eq!(r.subjects.len(), 7);
+    let with_id: Vec<(&str, &str)> = r
+        .subjects
+        .iter()
+        .filter_map(|s| Some((s.value.as_str(), s.iri.as_deref()?)))
+        .collect();
+    assert_eq!(
+        with_id[..2],
+        [
+            ("Information Systems", "https://openalex.org/subfields/1710"),
+            (
+                "Computer and information sciences",
+                "http://www.oecd.org/science/inno/38235147.pdf?1.2"
+            ),
+        ]
+    );
+    assert_eq!(with_id.len(), 4);
     assert_eq!(
         a.terms,
         [
@@ -1097,6 +1113,13 @@ fn codemeta_files() {
     assert!(untyped.diagnostics.is_empty(), "{:?}", untyped.diagnostics);
     assert_eq!(untyped.articles[0].title, "Topoflow Hydrology model");
     assert_eq!(record(&untyped, 0).creators.len(), 1);
+    // No `@type`: the compacted `type` CodeMeta's context defines names it.
+    assert!(!untyped.articles[0].extra.contains_key("@type"));
+    assert_eq!(
+        record(&untyped, 0).resource_type.as_deref(),
+        Some("SoftwareApplication")
+    );
+    assert_eq!(untyped.articles[0].kind.as_deref(), Some("software"));
 
     let Some(v1) = read_real(&format!("{BOLOGNESE}/codemeta.json")) else {
         return;

@@ -3,14 +3,14 @@
 use serde_json::Value;
 
 use super::json::{many, text};
-use super::text::{Orcid, orcid};
+use crate::ingest::validate::{check_orcid, claims_orcid};
 use crate::model::{Affiliation, Agent};
 
 /// An agent and what was wrong with it.
 pub struct Read {
     pub agent: Agent,
-    /// An ORCID that failed its check: `(id, reason)`.
-    pub bad_orcid: Option<(String, &'static str)>,
+    /// An ORCID that failed its check: `(value as written, problem)`.
+    pub bad_orcid: Option<(String, String)>,
 }
 
 /// Every agent a property holds (one node, a list, or names).
@@ -71,16 +71,15 @@ pub fn agent(value: &Value, role: Option<&str>) -> Option<Read> {
     }
     let mut found = None;
     let mut bad_orcid = None;
-    for candidate in &candidates {
-        match orcid(candidate) {
-            Orcid::Valid(id) => {
+    for candidate in candidates.iter().filter(|c| claims_orcid(c)) {
+        match check_orcid(candidate) {
+            Ok(id) => {
                 found = Some(id);
                 break;
             }
-            Orcid::Invalid { id, reason } => {
-                bad_orcid.get_or_insert((id, reason));
+            Err(problem) => {
+                bad_orcid.get_or_insert((candidate.clone(), problem));
             }
-            Orcid::Other => {}
         }
     }
     if found.is_some() {
@@ -164,7 +163,10 @@ mod tests {
         assert_eq!(read.agent.orcid, None);
         assert_eq!(
             read.bad_orcid,
-            Some(("0000-0001-9876-5432".into(), "checksum"))
+            Some((
+                "https://orcid.org/0000-0001-9876-5432".into(),
+                "invalid ORCID 0000-0001-9876-5432: checksum does not match".into()
+            ))
         );
 
         let org = agent(&json!({"@type": "Organization", "name": "EMBL-EBI Training", "@id": "https://www.ebi.ac.uk/training/"}), Some("Organizer")).unwrap();

@@ -18,10 +18,11 @@ use people::{add, ill_author, member_agent};
 use super::agents;
 use super::json::{self, many, text};
 use super::jsonld::Ids;
-use super::licence::licence;
 use super::schema::file_title;
-use super::sections::{self, Sections};
+use super::sections::Sections;
 use super::text::{iso_date, summary, tidy};
+use crate::ingest::licence::licence;
+use crate::ingest::markdown;
 use crate::ingest::{ContentFile, Diagnostic, Reading, path_slug};
 use crate::model::{
     Agent, Article, Author, Identifier, Record, SourceRef, doi_id, doi_iri, normalise_doi,
@@ -332,7 +333,7 @@ fn article(file: &ContentFile, parts: &Parts, line: usize) -> (Article, Vec<Diag
             path: file.rel.clone(),
             body_line: line,
         },
-        markdown: sections::markdown(&sections, ""),
+        markdown: markdown::from_sections(&sections, ""),
         sections,
         record: Some(Box::new(record)),
     };

@@ -11,31 +11,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::json::MAX_DEPTH;
+use crate::ingest::vocab::{CODEMETA_ONLY, CODEMETA_TERMS};
 
 /// The schema.org namespace as contexts write it (both schemes are used).
 const SCHEMA_HTTP: &str = "http://schema.org/";
 const SCHEMA_HTTPS: &str = "https://schema.org/";
-/// Where CodeMeta's own terms (not in schema.org) live.
-const CODEMETA_TERMS: &str = "https://codemeta.github.io/terms/";
-
-/// Terms the CodeMeta 2 and 3 contexts define outside schema.org.
-const CODEMETA_ONLY: [&str; 14] = [
-    "softwareSuggestions",
-    "contIntegration",
-    "continuousIntegration",
-    "buildInstructions",
-    "developmentStatus",
-    "embargoDate",
-    "embargoEndDate",
-    "funding",
-    "issueTracker",
-    "referencePublication",
-    "readme",
-    "hasSourceCode",
-    "isSourceCodeOf",
-    "maintainer",
-];
-
 /// Which well-known context an item uses, for `Record::format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Flavour {

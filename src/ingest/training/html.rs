@@ -15,10 +15,10 @@ use super::jsonld::{self, Node};
 use super::nesting::{MAX_NESTING, too_deep};
 use super::page::{self, PageSection};
 use super::schema::file_title;
-use super::sections::{self, Sections};
+use super::sections::Sections;
 use super::text::summary;
-use crate::ingest::{ContentFile, Diagnostic, Reading, markdown, path_slug};
-use crate::model::{Article, Record, Section, SourceRef};
+use crate::ingest::{ContentFile, Diagnostic, Reading, file_item, markdown};
+use crate::model::{Article, Record, Section};
 
 /// How many bytes [`sniff`] looks at.
 const SNIFF_BYTES: usize = 4096;
@@ -128,7 +128,7 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
             .map(|d| summary(&d))
             .unwrap_or_default();
     }
-    article.markdown = sections::markdown(&article.sections, "");
+    article.markdown = markdown::from_sections(&article.sections, "");
     Reading {
         articles: vec![article],
         diagnostics,
@@ -153,35 +153,18 @@ fn bare_article(file: &ContentFile, html: &Html) -> Article {
                 .collect()
         })
         .unwrap_or_default();
+    let record = Record {
+        format: "html".into(),
+        landing_page,
+        keywords: tags.clone(),
+        language: page::language(html),
+        ..Record::default()
+    };
+    let title = page::title(html).unwrap_or_else(|| file_title(&file.rel));
     Article {
-        id: path_slug(&file.rel),
-        title: page::title(html).unwrap_or_else(|| file_title(&file.rel)),
-        summary: String::new(),
-        kind: None,
-        audience: Vec::new(),
-        fair: Vec::new(),
-        terms: Vec::new(),
-        tags: tags.clone(),
-        projects: Vec::new(),
-        authors: Vec::new(),
-        license: None,
-        updated: None,
-        related: Vec::new(),
+        tags,
         extra,
-        source: SourceRef {
-            root: file.root.clone(),
-            path: file.rel.clone(),
-            body_line: 1,
-        },
-        markdown: String::new(),
-        sections: Vec::new(),
-        record: Some(Box::new(Record {
-            format: "html".into(),
-            landing_page,
-            keywords: tags,
-            language: page::language(html),
-            ..Record::default()
-        })),
+        ..file_item(file, title, record)
     }
 }
 

@@ -14,7 +14,6 @@ mod agents;
 mod context;
 mod course;
 mod json;
-mod licence;
 mod nesting;
 mod page;
 mod panet;

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -16,8 +15,8 @@ use serde_json::value::RawValue;
 use super::json::{self, line_of};
 use super::schema::file_title;
 use super::text::summary;
-use crate::ingest::{ContentFile, Diagnostic, Reading, markdown, path_slug};
-use crate::model::{Article, Author, Record, Section, SourceRef};
+use crate::ingest::{ContentFile, Diagnostic, Reading, file_item, markdown};
+use crate::model::{Article, Author, Record, Section};
 
 /// How many bytes [`sniff`] looks at.
 const SNIFF_BYTES: usize = 4096;
@@ -166,13 +165,14 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
         }
     }
 
-    let body = markdown::parse(&cells_read.joined, "", 1);
+    let mut body = markdown::parse(&cells_read.joined, "", 1);
     let title = body
         .first_heading
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| file_title(&file.rel));
-    let sections = arrange(body.sections, &body.anchors, &cells_read, &title);
+    let sections = std::mem::take(&mut body.sections);
+    let sections = arrange(sections, &body, &cells_read, &title);
     if sections.is_empty() {
         diagnostics.push(Diagnostic::warning(
             &display,
@@ -216,32 +216,18 @@ pub fn read(file: &ContentFile, bytes: &[u8]) -> Reading {
         .find(|s| !s.text.is_empty())
         .map(|s| summary(&s.text))
         .unwrap_or_default();
+    let record = Record {
+        format: "notebook".into(),
+        ..Record::default()
+    };
     let article = Article {
-        id: path_slug(&file.rel),
-        title,
         summary,
         kind: Some("notebook".into()),
-        audience: Vec::new(),
-        fair: Vec::new(),
-        terms: Vec::new(),
-        tags: Vec::new(),
-        projects: Vec::new(),
         authors,
-        license: None,
-        updated: None,
-        related: Vec::new(),
         extra,
-        source: SourceRef {
-            root: file.root.clone(),
-            path: file.rel.clone(),
-            body_line: 1,
-        },
         markdown: cells_read.display,
         sections,
-        record: Some(Box::new(Record {
-            format: "notebook".into(),
-            ..Record::default()
-        })),
+        ..file_item(file, title, record)
     };
     Reading {
         articles: vec![article],
@@ -345,76 +331,26 @@ impl Cells {
     }
 }
 
-/// Every heading of the joined Markdown: (row, level, text), in order.
-fn headings(markdown: &str) -> Vec<(usize, u8, String)> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut out = Vec::new();
-    let mut open: Option<(usize, u8, String)> = None;
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let row = json::line_at(markdown, range.start) - 1;
-                open = Some((row, heading_number(level), String::new()));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = open.as_mut() {
-                    text.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((row, level, text)) = open.take() {
-                    out.push((row, level, super::text::one_line(&text)));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
 /// Puts each code cell in the section of the last heading above it (the text
 /// before any heading for code that comes first). A heading with code but no
 /// Markdown text under it gets a section of its own, so its code is not lost.
 /// Then maps the sections' lines (lines of the joined Markdown) to the file's.
 fn arrange(
     mut sections: Vec<Section>,
-    anchors: &[String],
+    body: &markdown::Body,
     cells: &Cells,
     title: &str,
 ) -> Vec<Section> {
-    let headings = headings(&cells.joined);
-    // Heading paths as the Markdown parser builds them.
-    let mut paths = Vec::with_capacity(headings.len());
-    let mut path: Vec<(u8, String)> = Vec::new();
-    for (_, level, text) in &headings {
-        path.retain(|(l, _)| l < level);
-        path.push((*level, text.clone()));
-        paths.push(path.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>());
-    }
-    let anchors_match = anchors.len() == headings.len();
+    // Every heading of the joined Markdown (its lines are rows + 1), with its anchor.
+    let headings = &body.headings;
     // The file line of the first code cell, when code comes before any text.
     let mut leading_code_line = None;
     for code in &cells.code_cells {
-        let owner = headings.iter().rposition(|(row, _, _)| *row < code.row);
+        let owner = headings.iter().rposition(|h| h.line <= code.row);
         let existing = match owner.and_then(|k| headings.get(k)) {
-            Some((row, _, _)) => sections
+            Some(heading) => sections
                 .iter_mut()
-                .find(|s| s.level != 0 && s.line == row + 1),
+                .find(|s| s.level != 0 && s.line == heading.line),
             None => sections.iter_mut().find(|s| s.level == 0),
         };
         if let Some(section) = existing {
@@ -422,18 +358,18 @@ fn arrange(
             continue;
         }
         let section = match owner.and_then(|k| Some((k, headings.get(k)?))) {
-            Some((k, (row, level, text))) => Section {
+            Some((k, heading)) => Section {
                 ordinal: 0,
-                heading: text.clone(),
-                level: *level,
-                heading_path: paths.get(k).cloned().unwrap_or_default(),
-                anchor: anchors
+                heading: heading.text.clone(),
+                level: heading.level,
+                heading_path: heading.path.clone(),
+                anchor: body
+                    .anchors
                     .get(k)
-                    .filter(|_| anchors_match)
                     .cloned()
-                    .unwrap_or_else(|| markdown::slugify(text)),
+                    .unwrap_or_else(|| markdown::slugify(&heading.text)),
                 text: String::new(),
-                line: row + 1,
+                line: heading.line,
                 page: None,
                 link_texts: Vec::new(),
                 code: vec![code.source.clone()],

@@ -15,8 +15,9 @@ use super::context::Context;
 use super::course;
 use super::json::{many, text};
 use super::panet;
-use super::sections::{self, Sections};
+use super::sections::Sections;
 use super::text::{iso_date, one_line, summary, tidy};
+use crate::ingest::markdown;
 use crate::ingest::{ContentFile, Diagnostic, path_slug};
 use crate::model::{Agent, Article, Author, Record, SourceRef, doi_id, output_kind};
 
@@ -328,7 +329,7 @@ pub fn article(
             path: origin.file.rel.clone(),
             body_line: origin.line,
         },
-        markdown: sections::markdown(&sections, ""),
+        markdown: markdown::from_sections(&sections, ""),
         sections,
         record: Some(Box::new(record)),
     };
@@ -344,10 +345,10 @@ fn keep_agent(
     diagnostics: &mut Vec<Diagnostic>,
     origin: &Origin,
 ) {
-    if let Some((id, reason)) = &read.bad_orcid {
+    if let Some((written, problem)) = &read.bad_orcid {
         diagnostics.push(origin.warning(
-            origin.line_of(id),
-            format!("invalid ORCID {id}: {reason} ({})", read.agent.name),
+            origin.line_of(written),
+            format!("{problem} ({})", read.agent.name),
         ));
     }
     if !into.contains(&read.agent) {
@@ -355,14 +356,13 @@ fn keep_agent(
     }
 }
 
-/// A title made from the file name (`intro_to-x.json` → `Intro to x`).
+/// A title made from the file name, capitalised as training titles are
+/// (`intro_to-x.json` → `Intro to x`).
 pub fn file_title(rel: &str) -> String {
-    let stem = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
-    let words = stem.replace(['_', '-'], " ");
+    let words = crate::ingest::file_name_words(rel);
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => rel.to_string(),
+        None => words,
     }
 }

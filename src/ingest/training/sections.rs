@@ -1,18 +1,14 @@
-//! Building an item's sections (unique anchors, heading paths) and its Markdown
-//! view from them.
+//! Building an item's sections (unique anchors, heading paths) from what a
+//! reader found; their Markdown view is `markdown::from_sections`.
 
-use std::collections::{HashMap, HashSet};
-
-use crate::ingest::markdown::slugify;
+use crate::ingest::markdown::Anchors;
 use crate::model::Section;
 
 /// Sections in order, with anchors unique within the item.
 #[derive(Default)]
 pub struct Sections {
     sections: Vec<Section>,
-    anchors: HashSet<String>,
-    /// Per base slug, the suffix to try next (many equal headings stay linear).
-    next_suffix: HashMap<String, usize>,
+    anchors: Anchors,
     /// (level, heading) of the open headings, for heading paths.
     path: Vec<(u8, String)>,
 }
@@ -73,53 +69,12 @@ impl Sections {
 
     /// The first of `base`, `base-1`, ... not used yet (`section` for an empty slug).
     pub fn anchor(&mut self, heading: &str) -> String {
-        let base = slugify(heading);
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
-        loop {
-            let candidate = match n {
-                0 => base.clone(),
-                n => format!("{base}-{n}"),
-            };
-            n += 1;
-            if self.anchors.insert(candidate.clone()) {
-                self.next_suffix.insert(base, n);
-                return candidate;
-            }
-        }
+        self.anchors.assign(None, heading)
     }
 
     pub fn into_vec(self) -> Vec<Section> {
         self.sections
     }
-}
-
-/// The sections as Markdown, for the article page: headings as `#`s, text as
-/// paragraphs, code as fenced blocks tagged with `language`.
-pub fn markdown(sections: &[Section], language: &str) -> String {
-    let mut out = String::new();
-    for section in sections {
-        if section.level > 0 {
-            let hashes = "#".repeat(usize::from(section.level.min(6)));
-            out.push_str(&format!("{hashes} {}\n\n", section.heading));
-        }
-        if !section.text.is_empty() {
-            out.push_str(&section.text.replace('\n', "\n\n"));
-            out.push_str("\n\n");
-        }
-        for code in &section.code {
-            let fence = if code.contains("```") { "~~~~" } else { "```" };
-            out.push_str(&format!(
-                "{fence}{language}\n{}\n{fence}\n\n",
-                code.trim_end()
-            ));
-        }
-    }
-    out.trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -139,6 +94,9 @@ mod tests {
         assert_eq!(v[3].anchor, "step-1");
         assert_eq!(v[3].heading_path, ["Part", "Step"]);
         assert_eq!(v[0].anchor, "");
-        assert_eq!(markdown(&v[..2], "python"), "intro\n\n# Part\n\na");
+        assert_eq!(
+            crate::ingest::markdown::from_sections(&v[..2], "python"),
+            "intro\n\n# Part\n\na"
+        );
     }
 }

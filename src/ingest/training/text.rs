@@ -1,27 +1,7 @@
 //! Small text helpers shared by the training readers: plain text, summaries,
-//! dates, ORCID iDs.
+//! dates.
 
-/// Collapses runs of spaces in each line and drops blank lines, so section text
-/// reads as the rest of the index's does.
-pub fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let mut words = line.split_whitespace().peekable();
-        if words.peek().is_none() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        for (i, word) in words.enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-    }
-    out
-}
+pub use crate::ingest::markdown::tidy;
 
 /// One line of text: every run of whitespace, newlines included, is one space.
 pub fn one_line(text: &str) -> String {
@@ -108,79 +88,6 @@ pub fn iso_date(text: &str) -> Option<String> {
     }
 }
 
-/// What an ORCID-looking value is.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Orcid {
-    /// A well-formed iD with a correct check digit, without its resolver.
-    Valid(String),
-    /// An iD whose form or check digit is wrong, with why.
-    Invalid { id: String, reason: &'static str },
-    /// Not an ORCID at all (another IRI, a name, ...).
-    Other,
-}
-
-/// Reads `https://orcid.org/0000-0002-1825-0097`, `http://orcid.org/...`,
-/// `orcid.org/...` or a bare iD, checking the ISO 7064 11,2 check digit.
-pub fn orcid(text: &str) -> Orcid {
-    let text = text.trim();
-    let lower = text.to_ascii_lowercase();
-    let id = [
-        "https://orcid.org/",
-        "http://orcid.org/",
-        "orcid.org/",
-        "orcid:",
-    ]
-    .iter()
-    .find_map(|prefix| {
-        lower
-            .strip_prefix(prefix)
-            .and_then(|_| text.get(prefix.len()..))
-    });
-    let id = match id {
-        Some(id) => id.trim_end_matches('/'),
-        None if looks_like_bare_orcid(text) => text,
-        None => return Orcid::Other,
-    };
-    let id = id.to_ascii_uppercase();
-    let digits: Vec<char> = id.chars().filter(|&c| c != '-').collect();
-    let shaped = id.len() == 19
-        && id.chars().enumerate().all(|(i, c)| {
-            if matches!(i, 4 | 9 | 14) {
-                c == '-'
-            } else {
-                c.is_ascii_digit() || (i == 18 && c == 'X')
-            }
-        });
-    if !shaped || digits.len() != 16 {
-        return Orcid::Invalid {
-            id,
-            reason: "not of the form 0000-0000-0000-000X",
-        };
-    }
-    let mut total = 0u32;
-    for c in &digits[..15] {
-        total = (total + c.to_digit(10).unwrap_or(0)) * 2;
-    }
-    let check = (12 - total % 11) % 11;
-    let expected = if check == 10 {
-        'X'
-    } else {
-        char::from_digit(check, 10).unwrap_or('?')
-    };
-    if digits.get(15) == Some(&expected) {
-        Orcid::Valid(id)
-    } else {
-        Orcid::Invalid {
-            id,
-            reason: "checksum",
-        }
-    }
-}
-
-fn looks_like_bare_orcid(text: &str) -> bool {
-    text.len() == 19 && text.chars().filter(|&c| c == '-').count() == 3
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,29 +118,5 @@ mod tests {
         assert_eq!(iso_date("18/10/2022"), None);
         assert_eq!(iso_date("2020-05-xx"), None);
         assert_eq!(iso_date("20201"), None);
-    }
-
-    #[test]
-    fn orcids_are_checked() {
-        assert_eq!(
-            orcid("https://orcid.org/0000-0002-1825-0097"),
-            Orcid::Valid("0000-0002-1825-0097".into())
-        );
-        assert_eq!(
-            orcid("http://orcid.org/0000-0003-3803-468x"),
-            Orcid::Valid("0000-0003-3803-468X".into())
-        );
-        assert_eq!(
-            orcid("https://orcid.org/0000-0001-9876-5432"),
-            Orcid::Invalid {
-                id: "0000-0001-9876-5432".into(),
-                reason: "checksum"
-            }
-        );
-        assert!(matches!(
-            orcid("https://orcid.org/12"),
-            Orcid::Invalid { .. }
-        ));
-        assert_eq!(orcid("https://example.org/me"), Orcid::Other);
     }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::ingest::Diagnostic;
 use crate::ingest::training::json::{many, text};
-use crate::ingest::training::text::{Orcid, orcid};
+use crate::ingest::validate::{check_orcid, claims_orcid};
 use crate::model::Agent;
 
 /// Adds an agent unless one of the same name is there already (SciCat lists the
@@ -30,17 +30,16 @@ pub(super) fn ill_author(
     };
     for id in many(value.get("ids")) {
         let is_orcid = text(id.get("type")).is_some_and(|t| t.eq_ignore_ascii_case("orcid"));
-        let Some(written) = text(id.get("id")).filter(|_| is_orcid) else {
+        let Some(written) = text(id.get("id")).filter(|w| is_orcid && claims_orcid(w)) else {
             continue;
         };
-        match orcid(&written) {
-            Orcid::Valid(id) => agent.orcid = Some(id),
-            Orcid::Invalid { id, reason } => diagnostics.push(Diagnostic::warning(
+        match check_orcid(&written) {
+            Ok(id) => agent.orcid = Some(id),
+            Err(problem) => diagnostics.push(Diagnostic::warning(
                 display,
                 line,
-                format!("invalid ORCID {id}: {reason} ({})", agent.name),
+                format!("{problem} ({})", agent.name),
             )),
-            Orcid::Other => {}
         }
     }
     Some(agent)
@@ -55,10 +54,9 @@ pub(super) fn member_agent(value: &Value) -> Option<Agent> {
             (one, other) => one.or(other),
         }
     })?;
-    let orcid = text(person.get("orcid")).and_then(|o| match orcid(&o) {
-        Orcid::Valid(id) => Some(id),
-        _ => None,
-    });
+    let orcid = text(person.get("orcid"))
+        .filter(|o| claims_orcid(o))
+        .and_then(|o| check_orcid(&o).ok());
     let affiliations = text(value.get("affiliation").and_then(|a| a.get("name")))
         .map(|name| crate::model::Affiliation { name, ror: None })
         .into_iter()

@@ -5,10 +5,10 @@
 use serde_json::{Map, Value};
 
 use super::MAPPED;
+use crate::ingest::licence::{self, licence};
 use crate::ingest::training::agents;
 use crate::ingest::training::context::{Context, Name, Notes};
 use crate::ingest::training::json::{many, text};
-use crate::ingest::training::licence::{self, licence};
 use crate::model::{Funding, Identifier, License, Related, Subject, normalise_doi};
 
 /// `about` and DefinedTerm `keywords` as subjects; string keywords (a list, or
@@ -86,7 +86,10 @@ pub(super) fn licence_of(value: &Value) -> Option<License> {
             let name = text(map.get("name")).or_else(|| text(map.get("identifier")));
             let mut l = licence(url.as_deref().or(name.as_deref())?);
             if l.spdx.is_none() {
-                l.spdx = name.as_deref().and_then(licence::spdx);
+                l.spdx = name
+                    .as_deref()
+                    .and_then(licence::spdx_id)
+                    .map(str::to_string);
             }
             l.name = name;
             l.url = url;

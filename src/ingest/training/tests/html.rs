@@ -11,6 +11,11 @@ fn page(rel: &str) -> Option<(Article, Vec<Diagnostic>)> {
     let f = file(&root, &format!("{INGESTION}/{rel}"));
     let data = bytes(&f);
     assert!(sniff(&data), "{rel} is HTML");
+    // Each page has one ld+json block: one item.
+    let blocks = String::from_utf8_lossy(&data)
+        .matches("application/ld+json")
+        .count();
+    assert_eq!(blocks, 1, "{rel}");
     let Reading {
         mut articles,
         diagnostics,

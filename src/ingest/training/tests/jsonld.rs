@@ -11,6 +11,14 @@ fn example(name: &str) -> Option<(Article, Vec<crate::ingest::Diagnostic>)> {
     let f = file(&root, &format!("{EXAMPLES}/{name}"));
     let data = bytes(&f);
     assert!(sniff(&data), "{name} is JSON-LD");
+    // As written: a one-element array whose object has an object @context
+    // with schema.org as @vocab and a `dct` prefix.
+    let raw: serde_json::Value = serde_json::from_slice(&data).expect("JSON");
+    let elements = raw.as_array().expect("an array");
+    assert_eq!(elements.len(), 1, "{name}");
+    let context = &elements[0]["@context"];
+    assert_eq!(context["@vocab"], "https://schema.org/", "{name}");
+    assert!(context["dct"].is_string(), "{name}: {context}");
     let mut reading = read(&f, &data);
     assert!(
         errors(&reading.diagnostics).is_empty(),

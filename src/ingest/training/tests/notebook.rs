@@ -79,6 +79,14 @@ fn notebook(rel: &str) -> Option<Article> {
     let f = file(&root, rel);
     let data = bytes(&f);
     assert!(sniff(&data), "{rel}");
+    // As shared: no outputs, no execution counts.
+    let raw: serde_json::Value = serde_json::from_slice(&data).expect("JSON");
+    for cell in raw["cells"].as_array().expect("cells") {
+        if cell["cell_type"] == "code" {
+            assert_eq!(cell["outputs"], serde_json::json!([]), "{rel}");
+            assert!(cell["execution_count"].is_null(), "{rel}");
+        }
+    }
     let mut reading = read(&f, &data);
     assert!(
         reading.diagnostics.is_empty(),

@@ -1,6 +1,6 @@
-//! Licences as records write them (`CC BY 4.0`, `cc-by-4.0`, a Creative Commons
-//! or SPDX URL, `BSD 3-Clause`) mapped onto SPDX ids, so a facet counts one
-//! licence once. An access right (`info:eu-repo/semantics/openAccess`) is not a
+//! Licences as records and training metadata write them (`CC BY 4.0`,
+//! `cc-by-4.0`, a Creative Commons or SPDX URL, `BSD 3-Clause`) mapped onto SPDX
+//! ids, so a facet counts one licence once, whichever reader found it. An access right (`info:eu-repo/semantics/openAccess`) is not a
 //! licence; readers keep it in `extra`.
 
 use crate::model::License;
@@ -382,6 +382,14 @@ mod tests {
             ("https://www.gnu.org/licenses/gpl-3.0.html", "GPL-3.0-only"),
             ("GNU Lesser General Public License v2.1", "LGPL-2.1-only"),
             ("EUPL-1.2", "EUPL-1.2"),
+            // As training material and catalogue records write them.
+            (
+                "http://creativecommons.org/licenses/by-nc-sa/4.0/legalcode",
+                "CC-BY-NC-SA-4.0",
+            ),
+            ("https://spdx.org/licenses/CC-BY-4.0.html", "CC-BY-4.0"),
+            ("CC BY-NC 4.0", "CC-BY-NC-4.0"),
+            ("http://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0"),
         ] {
             assert_eq!(spdx_id(text), Some(id), "{text}");
         }
@@ -392,6 +400,9 @@ mod tests {
         assert!(is_access_right("info:eu-repo/semantics/openAccess"));
         assert_eq!(spdx_id("info:eu-repo/semantics/openAccess"), None);
         assert_eq!(spdx_id("CC BY"), None);
+        assert_eq!(spdx_id("CC-BY"), None);
+        assert_eq!(spdx_id("all rights reserved"), None);
+        assert_eq!(spdx_id("ESS"), None, "a catalogue's facility name");
         assert_eq!(spdx_id("Our own licence"), None);
         let unknown = licence("http://www.ls1-mardyn.de/license.html");
         assert_eq!(unknown.spdx, None);

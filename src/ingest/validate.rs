@@ -1,5 +1,5 @@
-//! Syntax checks for the identifiers and dates records carry. Readers use them to
-//! warn (a bad ORCID checksum, a date no one can sort by); `eoskb check` will call
+//! Syntax checks for the identifiers and dates records and training metadata
+//! carry. Readers use them to warn (a bad ORCID checksum, a date no one can sort by); `eoskb check` will call
 //! them too, so each answers a plain yes or no, or says what is wrong.
 
 use chrono::{DateTime, NaiveDate};
@@ -12,21 +12,7 @@ use crate::model::normalise_doi;
 /// checked here (see [`orcid_checksum_ok`]).
 pub fn orcid_id(text: &str) -> Option<String> {
     let text = text.trim();
-    let lower = text.to_ascii_lowercase();
-    let mut rest = text;
-    for prefix in [
-        "https://orcid.org/",
-        "http://orcid.org/",
-        "https://www.orcid.org/",
-        "http://www.orcid.org/",
-        "orcid.org/",
-        "orcid:",
-    ] {
-        if lower.starts_with(prefix) {
-            rest = text.get(prefix.len()..).unwrap_or("");
-            break;
-        }
-    }
+    let rest = without_orcid_resolver(text).unwrap_or(text);
     let compact: String = rest
         .trim()
         .trim_end_matches('/')
@@ -50,6 +36,31 @@ pub fn orcid_id(text: &str) -> Option<String> {
         &upper[8..12],
         &upper[12..16]
     ))
+}
+
+/// The text after an ORCID resolver or `orcid:` prefix, if it has one.
+fn without_orcid_resolver(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    [
+        "https://orcid.org/",
+        "http://orcid.org/",
+        "https://www.orcid.org/",
+        "http://www.orcid.org/",
+        "orcid.org/",
+        "orcid:",
+    ]
+    .iter()
+    .find(|prefix| lower.starts_with(*prefix))
+    .map(|prefix| text.get(prefix.len()..).unwrap_or(""))
+}
+
+/// Whether a value presents itself as an ORCID iD (an ORCID resolver or
+/// `orcid:` prefix, or the bare hyphenated form) and so is checked as one, where
+/// a field may also hold other identifiers (schema.org `identifier`, `sameAs`).
+pub fn claims_orcid(text: &str) -> bool {
+    let text = text.trim();
+    without_orcid_resolver(text).is_some()
+        || (text.len() == 19 && text.chars().filter(|&c| c == '-').count() == 3)
 }
 
 /// Whether an ORCID iD's last character is the ISO 7064 11,2 check digit of the
@@ -167,6 +178,20 @@ mod tests {
             orcid_id(" https://orcid.org/0000000218250097 ").as_deref(),
             Some("0000-0002-1825-0097")
         );
+        assert_eq!(
+            check_orcid("http://orcid.org/0000-0003-3803-468x").as_deref(),
+            Ok("0000-0003-3803-468X")
+        );
+        assert!(check_orcid("https://orcid.org/12").is_err());
+    }
+
+    #[test]
+    fn what_claims_to_be_an_orcid() {
+        assert!(claims_orcid("https://orcid.org/12"));
+        assert!(claims_orcid("ORCID:0000-0002-1825-0097"));
+        assert!(claims_orcid("0000-0002-1825-0097"));
+        assert!(!claims_orcid("https://example.org/me"));
+        assert!(!claims_orcid("Ada Lovelace"));
     }
 
     #[test]
