@@ -17,5 +17,6 @@ mod rdmkit;
 mod semantic;
 mod sparql_http;
 mod support;
+mod terms_pages;
 mod versions;
 mod watch;

@@ -4,6 +4,8 @@
 //! served from [`ASSETS`].
 
 mod doc;
+mod ontologies;
+mod terms;
 
 use std::sync::LazyLock;
 
@@ -14,6 +16,8 @@ use axum::response::{Html, IntoResponse, Response};
 use super::view::escape_html;
 
 pub use doc::doc;
+pub use ontologies::{list as ontologies, ontology};
+pub use terms::{search as term_search, term};
 
 /// The files under `/assets/`: name, media type and content, compiled in.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -28,6 +32,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../web/app.js"),
     ),
     (
+        "terms.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/terms.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../../web/favicon.svg"),
@@ -35,12 +44,18 @@ const ASSETS: &[(&str, &str, &str)] = &[
 ];
 
 /// The sections of the site, in the order the header lists them.
-const NAV: &[(Section, &str, &str)] = &[(Section::Search, "/", "Search")];
+const NAV: &[(Section, &str, &str)] = &[
+    (Section::Search, "/", "Search"),
+    (Section::Terms, "/terms", "Terms"),
+    (Section::Ontologies, "/ontologies", "Ontologies"),
+];
 
 /// Which section a page belongs to (marked as current in the header).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Search,
+    Terms,
+    Ontologies,
     /// A page outside the navigation (an article, an error).
     None,
 }
