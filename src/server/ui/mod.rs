@@ -5,7 +5,9 @@
 
 mod doc;
 mod ontologies;
+mod term_search;
 mod terms;
+mod tree;
 
 use std::sync::LazyLock;
 
@@ -17,7 +19,8 @@ use super::view::escape_html;
 
 pub use doc::doc;
 pub use ontologies::{list as ontologies, ontology};
-pub use terms::{search as term_search, term};
+pub use term_search::search as term_search;
+pub use terms::term;
 
 /// The files under `/assets/`: name, media type and content, compiled in.
 const ASSETS: &[(&str, &str, &str)] = &[

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::terms::{ontology_url, roots_html};
+use super::tree::{ontology_url, roots_html};
 use super::{Section, page, shell};
 use crate::query::ontology::browse::{self, OntologyDetails};
 use crate::server::AppState;

@@ -1,51 +1,20 @@
-//! Term pages, rendered on the server so that they read without JavaScript:
-//! `/terms` (search, with autocomplete added by `terms.js`) and
-//! `/terms/{curie-or-encoded-iri}` (label, identifiers, definitions, synonyms,
-//! deprecation, mappings, the term in its hierarchy, and what uses it). The
-//! hierarchy is nested lists, the paths to the term open: without a script every
-//! node is a link to its own page (which lists its children); `terms.js` adds a
-//! disclosure button to each node that has children, loading them on demand.
+//! Term pages (`/terms/{curie-or-encoded-iri}`), rendered on the server so that
+//! they read without JavaScript: label, identifiers, definitions, synonyms,
+//! deprecation, mappings, the term in its hierarchy ([`super::tree`]), and the
+//! guidance and outputs that use it; and the term chips of article pages.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::tree::{encode_segment, ontology_url, term_url, tree_html};
 use super::{Section, page, shell};
 use crate::model::LangText;
-use crate::query::ontology::browse::{
-    self, MappingTarget, OntologySummary, TermName, TermPage, TermTag, TreeNode, TreePage,
-};
+use crate::query::ontology::browse::{self, MappingTarget, TermName, TermPage, TermTag, TreeNode};
 use crate::query::ontology::lookup::resolve;
-use crate::query::ontology::search::TermHit;
-use crate::query::{self, TermSearch, TermSearchResponse};
 use crate::server::AppState;
 use crate::server::api::{Cost, with_kb};
 use crate::server::view::escape_html;
-
-/// Percent-encodes a path segment, keeping letters, digits, `-._~` and `:` (so
-/// CURIEs stay readable: `/terms/PaNET:PaNET01188`).
-fn encode_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Where a term's page is: `/terms/{curie}` when it has a CURIE, else
-/// `/terms/{percent-encoded IRI}`.
-pub fn term_url(curie: Option<&str>, iri: &str) -> String {
-    format!("/terms/{}", encode_segment(curie.unwrap_or(iri)))
-}
-
-/// Where an ontology's page is.
-pub fn ontology_url(id: &str) -> String {
-    format!("/ontologies/{}", encode_segment(id))
-}
 
 fn name_text(name: &TermName) -> &str {
     name.label
@@ -93,93 +62,6 @@ pub fn term_chips(tags: &[TermTag]) -> String {
     format!("<div>Terms: {items}</div>")
 }
 
-/// A hierarchy as nested lists (the same markup `terms.js` builds for pages it
-/// loads).
-pub(super) fn tree_html(nodes: &[TreeNode]) -> String {
-    nodes.iter().map(node_html).collect()
-}
-
-fn node_html(n: &TreeNode) -> String {
-    let text = escape_html(n.label.as_deref().or(n.curie.as_deref()).unwrap_or(&n.iri));
-    // The CURIE beside the label (a term without a label is shown by its CURIE).
-    let curie = n
-        .curie
-        .as_deref()
-        .filter(|_| n.label.is_some())
-        .map(|c| format!(" <span class=\"curie\">{}</span>", escape_html(c)))
-        .unwrap_or_default();
-    let url = escape_html(&term_url(n.curie.as_deref(), &n.iri));
-    let mut classes = vec!["term-node"];
-    if n.deprecated {
-        classes.push("deprecated");
-    }
-    let name = if !n.known {
-        format!("<span class=\"{}\">{text}</span>", classes.join(" "))
-    } else if n.current {
-        format!(
-            "<a class=\"{} current\" href=\"{url}\" aria-current=\"page\">{text}</a>",
-            classes.join(" ")
-        )
-    } else {
-        format!(
-            "<a class=\"{}\" href=\"{url}\">{text}</a>",
-            classes.join(" ")
-        )
-    };
-    let flag = if n.deprecated {
-        " <span class=\"badge deprecated\">deprecated</span>"
-    } else {
-        ""
-    };
-    let iri = escape_html(&n.iri);
-    if !n.has_children {
-        return format!("<li class=\"leaf\" data-iri=\"{iri}\">{name}{curie}{flag}</li>");
-    }
-    let count = n
-        .child_count
-        .map(|c| format!(" <span class=\"count\" title=\"narrower terms\">{c}</span>"))
-        .unwrap_or_default();
-    let shown = n.children.len();
-    if shown == 0 {
-        // Closed: its own link leads to its children without a script;
-        // `terms.js` adds a button that opens it in place.
-        return format!("<li class=\"branch\" data-iri=\"{iri}\">{name}{curie}{flag}{count}</li>");
-    }
-    let total = n.child_count.unwrap_or(shown).max(shown);
-    // On a path only the way down is shown: the rest is a link to the node's
-    // page without a script, a button that loads them in place with one.
-    let more = match total - shown {
-        0 => String::new(),
-        _ if !n.known => String::new(),
-        1 => format!("<a class=\"tree-more\" href=\"{url}\">1 more narrower term</a>"),
-        rest => format!("<a class=\"tree-more\" href=\"{url}\">{rest} more narrower terms</a>"),
-    };
-    format!(
-        "<li class=\"branch open\" data-iri=\"{iri}\" data-total=\"{total}\">{name}{curie}{flag}{count}<ul>{}</ul>{more}</li>",
-        tree_html(&n.children)
-    )
-}
-
-/// The first page of an ontology's roots of one kind, as a tree that pages on.
-pub(super) fn roots_html(ontology: &str, kind: &str, page: &TreePage) -> String {
-    let more = if page.items.len() < page.total {
-        format!(
-            "<p class=\"tree-note\">{} of {} root terms shown.</p>",
-            page.items.len(),
-            page.total
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "<ul class=\"tree\" data-ontology=\"{}\" data-type=\"{}\" data-total=\"{}\">{}</ul>{more}",
-        escape_html(ontology),
-        escape_html(kind),
-        page.total,
-        tree_html(&page.items)
-    )
-}
-
 fn lang(text: &LangText) -> String {
     match &text.lang {
         Some(l) => format!(" <span class=\"lang\">@{}</span>", escape_html(l)),
@@ -188,7 +70,7 @@ fn lang(text: &LangText) -> String {
 }
 
 /// What a synonym's property says, in words.
-fn synonym_kind(kind: &str) -> &str {
+pub(super) fn synonym_kind(kind: &str) -> &str {
     match kind {
         "oboInOwl:hasExactSynonym" => "exact",
         "oboInOwl:hasRelatedSynonym" => "related",
@@ -484,243 +366,5 @@ pub async fn term(State(state): State<AppState>, Path(id): Path<String>) -> Resp
         Err(e) if e.status == StatusCode::NOT_FOUND => not_found(&wanted, ""),
         Err(e) if e.status == StatusCode::BAD_REQUEST => not_found(&wanted, &e.message),
         Err(e) => page(e.status, Section::Terms, "Error", &escape_html(&e.message)),
-    }
-}
-
-fn hit_html(hit: &TermHit, ontologies: &[OntologySummary]) -> String {
-    let url = escape_html(&term_url(hit.curie.as_deref(), &hit.iri));
-    let label = escape_html(
-        hit.label
-            .as_deref()
-            .or(hit.curie.as_deref())
-            .unwrap_or(&hit.iri),
-    );
-    let curie = hit
-        .curie
-        .as_deref()
-        .map(|c| format!(" <span class=\"curie\">{}</span>", escape_html(c)))
-        .unwrap_or_default();
-    let ontology = ontologies
-        .iter()
-        .find(|o| o.info.graph == hit.ontology)
-        .map(|o| format!(" <span class=\"badge\">{}</span>", escape_html(&o.id)))
-        .unwrap_or_default();
-    let deprecated = if hit.deprecated {
-        " <span class=\"badge deprecated\">deprecated</span>"
-    } else {
-        ""
-    };
-    let matched = if hit.matched.field != "label" && hit.matched.field != "iri" {
-        format!(
-            "<div class=\"muted\">matched {}: {}</div>",
-            escape_html(synonym_kind(&hit.matched.field)),
-            escape_html(&hit.matched.value)
-        )
-    } else {
-        String::new()
-    };
-    let definition = hit
-        .definition
-        .as_deref()
-        .map(|d| format!("<p>{}</p>", escape_html(d)))
-        .unwrap_or_default();
-    format!(
-        "<li class=\"term-hit\"><a href=\"{url}\">{label}</a>{curie}{ontology}{deprecated}{matched}{definition}</li>"
-    )
-}
-
-/// `GET /terms?q=&ontology=&type=&offset=`: term search; results are rendered
-/// here, so the page works without a script, and `terms.js` adds suggestions
-/// as you type.
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let params: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let (q, ontology, kind) = (get("q"), get("ontology"), get("type"));
-    let limit = 20;
-    let mut request_params = params.clone();
-    request_params.retain(|(k, _)| k != "limit");
-    request_params.push(("limit".into(), limit.to_string()));
-    type Found = (
-        Vec<OntologySummary>,
-        Option<Result<TermSearchResponse, query::Error>>,
-    );
-    let found: Result<Found, _> = with_kb(&state, Cost::Unbounded, move |kb| {
-        let ontologies = browse::ontologies(kb);
-        if q.trim().is_empty() {
-            return Ok((ontologies, None));
-        }
-        let result =
-            TermSearch::from_params(request_params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                .and_then(|request| query::search_terms(kb, &request));
-        Ok((ontologies, Some(result)))
-    })
-    .await;
-    let (ontologies, result) = match found {
-        Ok(found) => found,
-        Err(e) => return page(e.status, Section::Terms, "Error", &escape_html(&e.message)),
-    };
-    let q = get("q");
-    let offset: usize = get("offset").parse().unwrap_or(0);
-    let options: String = ontologies
-        .iter()
-        .map(|o| {
-            let selected = if o.id == ontology { " selected" } else { "" };
-            format!(
-                "<option value=\"{}\"{selected}>{}</option>",
-                escape_html(&o.id),
-                escape_html(&format!(
-                    "{} ({})",
-                    o.info.title.as_deref().unwrap_or(&o.id),
-                    o.id
-                ))
-            )
-        })
-        .collect();
-    let kinds: String = [
-        ("", "any type"),
-        ("class", "classes"),
-        ("property", "properties"),
-        ("concept", "concepts"),
-    ]
-    .iter()
-    .map(|(value, label)| {
-        let selected = if *value == kind { " selected" } else { "" };
-        format!("<option value=\"{value}\"{selected}>{label}</option>")
-    })
-    .collect();
-    let form = format!(
-        "<form class=\"search term-search\" id=\"term-form\" role=\"search\" action=\"/terms\" method=\"get\">\
-         <div class=\"combo\"><input id=\"term-q\" name=\"q\" type=\"search\" value=\"{}\" \
-         placeholder=\"a term, e.g. small angle x-ray scattering\" aria-label=\"Term\" autocomplete=\"off\" \
-         role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" aria-controls=\"term-suggestions\">\
-         <ul id=\"term-suggestions\" role=\"listbox\" aria-label=\"Suggested terms\" hidden></ul></div>\
-         <select name=\"ontology\" id=\"term-ontology\" aria-label=\"Ontology\"><option value=\"\">all ontologies</option>{options}</select>\
-         <select name=\"type\" id=\"term-type\" aria-label=\"Type of term\">{kinds}</select>\
-         <button type=\"submit\">Search</button></form>",
-        escape_html(&q)
-    );
-    let results = match result {
-        None => {
-            "<p class=\"status\" id=\"term-status\">Type a term: suggestions appear as you type. \
-                 Or browse the <a href=\"/ontologies\">loaded ontologies</a>.</p>"
-                .to_string()
-        }
-        Some(Err(e)) => {
-            let e = crate::server::ApiError::from(e);
-            format!(
-                "<p class=\"status error\" id=\"term-status\">{}</p>",
-                escape_html(&e.message)
-            )
-        }
-        Some(Ok(r)) => {
-            let hits: String = r.hits.iter().map(|h| hit_html(h, &ontologies)).collect();
-            let link = |offset: usize| {
-                let mut p = form_urlencoded::Serializer::new(String::new());
-                for (k, v) in [("q", &q), ("ontology", &ontology), ("type", &kind)] {
-                    if !v.is_empty() {
-                        p.append_pair(k, v);
-                    }
-                }
-                if offset > 0 {
-                    p.append_pair("offset", &offset.to_string());
-                }
-                format!("/terms?{}", p.finish())
-            };
-            let mut pager = Vec::new();
-            if offset > 0 {
-                pager.push(format!(
-                    "<a href=\"{}\" rel=\"prev\">previous</a>",
-                    escape_html(&link(offset.saturating_sub(limit)))
-                ));
-            }
-            if offset + r.hits.len() < r.total {
-                pager.push(format!(
-                    "<a href=\"{}\" rel=\"next\">next</a>",
-                    escape_html(&link(offset + limit))
-                ));
-            }
-            format!(
-                "<p class=\"status\" id=\"term-status\">{} term{}</p><ol class=\"term-hits\" start=\"{}\">{hits}</ol>\
-                 <nav class=\"pager\" aria-label=\"Pages\">{}</nav>",
-                r.total,
-                if r.total == 1 { "" } else { "s" },
-                offset + 1,
-                pager.join(" ")
-            )
-        }
-    };
-    let body = format!("<h1>Terms</h1>{form}{results}");
-    Html(shell(
-        Section::Terms,
-        "Terms · eoskb",
-        "terms-search",
-        &body,
-        &["terms.js"],
-    ))
-    .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn term_urls_keep_curies_readable_and_encode_iris() {
-        assert_eq!(
-            term_url(Some("PaNET:PaNET01188"), "x"),
-            "/terms/PaNET:PaNET01188"
-        );
-        assert_eq!(
-            term_url(None, "http://example.org/a#b c"),
-            "/terms/http:%2F%2Fexample.org%2Fa%23b%20c"
-        );
-        assert_eq!(ontology_url("edam_1.25"), "/ontologies/edam_1.25");
-    }
-
-    #[test]
-    fn a_closed_node_links_to_its_page_and_an_open_one_links_the_rest() {
-        let n = TreeNode {
-            iri: "http://example.org/a".into(),
-            curie: Some("ex:a".into()),
-            label: Some("<A>".into()),
-            known: true,
-            deprecated: false,
-            has_children: true,
-            child_count: None,
-            children: Vec::new(),
-            current: false,
-        };
-        let html = node_html(&n);
-        assert!(html.starts_with("<li class=\"branch\""), "{html}");
-        assert!(html.contains("&lt;A&gt;"), "{html}");
-        assert!(html.contains("href=\"/terms/ex:a\""), "{html}");
-        assert!(!html.contains("<ul>"), "{html}");
-        let child = TreeNode {
-            has_children: false,
-            ..n.clone()
-        };
-        let open = node_html(&TreeNode {
-            child_count: Some(3),
-            children: vec![child],
-            ..n.clone()
-        });
-        assert!(open.starts_with("<li class=\"branch open\""), "{open}");
-        assert!(
-            open.contains("<a class=\"tree-more\" href=\"/terms/ex:a\">2 more narrower terms</a>"),
-            "{open}"
-        );
-        let leaf = node_html(&TreeNode {
-            has_children: false,
-            ..n
-        });
-        assert!(leaf.starts_with("<li class=\"leaf\""), "{leaf}");
     }
 }
