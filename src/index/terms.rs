@@ -40,7 +40,7 @@ enum Role {
 }
 
 fn role(predicate: &str) -> Option<(Role, &'static str)> {
-    let table: [(&str, &str, Role, &str); 27] = [
+    let table: [(&str, &str, Role, &str); 28] = [
         (RDF, "type", Role::Type, "rdf:type"),
         (RDFS, "label", Role::Label, "rdfs:label"),
         (SKOS, "prefLabel", Role::Label, "skos:prefLabel"),
@@ -73,6 +73,12 @@ fn role(predicate: &str) -> Option<(Role, &'static str)> {
         (OBO, "IAO_0000118", Role::Synonym, "obo:IAO_0000118"),
         (SKOS, "definition", Role::Definition, "skos:definition"),
         (OBO, "IAO_0000115", Role::Definition, "obo:IAO_0000115"),
+        (
+            OBO_IN_OWL,
+            "hasDefinition",
+            Role::Definition,
+            "oboInOwl:hasDefinition",
+        ),
         (RDFS, "comment", Role::Definition, "rdfs:comment"),
         (RDFS, "subClassOf", Role::Parent, "rdfs:subClassOf"),
         (RDFS, "subPropertyOf", Role::Parent, "rdfs:subPropertyOf"),
@@ -438,9 +444,10 @@ impl TermFields {
 
 /// Version of what the term index stores per term; a generation whose term index
 /// is older is re-derived from the graph store by the next run (2: replacements
-/// of deprecated terms; 3: name keys and descendant counts for query recognition).
+/// of deprecated terms; 3: name keys and descendant counts for query recognition;
+/// 4: `oboInOwl:hasDefinition` definitions, as EDAM writes them).
 /// Older indexes still open: the fields they lack are `None` in [`TermFields`].
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 const FORMAT_FILE: &str = "FORMAT";
 
 /// Whether the term index in `dir` stores what this version extracts.

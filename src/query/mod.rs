@@ -181,6 +181,8 @@ pub struct KnowledgeBase {
     term_usage: std::sync::OnceLock<ontology::usage::TermUsage>,
     /// Labels of facet values looked up so far.
     facet_labels: facet_labels::LabelMemo,
+    /// Root terms of each ontology, read from the term index on first use.
+    ontology_roots: std::sync::OnceLock<ontology::browse::Roots>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -244,6 +246,7 @@ impl KnowledgeBase {
             sparql_workers: std::sync::OnceLock::new(),
             term_usage: std::sync::OnceLock::new(),
             facet_labels: Default::default(),
+            ontology_roots: std::sync::OnceLock::new(),
             _lease: lease,
         })
     }
@@ -318,6 +321,12 @@ impl KnowledgeBase {
     pub fn term_usage(&self) -> &ontology::usage::TermUsage {
         self.term_usage
             .get_or_init(|| ontology::usage::TermUsage::build(self))
+    }
+
+    /// The root terms of each loaded ontology.
+    pub fn ontology_roots(&self) -> &ontology::browse::Roots {
+        self.ontology_roots
+            .get_or_init(|| ontology::browse::Roots::build(self))
     }
 
     /// The RDF store, for in-process SPARQL.

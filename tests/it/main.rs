@@ -19,5 +19,6 @@ mod semantic;
 mod sparql_http;
 mod sparql_page;
 mod support;
+mod terms_pages;
 mod versions;
 mod watch;

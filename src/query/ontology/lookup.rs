@@ -87,7 +87,7 @@ fn term_ref(kb: &KnowledgeBase, iri: &str) -> Result<TermRef, Error> {
 }
 
 /// Named neighbours of `iri` one step up (`up`) or down the hierarchy, over all graphs.
-fn neighbours(kb: &KnowledgeBase, iri: &str, up: bool) -> BTreeSet<String> {
+pub(crate) fn neighbours(kb: &KnowledgeBase, iri: &str, up: bool) -> BTreeSet<String> {
     let store = kb.graph.store();
     let mut out = BTreeSet::new();
     let Ok(node) = NamedNodeRef::new(iri) else {

@@ -2,6 +2,7 @@
 //! a term, and how the terms a query names lift and filter its results.
 
 pub mod boost;
+pub mod browse;
 pub mod filter;
 pub mod list;
 pub mod lookup;

@@ -5,8 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::terms::term_chips;
 use super::{Section, page};
 use crate::query;
+use crate::query::ontology::browse::term_tags;
 use crate::server::AppState;
 use crate::server::api::{Cost, with_kb};
 use crate::server::view::escape_html;
@@ -14,11 +16,13 @@ use crate::server::view::escape_html;
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let wanted = id.clone();
     match with_kb(&state, Cost::Unbounded, move |kb| {
-        query::get_article(kb, &id)
+        let view = query::get_article(kb, &id)?;
+        let tags = term_tags(kb, &view.article.terms)?;
+        Ok((view, tags))
     })
     .await
     {
-        Ok(view) => {
+        Ok((view, tags)) => {
             let a = &view.article;
             let chips = |label: &str, values: &[String]| -> String {
                 if values.is_empty() {
@@ -41,7 +45,7 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
                 source = escape_html(&format!("{}/{}", a.source.root, a.source.path)),
                 audience = chips("Audience", &a.audience),
                 fair = chips("FAIR", &a.fair),
-                terms = chips("Terms", &a.terms),
+                terms = term_chips(&tags),
                 tags = chips("Tags", &a.tags),
             );
             let record = a.record.as_deref().map(record_block).unwrap_or_default();

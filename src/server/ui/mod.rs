@@ -7,6 +7,10 @@ mod admin;
 mod doc;
 mod sparql;
 mod sparql_examples;
+mod ontologies;
+mod term_search;
+mod terms;
+mod tree;
 
 use std::sync::LazyLock;
 
@@ -19,6 +23,9 @@ use super::view::escape_html;
 pub use admin::admin;
 pub use doc::doc;
 pub use sparql::{page as sparql_page, wants_page as wants_sparql_page};
+pub use ontologies::{list as ontologies, ontology};
+pub use term_search::search as term_search;
+pub use terms::term;
 
 /// The files under `/assets/`: name, media type and content, compiled in.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -43,6 +50,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../../web/admin.js"),
     ),
     (
+        "terms.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/terms.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../../web/favicon.svg"),
@@ -52,6 +64,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
 /// The sections of the site, in the order the header lists them.
 const NAV: &[(Section, &str, &str)] = &[
     (Section::Search, "/", "Search"),
+    (Section::Terms, "/terms", "Terms"),
+    (Section::Ontologies, "/ontologies", "Ontologies"),
     (Section::Sparql, "/sparql", "SPARQL"),
     (Section::Admin, "/admin", "Curators"),
 ];
@@ -62,6 +76,8 @@ pub enum Section {
     Search,
     Sparql,
     Admin,
+    Terms,
+    Ontologies,
     /// A page outside the navigation (an article, an error).
     None,
 }
