@@ -159,6 +159,8 @@ def suggestions(driver):
     wait_for(driver, "ol.term-hits li")
     check("the form lists results with the filters kept",
           "ontology=edam" in driver.current_url and "type=class" in driver.current_url, driver.current_url)
+    driver.save_screenshot(str(SHOTS / "terms-results.png"))
+    accessibility(driver, "term search results")
     errors = console_errors(driver)
     check("the term search logs no errors", not errors, str(errors))
 
@@ -169,6 +171,7 @@ def ontology_pages(driver):
     rows = driver.find_elements(By.CSS_SELECTOR, "#ontology-list tbody tr")
     ids = [r.find_element(By.CSS_SELECTOR, "code").text for r in rows]
     check("the loaded ontologies are listed", {"panet", "edam", "nexus"} <= set(ids), str(ids))
+    driver.save_screenshot(str(SHOTS / "ontologies.png"))
     accessibility(driver, "ontology list")
     driver.get(BASE + "/ontologies/panet")
     heading = wait_for(driver, "h1")
@@ -274,6 +277,8 @@ def run(desktop, small):
     if not SHARED_ONTOLOGIES:
         print("skipped: the term pages are tested on PaNET, EDAM and NeXus from ../shared/data")
         return
+    # The log holds what earlier modules' pages logged: only these pages count here.
+    desktop.get_log("browser")
     journey(desktop)
     suggestions(desktop)
     ontology_pages(desktop)

@@ -21,7 +21,8 @@ const PANET: &str = "http://purl.org/pan-science/PaNET/";
 
 /// A cycle (a ⊑ b ⊑ a), a term with two parents (c ⊑ a, c ⊑ d), a deprecated
 /// term replaced by another, a mapping, and a ladder of 14 levels of two classes,
-/// each under both of the level above: 2^14 paths to its bottom.
+/// each under both of the level above: 2^14 paths to its bottom; and a chain
+/// of classes deeper than the tree's budget.
 fn cyclic_ontology(dir: &Path) {
     let mut ttl = String::from(
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n\
@@ -47,6 +48,13 @@ fn cyclic_ontology(dir: &Path) {
                 p = level - 1
             ));
         }
+    }
+    // A chain deeper than the tree's budget.
+    for depth in 1..=(MAX_TREE + 100) {
+        ttl.push_str(&format!(
+            "ex:deep{depth} a owl:Class ; rdfs:label \"deep {depth}\" ; rdfs:subClassOf ex:deep{} .\n",
+            depth - 1
+        ));
     }
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("cyc.ttl"), ttl).unwrap();
@@ -127,6 +135,19 @@ fn cycles_multiple_parents_and_path_explosions_are_bounded() {
     assert!(!found.is_empty());
     assert!(found.iter().all(|p| p.len() == 15), "{found:?}");
 
+    // Deeper than the budget: the term under its parent, and a note.
+    let context = browse::context(&kb, &format!("{EX}deep{}", MAX_TREE + 100)).unwrap();
+    assert!(context.truncated);
+    let mut found = Vec::new();
+    paths(&context.roots, &mut Vec::new(), &mut found);
+    assert_eq!(
+        found,
+        [vec![
+            format!("deep {}", MAX_TREE + 99),
+            format!("deep {}", MAX_TREE + 100)
+        ]]
+    );
+
     // Children one page at a time, sorted by label.
     let top = format!("{EX}l0x");
     let first = browse::children(&kb, &top, 0, 1).unwrap();
@@ -138,14 +159,15 @@ fn cycles_multiple_parents_and_path_explosions_are_bounded() {
     let leaf = browse::children(&kb, &format!("{EX}c"), 0, 10).unwrap();
     assert_eq!(leaf.total, 0);
 
-    // Roots: the ladder's top and delta; not the cycle, not the deprecated term.
+    // Roots: the top of the chain (its parent is no class of the index), delta
+    // and the ladder's top; not the cycle, not the deprecated term.
     let roots = browse::roots(&kb, "onto", "class", 0, 100).unwrap();
     let labels: Vec<_> = roots
         .items
         .iter()
         .map(|n| n.label.clone().unwrap())
         .collect();
-    assert_eq!(labels, ["delta", "ladder top x", "ladder top y"]);
+    assert_eq!(labels, ["deep 1", "delta", "ladder top x", "ladder top y"]);
 }
 
 #[test]
@@ -188,7 +210,7 @@ fn a_term_page_names_its_replacement_mappings_and_parents() {
     assert_eq!(details.summary.id, "onto");
     assert_eq!(details.description.as_deref(), Some("A test ontology."));
     assert_eq!(details.deprecated, 1);
-    assert_eq!(details.roots["class"].total, 3);
+    assert_eq!(details.roots["class"].total, 4);
 }
 
 async fn text(url: String) -> (StatusCode, String) {
@@ -241,9 +263,10 @@ async fn term_and_ontology_pages_and_routes_answer() {
     assert_eq!(body["total"], 2);
     assert_eq!(body["items"].as_array().unwrap().len(), 1);
     assert_eq!(body["items"][0]["has_children"], true);
-    let (status, body) = get("/api/terms/roots?ontology=onto&type=class").await;
+    let (status, body) = get("/api/terms/roots?ontology=onto&type=class&limit=2").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["total"], 3);
+    assert_eq!(body["total"], 4);
+    assert_eq!(body["items"].as_array().unwrap().len(), 2);
     let (status, body) = get("/api/ontologies/onto").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["id"], "onto");
@@ -287,7 +310,10 @@ fn panet_edam_nexus(tmp: &Path) -> Option<KnowledgeBase> {
         &data,
         &IndexOptions {
             content: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("content")],
-            ontologies,
+            ontologies: [Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies")]
+                .into_iter()
+                .chain(ontologies)
+                .collect(),
             config: Config::default(),
             ..Default::default()
         },
@@ -304,7 +330,9 @@ fn panet_edam_and_nexus_pages_show_what_their_files_say() {
         return;
     };
     let ids: Vec<String> = browse::ontologies(&kb).into_iter().map(|o| o.id).collect();
-    for id in ["panet", "edam", "nexus"] {
+    // The folder names the shared files; the two bundled files share theirs,
+    // so their stems name them.
+    for id in ["panet", "edam", "nexus", "eoskb", "fair-principles"] {
         assert!(ids.iter().any(|i| i == id), "{ids:?}");
     }
 

@@ -256,25 +256,30 @@ pub fn context(kb: &KnowledgeBase, iri: &str) -> Result<TermContext, Error> {
         roots.push(top.as_str());
         reach(top, &down, &mut reached);
     }
-    let mut names: HashMap<&str, TreeNode> = HashMap::new();
-    for n in &order {
-        let term = find_term(kb, n)?;
-        let mut tree_node = node(kb, n, term.as_ref());
-        tree_node.child_count = Some(neighbours(kb, n, false).len());
-        tree_node.has_children = tree_node.child_count != Some(0);
-        names.insert(n.as_str(), tree_node);
-    }
     let own_children = children(kb, iri, 0, PAGE)?;
     let mut grower = Grower {
+        kb,
         down: &down,
-        names: &names,
+        names: HashMap::new(),
         target: iri,
         own_children: &own_children,
         path: Vec::new(),
         budget: MAX_TREE,
         cut: false,
     };
-    let mut built: Vec<TreeNode> = roots.iter().filter_map(|r| grower.grow(r)).collect();
+    let mut built = Vec::new();
+    for root in roots {
+        built.extend(grower.grow(root)?);
+    }
+    if built.is_empty() && grower.cut {
+        // Deeper than the budget: show the term under its parents at least.
+        grower.budget = MAX_TREE;
+        for parent in up.get(iri).into_iter().flatten() {
+            let mut tree = grower.named(parent)?;
+            tree.children.extend(grower.grow(iri)?);
+            built.push(tree);
+        }
+    }
     built.sort_by_cached_key(sort_key);
     Ok(TermContext {
         roots: built,
@@ -292,10 +297,14 @@ fn reach<'a>(from: &'a str, down: &HashMap<&'a str, Vec<&'a str>>, reached: &mut
     }
 }
 
-/// Builds the tree of a term's context down from its roots.
+/// Builds the tree of a term's context down from its roots. At most
+/// [`MAX_TREE`] nodes are grown, so the recursion is at most that deep and
+/// only the nodes shown are looked up.
 struct Grower<'a> {
+    kb: &'a KnowledgeBase,
     down: &'a HashMap<&'a str, Vec<&'a str>>,
-    names: &'a HashMap<&'a str, TreeNode>,
+    /// Nodes already looked up (a node under several paths is read once).
+    names: HashMap<&'a str, TreeNode>,
     target: &'a str,
     own_children: &'a TreePage,
     /// The nodes above the one being grown: a child among them closes a cycle.
@@ -307,20 +316,34 @@ struct Grower<'a> {
 }
 
 impl<'a> Grower<'a> {
+    /// A node on a path, with how many children it has in all.
+    fn named(&mut self, at: &'a str) -> Result<TreeNode, Error> {
+        if let Some(n) = self.names.get(at) {
+            return Ok(n.clone());
+        }
+        let term = find_term(self.kb, at)?;
+        let mut tree_node = node(self.kb, at, term.as_ref());
+        let count = neighbours(self.kb, at, false).len();
+        tree_node.child_count = Some(count);
+        tree_node.has_children = count > 0;
+        self.names.insert(at, tree_node.clone());
+        Ok(tree_node)
+    }
+
     /// The subtree of `at` along the paths to the target; `None` once the
     /// budget is spent or when no path from `at` reaches the target.
-    fn grow(&mut self, at: &'a str) -> Option<TreeNode> {
+    fn grow(&mut self, at: &'a str) -> Result<Option<TreeNode>, Error> {
         if self.budget == 0 {
             self.cut = true;
-            return None;
+            return Ok(None);
         }
         self.budget -= 1;
-        let mut tree = self.names.get(at).cloned()?;
+        let mut tree = self.named(at)?;
         if at == self.target {
             tree.current = true;
             tree.child_count = Some(self.own_children.total);
             tree.children = self.own_children.items.clone();
-            return Some(tree);
+            return Ok(Some(tree));
         }
         self.path.push(at);
         let down = self.down;
@@ -328,7 +351,7 @@ impl<'a> Grower<'a> {
             if self.path.contains(child) {
                 continue;
             }
-            if let Some(c) = self.grow(child) {
+            if let Some(c) = self.grow(child)? {
                 tree.children.push(c);
             }
         }
@@ -336,10 +359,10 @@ impl<'a> Grower<'a> {
         // Every node here leads down to the target: one with no child left was
         // cut by the budget (or only closes a cycle), and is not shown.
         if tree.children.is_empty() {
-            return None;
+            return Ok(None);
         }
         tree.children.sort_by_cached_key(sort_key);
-        Some(tree)
+        Ok(Some(tree))
     }
 }
 
