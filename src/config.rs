@@ -430,8 +430,13 @@ impl Config {
 
     /// IRI of an article.
     pub fn article_iri(&self, id: &str) -> String {
-        format!("{}article/{}", self.base_iri, iri_path(id))
+        article_iri(&self.base_iri, id)
     }
+}
+
+/// IRI of an article under a base IRI.
+pub fn article_iri(base_iri: &str, id: &str) -> String {
+    format!("{base_iri}article/{}", iri_path(id))
 }
 
 /// Percent-encodes what may not appear in an IRI path segment (ids are slugs, but

@@ -47,6 +47,13 @@ pub struct GraphConfig {
     pub prefixes: BTreeMap<String, String>,
 }
 
+impl GraphConfig {
+    /// IRI of an article in the graph this generation was written with.
+    pub fn article_iri(&self, id: &str) -> String {
+        crate::config::article_iri(&self.base_iri, id)
+    }
+}
+
 /// One loaded ontology file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OntologyEntry {

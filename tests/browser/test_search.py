@@ -1,5 +1,6 @@
 """The search page and article pages: what a visitor sees and can do."""
 
+import json
 import time
 import urllib.parse
 
@@ -132,6 +133,22 @@ def article_page(driver):
     check("an article page shows its title", "DOI" in heading.text, heading.text)
     errors = console_errors(driver)
     check("an article page logs no errors", not errors, str(errors))
+    # Related articles by title, the authors, and schema.org JSON-LD that
+    # says the same as the page.
+    related = driver.find_elements(By.CSS_SELECTOR, "section.related a")
+    check("related articles are listed by title",
+          any("cite a dataset" in a.text.lower() and "/docs/cite-a-beamtime-dataset" in a.get_attribute("href")
+              for a in related), str([a.text for a in related]))
+    check("the authors are named", "eoskb editors" in driver.find_element(By.CSS_SELECTOR, ".authors").text)
+    blocks = [json.loads(b.get_attribute("textContent"))
+              for b in driver.find_elements(By.CSS_SELECTOR, 'script[type="application/ld+json"]')]
+    check("the page embeds one JSON-LD block", len(blocks) == 1, str(len(blocks)))
+    if blocks:
+        ld = blocks[0]
+        check("its JSON-LD names the article", ld.get("name") == heading.text and ld.get("@type") == "TechArticle", str(ld)[:300])
+        about = [t.get("@id") for t in ld.get("about", [])]
+        check("its JSON-LD lists the terms by IRI", "http://edamontology.org/data_1188" in about, str(about))
+        check("its JSON-LD has the article's IRI", ld.get("@id", "").endswith("/article/doi-for-beamtime-data"), ld.get("@id"))
     driver.save_screenshot(str(SHOTS / "article.png"))
     accessibility(driver, "article page")
 

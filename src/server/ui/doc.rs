@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::terms::term_chips;
-use super::{Section, page};
+use super::{Section, jsonld, page};
 use crate::query;
 use crate::query::ontology::browse::term_tags;
 use crate::server::AppState;
@@ -18,11 +18,13 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     match with_kb(&state, Cost::Unbounded, move |kb| {
         let view = query::get_article(kb, &id)?;
         let tags = term_tags(kb, &view.article.terms)?;
-        Ok((view, tags))
+        let related = related_items(kb, &view.article.related)?;
+        let iri = kb.manifest().graph_config.article_iri(&view.article.id);
+        Ok((view, tags, related, iri))
     })
     .await
     {
-        Ok((view, tags)) => {
+        Ok((view, tags, related, iri)) => {
             let a = &view.article;
             let chips = |label: &str, values: &[String]| -> String {
                 if values.is_empty() {
@@ -49,10 +51,18 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
                 tags = chips("Tags", &a.tags),
             );
             let record = a.record.as_deref().map(record_block).unwrap_or_default();
+            let terms: Vec<(String, Option<String>)> = tags
+                .iter()
+                .filter_map(|t| t.term.as_ref())
+                .map(|t| (t.iri.clone(), t.label.clone()))
+                .collect();
+            let jsonld = jsonld::script_block(&jsonld::article_jsonld(a, &iri, &terms));
             let body = format!(
-                "<p><em>{}</em></p>{meta}{record}<hr>{}",
+                "<p><em>{}</em></p>{authors}{meta}{record}<hr>{}{related}{jsonld}",
                 escape_html(&a.summary),
-                view.html
+                view.html,
+                authors = authors_line(&a.authors),
+                related = related_block(&related),
             );
             page(StatusCode::OK, Section::None, &a.title, &body)
         }
@@ -68,6 +78,86 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         // The API's message: it names the problem and never the host's paths.
         Err(e) => page(e.status, Section::None, "Error", &escape_html(&e.message)),
     }
+}
+
+/// Related items listed on a page, at most.
+const MAX_RELATED: usize = 50;
+
+/// An entry of `related:`: the item it names when the knowledge base holds it
+/// (id and title), else the entry as written.
+enum Related {
+    Item { id: String, title: String },
+    Other(String),
+}
+
+fn related_items(
+    kb: &query::KnowledgeBase,
+    related: &[String],
+) -> Result<Vec<Related>, query::Error> {
+    let mut items = Vec::new();
+    for entry in related.iter().take(MAX_RELATED) {
+        let id = entry.trim();
+        if query::article::article_exists(kb, id) {
+            let title = query::get_article(kb, id)?.article.title;
+            items.push(Related::Item {
+                id: id.to_string(),
+                title,
+            });
+        } else {
+            items.push(Related::Other(entry.clone()));
+        }
+    }
+    Ok(items)
+}
+
+fn related_block(related: &[Related]) -> String {
+    if related.is_empty() {
+        return String::new();
+    }
+    let items: String = related
+        .iter()
+        .map(|r| match r {
+            Related::Item { id, title } => format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_html(&crate::server::view::article_url(id)),
+                escape_html(title)
+            ),
+            Related::Other(entry)
+                if entry.starts_with("10.") || entry.starts_with("https://doi.org/") =>
+            {
+                let iri = crate::model::doi_iri(entry.trim_start_matches("https://doi.org/"));
+                format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape_html(&iri),
+                    escape_html(entry)
+                )
+            }
+            Related::Other(entry) => format!("<li>{}</li>", escape_html(entry)),
+        })
+        .collect();
+    format!(
+        "<section class=\"related\" aria-labelledby=\"related-heading\"><h2 id=\"related-heading\">Related</h2><ul>{items}</ul></section>"
+    )
+}
+
+/// The authors of a guidance article, each with a link to their ORCID record.
+fn authors_line(authors: &[crate::model::Author]) -> String {
+    if authors.is_empty() {
+        return String::new();
+    }
+    let people: Vec<String> = authors
+        .iter()
+        .map(|a| match &a.orcid {
+            Some(orcid) => format!(
+                "{} <a href=\"https://orcid.org/{}\" title=\"ORCID {}\">iD</a>",
+                escape_html(&a.name),
+                escape_html(orcid),
+                escape_html(orcid)
+            ),
+            None => escape_html(&a.name),
+        })
+        .collect();
+    format!("<div class=\"meta authors\">By {}</div>", people.join(", "))
 }
 
 /// What a research-output record adds to its page: the DOI as a link, creators

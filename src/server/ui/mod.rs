@@ -5,9 +5,10 @@
 
 mod admin;
 mod doc;
+mod jsonld;
+mod ontologies;
 mod sparql;
 mod sparql_examples;
-mod ontologies;
 mod term_search;
 mod terms;
 mod tree;
@@ -22,8 +23,8 @@ use super::view::escape_html;
 
 pub use admin::admin;
 pub use doc::doc;
-pub use sparql::{page as sparql_page, wants_page as wants_sparql_page};
 pub use ontologies::{list as ontologies, ontology};
+pub use sparql::{page as sparql_page, wants_page as wants_sparql_page};
 pub use term_search::search as term_search;
 pub use terms::term;
 
