@@ -268,7 +268,9 @@ pub struct OntologyTerm {
     pub labels: Vec<LangText>,
     pub synonyms: Vec<Synonym>,
     pub definitions: Vec<LangText>,
-    /// Named superclasses, super-properties and broader concepts.
+    /// Named superclasses, super-properties and broader concepts (left out of
+    /// JSON when empty: a term lookup lists them as labelled references instead).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parents: Vec<String>,
     pub deprecated: bool,
     /// Terms that replace this (deprecated) one: `obo:IAO_0100001` (term replaced by),

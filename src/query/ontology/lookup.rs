@@ -27,7 +27,7 @@ pub struct TermRef {
 }
 
 /// A bounded list of related terms.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TermList {
     /// All reachable terms (up to the walk budget).
     pub total: usize,
@@ -204,12 +204,14 @@ pub fn resolve(
 
 /// The term with its hierarchy, mappings and annotated articles.
 pub fn lookup_term(kb: &KnowledgeBase, iri: &str) -> Result<TermDetails, Error> {
-    let term = find_term(kb, iri)?.ok_or_else(|| Error::TermNotFound(iri.to_string()))?;
+    let mut term = find_term(kb, iri)?.ok_or_else(|| Error::TermNotFound(iri.to_string()))?;
+    // The parents are listed once, as labelled references: flattened beside
+    // them, the term's own list of IRIs would repeat the `parents` key.
+    let parent_iris = std::mem::take(&mut term.parents);
     let children: Vec<String> = neighbours(kb, iri, false).into_iter().collect();
     let (ancestors, up_cut) = walk(kb, iri, true);
     let (descendants, down_cut) = walk(kb, iri, false);
-    let parents = term
-        .parents
+    let parents = parent_iris
         .iter()
         .map(|p| term_ref(kb, p))
         .collect::<Result<_, _>>()?;
@@ -283,4 +285,30 @@ fn annotated_articles<'a>(
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lookup_names_its_parents_once() {
+        let details = TermDetails {
+            term: OntologyTerm {
+                iri: "http://example.org/child".into(),
+                ..OntologyTerm::default()
+            },
+            parents: vec![TermRef {
+                iri: "http://example.org/parent".into(),
+                curie: None,
+                label: Some("parent".into()),
+            }],
+            children: TermList::default(),
+            ancestors: TermList::default(),
+            descendants: TermList::default(),
+            articles: Vec::new(),
+        };
+        let json = serde_json::to_string(&details).unwrap();
+        assert_eq!(json.matches("\"parents\"").count(), 1, "{json}");
+    }
 }
