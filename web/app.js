@@ -133,6 +133,12 @@ async function run() {
   // was chosen, and questions get no answer.
   const keywordsOnly = !params.get("mode") && body.mode === "keyword";
   const notice = keywordsOnly ? " · keyword search only: the embedding model is not loaded" : "";
+  if (keywordsOnly) {
+    // The default choice is what ran; the modes that need the model are off.
+    const select = $("mode");
+    select.options[0].textContent = "keyword";
+    [...select.options].slice(1).forEach(o => { o.disabled = o.value !== "keyword"; });
+  }
   if (!res.ok) { $("status").innerHTML = '<span class="error">' + esc(body.message) + "</span>"; return; }
   // A term the whole query names gets its card; a question may get an answer.
   const named = (body.terms || []).find(t => t.matched && t.matched.toLowerCase() === q.trim().toLowerCase());

@@ -19,6 +19,11 @@ def run(desktop, small):
     wait_for(driver, "#hits article.hit")
     status = driver.find_element(By.ID, "status").text
     check("without the model the page searches by keywords and says so", "keyword search only" in status, status)
+    mode = driver.find_element(By.ID, "mode")
+    chosen = mode.find_element(By.CSS_SELECTOR, "option:checked").text
+    check("the mode selector shows keyword search", chosen == "keyword", chosen)
+    semantic = mode.find_element(By.CSS_SELECTOR, "option[value=semantic]")
+    check("semantic search cannot be chosen without the model", not semantic.is_enabled())
     titles = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#hits article.hit h2 a")]
     check("keyword results still find the citation guide", any("cite a dataset" in t.lower() for t in titles), str(titles))
     check("no answer is attempted", not driver.find_elements(By.CSS_SELECTOR, "#answer blockquote"))
