@@ -178,6 +178,9 @@ pub fn retrieve(
     let mut request = SearchRequest::new(question);
     request.mode = Mode::Hybrid;
     request.limit = CANDIDATE_ARTICLES;
+    // An answer reads hits and terms only: counting and labelling facets
+    // would be work thrown away.
+    request.facet_limit = 0;
     // A question is prose, not query syntax: when its quotes or brackets do not
     // parse, search its plain words instead of refusing it.
     let response = match search(kb, &request) {
