@@ -23,6 +23,12 @@ pub fn article_exists(kb: &KnowledgeBase, id: &str) -> bool {
     kb.articles.contains(id)
 }
 
+/// The title of the article with this id, when the generation holds it (an
+/// in-memory lookup, unlike [`get_article`]).
+pub fn article_title(kb: &KnowledgeBase, id: &str) -> Option<String> {
+    kb.articles.card_of(id).map(|card| card.title.clone())
+}
+
 /// Looks an article up by id.
 pub fn get_article(kb: &KnowledgeBase, id: &str) -> Result<ArticleView, Error> {
     let f = kb.articles.fields();

@@ -145,6 +145,11 @@ impl Articles {
         self.by_id.contains_key(id)
     }
 
+    /// The card of the article with this id (an in-memory lookup).
+    pub(crate) fn card_of(&self, id: &str) -> Option<&Card> {
+        self.by_id.get(id).and_then(|&article| self.card(article))
+    }
+
     pub(crate) fn table(&self) -> &Arc<ArticleTable> {
         &self.table
     }

@@ -18,7 +18,7 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     match with_kb(&state, Cost::Unbounded, move |kb| {
         let view = query::get_article(kb, &id)?;
         let tags = term_tags(kb, &view.article.terms)?;
-        let related = related_items(kb, &view.article.related)?;
+        let related = related_items(kb, &view.article.related);
         let iri = kb.manifest().graph_config.article_iri(&view.article.id);
         Ok((view, tags, related, iri))
     })
@@ -90,24 +90,21 @@ enum Related {
     Other(String),
 }
 
-fn related_items(
-    kb: &query::KnowledgeBase,
-    related: &[String],
-) -> Result<Vec<Related>, query::Error> {
-    let mut items = Vec::new();
-    for entry in related.iter().take(MAX_RELATED) {
-        let id = entry.trim();
-        if query::article::article_exists(kb, id) {
-            let title = query::get_article(kb, id)?.article.title;
-            items.push(Related::Item {
-                id: id.to_string(),
-                title,
-            });
-        } else {
-            items.push(Related::Other(entry.clone()));
-        }
-    }
-    Ok(items)
+fn related_items(kb: &query::KnowledgeBase, related: &[String]) -> Vec<Related> {
+    related
+        .iter()
+        .take(MAX_RELATED)
+        .map(|entry| {
+            let id = entry.trim();
+            match query::article::article_title(kb, id) {
+                Some(title) => Related::Item {
+                    id: id.to_string(),
+                    title,
+                },
+                None => Related::Other(entry.clone()),
+            }
+        })
+        .collect()
 }
 
 fn related_block(related: &[Related]) -> String {
