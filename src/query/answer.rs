@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 
 use super::ontology::recognise::RecognisedTerm;
 use super::request::{SearchRequest, validated_query};
-use super::search::{Hit, search};
+use super::search::{Hit, search_embedded};
 use super::{Error, KnowledgeBase};
 use crate::index::vectors::dot;
 use crate::settings::AskParams;
@@ -175,6 +175,8 @@ pub fn retrieve(
             "the index has no passages: run `eoskb index` again with the model installed".into(),
         )
     })?;
+    // One embedding of the question serves the search and the passage scores.
+    let query = encoder.encode_one(question)?;
     let mut request = SearchRequest::new(question);
     request.mode = Mode::Hybrid;
     request.limit = CANDIDATE_ARTICLES;
@@ -183,15 +185,14 @@ pub fn retrieve(
     request.facet_limit = 0;
     // A question is prose, not query syntax: when its quotes or brackets do not
     // parse, search its plain words instead of refusing it.
-    let response = match search(kb, &request) {
+    let response = match search_embedded(kb, &request, Some(&query)) {
         Err(Error::Syntax(_)) => {
             request.query = words.join(" ");
-            search(kb, &request)?
+            search_embedded(kb, &request, Some(&query))?
         }
         other => other?,
     };
     let hits = response.hits;
-    let query = encoder.encode_one(question)?;
     let weights = idf_weights(kb, &words)?;
     let mut candidates = Vec::new();
     for (rank, hit) in hits.iter().enumerate() {

@@ -142,9 +142,19 @@ struct Retrieved {
 
 /// Runs a search in the request's mode.
 pub fn search(kb: &KnowledgeBase, request: &SearchRequest) -> Result<SearchResponse, Error> {
+    search_embedded(kb, request, None)
+}
+
+/// Like [`search`], with the query's embedding when the caller already has it
+/// (ask embeds the question once for both its search and its passages).
+pub(crate) fn search_embedded(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    embedded: Option<&[f32]>,
+) -> Result<SearchResponse, Error> {
     let started = Instant::now();
     let text = validated_text(request)?;
-    let found = retrieve(kb, request, text)?;
+    let found = retrieve(kb, request, text, embedded)?;
     let mut hits = hits(kb, text, &found.ranked)?;
     if !request.explain {
         hits.iter_mut().for_each(|h| h.explain = None);
@@ -172,7 +182,7 @@ pub fn ranked_ids(
     let text = validated_text(request)?;
     // Evaluation reads ranks only: no facets to count.
     let request = &request.clone().with_facet_limit(0);
-    Ok(retrieve(kb, request, text)?
+    Ok(retrieve(kb, request, text, None)?
         .ranked
         .iter()
         .filter_map(|r| kb.article_id(r.doc).map(|id| (id.to_string(), r.score)))
@@ -186,8 +196,13 @@ fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
 
 /// The page of ranked articles, the total, facet counts over all results, and the
 /// terms the query names, and the best semantic similarity (when the mode
-/// computed one).
-fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<Retrieved, Error> {
+/// computed one). `embedded` is the text's embedding when the caller has it.
+fn retrieve(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    text: &str,
+    embedded: Option<&[f32]>,
+) -> Result<Retrieved, Error> {
     let filters = resolve_filters(kb, &request.filters)?;
     let terms = if request.recognise {
         recognise_terms(kb, text)?
@@ -231,11 +246,19 @@ fn retrieve(kb: &KnowledgeBase, request: &SearchRequest, text: &str) -> Result<R
             (ranked, matches.total, matches.facets)
         }
         Mode::Semantic | Mode::Hybrid => {
-            kb.semantic_ready()?;
+            let (encoder, _) = kb.semantic_ready()?;
+            let encoded;
+            let embedded = match embedded {
+                Some(vector) => vector,
+                None => {
+                    encoded = encoder.encode_one(text)?;
+                    &encoded
+                }
+            };
             let depth = CANDIDATES.max(page_end);
             let filter = (!filters.is_empty())
                 .then(|| with_filters(kb, Box::new(tantivy::query::AllQuery), &filters));
-            let semantic = semantic_matches(kb, text, filter.as_deref(), depth)?;
+            let semantic = semantic_matches(kb, embedded, filter.as_deref(), depth)?;
             best_similarity = semantic.first().map(|m| m.similarity);
             let keyword = if request.mode == Mode::Hybrid {
                 let keyword_query = with_filters(kb, text_query, &filters);

@@ -18,16 +18,16 @@ pub struct SemanticMatch {
     pub section: u32,
 }
 
-/// The `k` articles most similar to `text`, restricted to those matching `filter`.
+/// The `k` articles most similar to the embedded query `query`, restricted to
+/// those matching `filter`.
 pub fn semantic_matches(
     kb: &KnowledgeBase,
-    text: &str,
+    query: &[f32],
     filter: Option<&dyn Query>,
     k: usize,
 ) -> Result<Vec<SemanticMatch>, Error> {
-    let (encoder, vectors) = kb.semantic_ready()?;
-    let query = encoder.encode_one(text)?;
-    let similarities = vectors.similarities(&query);
+    let (_, vectors) = kb.semantic_ready()?;
+    let similarities = vectors.similarities(query);
 
     // Best piece per article (dense article index), one pass over the rows.
     let mut best: Vec<(f32, usize)> = vec![(f32::NEG_INFINITY, 0); kb.articles.len()];
