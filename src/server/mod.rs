@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -238,19 +238,23 @@ impl AppState {
 
 /// The routes, for serving and for tests.
 pub fn router(state: AppState) -> Router {
+    // The API's routes are spelled out rather than nested under `/api`: a nested
+    // router costs every request a prefix strip and a second route clone.
     let api = Router::new()
-        .route("/search", get(api::search))
-        .route("/ask", get(api::ask))
-        .route("/feedback", post(feedback::record))
-        .route("/docs/{*id}", get(api::doc))
-        .route("/stats", get(api::stats))
-        .route("/terms", get(terms::search))
-        .route("/terms/lookup", get(terms::lookup))
-        .route("/terms/children", get(terms::children))
-        .route("/terms/roots", get(terms::roots))
-        .route("/ontologies", get(terms::ontologies))
-        .route("/ontologies/{id}", get(terms::ontology))
-        .fallback(api::not_found);
+        .route("/api/search", get(api::search))
+        .route("/api/ask", get(api::ask))
+        .route("/api/feedback", post(feedback::record))
+        .route("/api/docs/{*id}", get(api::doc))
+        .route("/api/stats", get(api::stats))
+        .route("/api/terms", get(terms::search))
+        .route("/api/terms/lookup", get(terms::lookup))
+        .route("/api/terms/children", get(terms::children))
+        .route("/api/terms/roots", get(terms::roots))
+        .route("/api/ontologies", get(terms::ontologies))
+        .route("/api/ontologies/{id}", get(terms::ontology))
+        .route("/api", any(api::not_found))
+        .route("/api/", any(api::not_found))
+        .route("/api/{*rest}", any(api::not_found));
     let request_timeout = state.limits.request_timeout();
     let timed = Router::new()
         .route("/", get(ui::index))
@@ -263,7 +267,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{name}", get(ui::asset))
         .route("/favicon.ico", get(ui::favicon))
         .route("/healthz", get(api::healthz))
-        .nest("/api", api)
+        .merge(api)
         .layer(axum::middleware::from_fn_with_state(
             request_timeout,
             limits::time_limit,
