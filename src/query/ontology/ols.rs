@@ -3,7 +3,7 @@
 //! or OBO id, its relatives up and down the hierarchy, its place in a tree, and
 //! term search with OLS's filters and facet counts. Everything here reuses the
 //! term index, the hierarchy walks and the ranked term search; every walk is
-//! bounded by [`MAX_WALK`] and every page by [`MAX_ROWS`].
+//! bounded by [`super::lookup::MAX_WALK`] and every page by [`MAX_ROWS`].
 //!
 //! Data only: `server::ols` renders OLS's JSON shapes.
 
@@ -14,7 +14,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::{DocAddress, TantivyDocument};
 
 use super::browse::{self, OntologySummary, has_children, is_top};
-use super::lookup::{MAX_WALK, find_term, neighbours, walk};
+use super::lookup::{find_term, neighbours, walk};
 use super::search::{Matched, Names, TermFilters, best_match, rank_terms, stored_term};
 use crate::index::terms::local_name;
 use crate::model::OntologyTerm;
@@ -380,7 +380,7 @@ pub fn terms_of(
 
 /// The known relatives of `iri` (tops such as `owl:Thing` left out): parents
 /// and children in IRI order, ancestors and descendants nearest first (at most
-/// [`MAX_WALK`] of them).
+/// [`super::lookup::MAX_WALK`] of them).
 fn relatives(kb: &KnowledgeBase, iri: &str, relation: Relation) -> Vec<String> {
     let table = kb.term_table();
     let all: Vec<String> = match relation {

@@ -103,10 +103,6 @@ impl Request {
         format!("{host_and_scheme}{}", self.path)
     }
 
-    fn millis(&self) -> u128 {
-        self.started.elapsed().as_millis()
-    }
-
     /// An error in OLS's shape.
     fn fail(&self, e: ApiError) -> Response {
         let reason = e.status.canonical_reason().unwrap_or("Error").to_string();
