@@ -49,7 +49,7 @@ pub struct TermTable {
     by_address: HashMap<DocAddress, usize>,
     /// Graph IRI → its terms (indexes into `facts`), by IRI.
     by_graph: HashMap<String, Vec<usize>>,
-    /// Graph IRI → the CURIE prefix most of its terms have.
+    /// Graph IRI → the CURIE prefix at least half of its terms have.
     prefixes: HashMap<String, String>,
 }
 
@@ -103,11 +103,14 @@ impl TermTable {
         for list in table.by_graph.values_mut() {
             list.sort_by(|a, b| facts[*a].iri.cmp(&facts[*b].iri));
         }
+        // A prefix that names fewer than half of the ontology's terms is not
+        // its own (a few `skos:` terms in an ontology of unprefixed IRIs).
         table.prefixes = prefix_counts
             .into_iter()
             .filter_map(|(graph, counts)| {
-                let best = counts.into_iter().max_by_key(|(p, n)| (*n, p.clone()))?;
-                Some((graph, best.0))
+                let (prefix, n) = counts.into_iter().max_by_key(|(p, n)| (*n, p.clone()))?;
+                let all = table.by_graph.get(&graph).map_or(0, Vec::len);
+                (n * 2 >= all).then_some((graph, prefix))
             })
             .collect();
         table
