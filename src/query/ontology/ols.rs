@@ -122,9 +122,7 @@ impl TermTable {
     }
 
     fn graph_of(&self, iri: &str) -> Option<&str> {
-        self.by_iri
-            .get(iri)
-            .map(|i| self.facts[*i].graph.as_str())
+        self.by_iri.get(iri).map(|i| self.facts[*i].graph.as_str())
     }
 }
 

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, TopDocs};
 use std::ops::Bound;
+use tantivy::collector::{DocSetCollector, TopDocs};
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
@@ -216,10 +216,7 @@ fn tiers(f: &TermFields, q: &str, names: Names) -> Vec<Box<dyn Query>> {
         ),
     )];
     if names.iri {
-        first.push((
-            Occur::Should,
-            constant(term_query(f.iri, q.trim()), 20.0),
-        ));
+        first.push((Occur::Should, constant(term_query(f.iri, q.trim()), 20.0)));
     }
     let mut out: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::new(first))];
     // Names that start with the query, as typed: what autocomplete wants first.

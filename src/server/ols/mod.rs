@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{OriginalUri, RawPathParams, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -124,6 +125,15 @@ where
     }
 }
 
+/// A path whose parameters do not decode to UTF-8.
+fn bad_path(e: RawPathParamsRejection) -> ApiError {
+    query::Error::InvalidParameter {
+        name: "path".into(),
+        reason: e.body_text(),
+    }
+    .into()
+}
+
 /// The raw (still encoded) value of a path parameter, decoded.
 fn path_param(raw: &RawPathParams, name: &str) -> Result<String, query::Error> {
     let value = raw
@@ -162,7 +172,10 @@ fn identifier(p: &Params) -> Option<Identifier> {
 
 /// Reads an OLS search; `direct_children` says what `childrenOf` means (direct
 /// children for `/select`, any depth for `/search`, as in OLS 4).
-fn search_request(p: &Params, direct_children: bool) -> Result<(OlsSearch, Vec<String>), query::Error> {
+fn search_request(
+    p: &Params,
+    direct_children: bool,
+) -> Result<(OlsSearch, Vec<String>), query::Error> {
     let q = p.get("q").unwrap_or_default().to_string();
     if q.trim().is_empty() {
         return Err(query::Error::EmptyQuery);
@@ -221,7 +234,10 @@ fn search_request(p: &Params, direct_children: bool) -> Result<(OlsSearch, Vec<S
     };
     let mut fields = p.list("fieldList");
     if fields.is_empty() {
-        fields = render::DEFAULT_FIELDS.iter().map(|f| f.to_string()).collect();
+        fields = render::DEFAULT_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
     }
     // `local` and `groupField` change nothing: every term has one defining
     // ontology and appears once.
@@ -327,7 +343,11 @@ async fn ontologies(
         &state,
         &request,
         move |kb| Ok(ols::ontologies_page(kb, page, size)),
-        |list| render::page(&url, "", "ontologies", &list, |o| render::ontology(&base, o)),
+        |list| {
+            render::page(&url, "", "ontologies", &list, |o| {
+                render::ontology(&base, o)
+            })
+        },
     )
     .await
 }
@@ -337,9 +357,13 @@ async fn ontology(
     State(state): State<AppState>,
     uri: OriginalUri,
     headers: HeaderMap,
-    raw_path: RawPathParams,
+    raw_path: Result<RawPathParams, RawPathParamsRejection>,
 ) -> Response {
     let request = Request::new(&uri, &headers, None);
+    let raw_path = match raw_path {
+        Ok(r) => r,
+        Err(e) => return request.fail(bad_path(e)),
+    };
     let onto = match path_param(&raw_path, "onto") {
         Ok(o) => o,
         Err(e) => return request.fail(e.into()),
@@ -360,10 +384,14 @@ async fn ontology_terms(
     State(state): State<AppState>,
     uri: OriginalUri,
     headers: HeaderMap,
-    raw_path: RawPathParams,
+    raw_path: Result<RawPathParams, RawPathParamsRejection>,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let mut request = Request::new(&uri, &headers, raw);
+    let raw_path = match raw_path {
+        Ok(r) => r,
+        Err(e) => return request.fail(bad_path(e)),
+    };
     let parsed = request.params().and_then(|p| {
         Ok((
             path_param(&raw_path, "onto")?,
@@ -440,9 +468,13 @@ async fn term(
     State(state): State<AppState>,
     uri: OriginalUri,
     headers: HeaderMap,
-    raw_path: RawPathParams,
+    raw_path: Result<RawPathParams, RawPathParamsRejection>,
 ) -> Response {
     let request = Request::new(&uri, &headers, None);
+    let raw_path = match raw_path {
+        Ok(r) => r,
+        Err(e) => return request.fail(bad_path(e)),
+    };
     let parsed = path_param(&raw_path, "onto").and_then(|onto| {
         let raw_iri = raw_path
             .iter()
@@ -473,10 +505,14 @@ async fn relatives(
     State(state): State<AppState>,
     uri: OriginalUri,
     headers: HeaderMap,
-    raw_path: RawPathParams,
+    raw_path: Result<RawPathParams, RawPathParamsRejection>,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let mut request = Request::new(&uri, &headers, raw);
+    let raw_path = match raw_path {
+        Ok(r) => r,
+        Err(e) => return request.fail(bad_path(e)),
+    };
     let relation_name = raw_path
         .iter()
         .find(|(k, _)| *k == "relation")

@@ -22,9 +22,7 @@ pub fn decode(text: &str, plus_is_space: bool) -> Result<String, String> {
                     .get(i + 1..i + 3)
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| {
-                        format!("malformed percent-encoding at byte {i} of `{text}`")
-                    })?;
+                    .ok_or_else(|| format!("malformed percent-encoding at byte {i} of `{text}`"))?;
                 out.push(hex);
                 i += 3;
             }
@@ -189,15 +187,38 @@ mod tests {
 
     #[test]
     fn lists_flags_and_pages() {
-        let p = Params::parse(Some("ontology=panet,edam&ontology=nexus&exact=TRUE&rows=5000&start=3")).unwrap();
+        let p = Params::parse(Some(
+            "ontology=panet,edam&ontology=nexus&exact=TRUE&rows=5000&start=3",
+        ))
+        .unwrap();
         assert_eq!(p.list("ontology"), ["panet", "edam", "nexus"]);
         assert!(p.flag("exact").unwrap());
         assert!(!p.flag("obsoletes").unwrap());
         assert_eq!(p.rows_start().unwrap(), (MAX_ROWS, 3));
-        assert!(Params::parse(Some("start=999999999")).unwrap().rows_start().is_err());
-        assert!(Params::parse(Some("rows=-1")).unwrap().rows_start().is_err());
-        assert!(Params::parse(Some("exact=yes")).unwrap().flag("exact").is_err());
-        assert!(Params::parse(Some("page=18446744073709551615&size=2")).unwrap().page_size().is_err());
+        assert!(
+            Params::parse(Some("start=999999999"))
+                .unwrap()
+                .rows_start()
+                .is_err()
+        );
+        assert!(
+            Params::parse(Some("rows=-1"))
+                .unwrap()
+                .rows_start()
+                .is_err()
+        );
+        assert!(
+            Params::parse(Some("exact=yes"))
+                .unwrap()
+                .flag("exact")
+                .is_err()
+        );
+        assert!(
+            Params::parse(Some("page=18446744073709551615&size=2"))
+                .unwrap()
+                .page_size()
+                .is_err()
+        );
         assert!(Params::parse(Some("q=%E0%A4")).is_err());
     }
 }

@@ -163,7 +163,13 @@ pub fn ontology(base: &str, o: &OlsOntology) -> Value {
 
 /// A HAL page: `_embedded.{key}`, `_links` (`first`, `prev`, `self`, `next`,
 /// `last`, each `{url}?{query}page=N&size=S`) and `page`.
-pub fn page<T>(url: &str, query: &str, key: &str, page: &Page<T>, item: impl Fn(&T) -> Value) -> Value {
+pub fn page<T>(
+    url: &str,
+    query: &str,
+    key: &str,
+    page: &Page<T>,
+    item: impl Fn(&T) -> Value,
+) -> Value {
     let pages = page.total.div_ceil(page.size.max(1));
     let at = |n: usize| {
         let sep = if query.is_empty() { "" } else { "&" };
@@ -172,7 +178,10 @@ pub fn page<T>(url: &str, query: &str, key: &str, page: &Page<T>, item: impl Fn(
     let mut links = Map::new();
     links.insert("first".into(), at(0));
     if page.number > 0 {
-        links.insert("prev".into(), at((page.number - 1).min(pages.saturating_sub(1))));
+        links.insert(
+            "prev".into(),
+            at((page.number - 1).min(pages.saturating_sub(1))),
+        );
     }
     links.insert("self".into(), at(page.number));
     if page.number + 1 < pages {

@@ -22,11 +22,11 @@ use crate::query::{Error, KnowledgeBase};
 pub use hierarchy::{
     MAX_PAGE, MAX_TREE, PAGE, Roots, TermContext, TreeNode, TreePage, children, context, roots,
 };
+pub(crate) use hierarchy::{has_children, is_top};
+pub(crate) use ontologies::header;
 pub use ontologies::{
     OntologyDetails, OntologySummary, find_ontology, ontologies, ontology_details,
 };
-pub(crate) use hierarchy::{has_children, is_top};
-pub(crate) use ontologies::header;
 pub use term_page::{
     MAX_ARTICLES, MappingTarget, MappingView, TermPage, TermTag, UsedBy, term_page, term_tags,
     used_by,
