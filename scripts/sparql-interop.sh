@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Interoperability: SPARQL clients nobody here wrote (Python's SPARQLWrapper and
 # rdflib, and curl) query a running `eoskb serve` over the ontologies in
-# ../shared/data/ontologies and the project's content/, and check what they parse.
+# ../shared/data/ontologies and the project's content/, and check what they parse;
+# then the OLS client from PyPI (ols-client) uses the OLS-compatible API
+# (tests/interop/ols_interop.py).
 # Needs only Python 3 with pip (PyPI reachable); uses target/venv, or falls back to
 # `pip install --target` when the venv module is missing.
 set -euo pipefail
@@ -23,13 +25,13 @@ BIN=target/debug/eoskb
 # ask it for these packages, not just whether it exists).
 if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
   PY=target/venv/bin/python
-  $PY -c 'import SPARQLWrapper, rdflib' 2>/dev/null \
-    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib
+  $PY -c 'import SPARQLWrapper, rdflib, ols_client' 2>/dev/null \
+    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib ols-client
 else
   rm -rf target/venv
   PY=python3
-  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] \
-    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib
+  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] && [ -d target/pylib/ols_client ] \
+    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib ols-client
   export PYTHONPATH="$PWD/target/pylib"
 fi
 
@@ -122,4 +124,7 @@ n = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://purl.org/pan
 assert int(n) == 4371, n
 print("ok: rdflib SPARQLStore count", int(n))
 PYEOF
+
+# The OLS client, unmodified, with its base URL changed to eoskb's OLS API.
+$PY tests/interop/ols_interop.py "http://127.0.0.1:$PORT/ols4/api" || fail "ols-client"
 echo "sparql-interop: all checks passed"

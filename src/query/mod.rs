@@ -77,6 +77,10 @@ pub enum Error {
     Embed(#[from] EmbedError),
     #[error("no term with IRI <{0}>")]
     TermNotFound(String),
+    #[error("no loaded ontology is called `{0}`")]
+    UnknownOntology(String),
+    #[error("no term `{term}` in the ontology `{ontology}`")]
+    TermNotIn { term: String, ontology: String },
     #[error(
         "unknown term `{value}` (<{iri}>): no loaded ontology defines it and no article is annotated with it"
     )]
@@ -125,7 +129,10 @@ impl Error {
             | Error::UnknownFacetValue { .. }
             | Error::InvalidParameter { .. }
             | Error::UnknownTerm { .. } => K::Invalid,
-            Error::NotFound(_) | Error::TermNotFound(_) => K::NotFound,
+            Error::NotFound(_)
+            | Error::TermNotFound(_)
+            | Error::UnknownOntology(_)
+            | Error::TermNotIn { .. } => K::NotFound,
             Error::Sparql(e) => e.kind(),
             Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
                 K::Unavailable
@@ -144,7 +151,8 @@ impl Error {
             Error::InvalidParameter { .. } => "invalid_parameter",
             Error::NotFound(_) => "not_found",
             Error::SemanticUnavailable(_) => "semantic_unavailable",
-            Error::TermNotFound(_) => "term_not_found",
+            Error::TermNotFound(_) | Error::TermNotIn { .. } => "term_not_found",
+            Error::UnknownOntology(_) => "ontology_not_found",
             Error::UnknownTerm { .. } => "unknown_term",
             Error::Sparql(e) => e.code(),
             Error::Index(index::Error::NoIndex(_)) => "unavailable",
@@ -183,6 +191,8 @@ pub struct KnowledgeBase {
     facet_labels: facet_labels::LabelMemo,
     /// Root terms of each ontology, read from the term index on first use.
     ontology_roots: std::sync::OnceLock<ontology::browse::Roots>,
+    /// Every term's ontology, kinds and status, read on first use (OLS API).
+    term_table: std::sync::OnceLock<ontology::ols::TermTable>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -247,6 +257,7 @@ impl KnowledgeBase {
             term_usage: std::sync::OnceLock::new(),
             facet_labels: Default::default(),
             ontology_roots: std::sync::OnceLock::new(),
+            term_table: std::sync::OnceLock::new(),
             _lease: lease,
         })
     }
@@ -327,6 +338,12 @@ impl KnowledgeBase {
     pub fn ontology_roots(&self) -> &ontology::browse::Roots {
         self.ontology_roots
             .get_or_init(|| ontology::browse::Roots::build(self))
+    }
+
+    /// Every term's ontology, kinds and status, by IRI and by index document.
+    pub fn term_table(&self) -> &ontology::ols::TermTable {
+        self.term_table
+            .get_or_init(|| ontology::ols::TermTable::build(self))
     }
 
     /// The RDF store, for in-process SPARQL.

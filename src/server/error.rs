@@ -152,6 +152,24 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
     response
 }
 
+impl ApiError {
+    /// The response with `body` instead of the API's own JSON (for APIs that
+    /// mimic another service's error shape); the status, `Retry-After` and the
+    /// logged detail are kept.
+    pub(super) fn respond_with(self, body: serde_json::Value) -> Response {
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(detail) = self.detail {
+            response.extensions_mut().insert(FailureDetail(detail));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = match self.position {
@@ -163,16 +181,7 @@ impl IntoResponse for ApiError {
             }),
             None => json!({ "error": self.code, "message": self.message }),
         };
-        let mut response = (self.status, Json(body)).into_response();
-        if let Some(detail) = self.detail {
-            response.extensions_mut().insert(FailureDetail(detail));
-        }
-        if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.into());
-        }
-        response
+        self.respond_with(body)
     }
 }
 

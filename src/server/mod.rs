@@ -12,6 +12,7 @@ mod feedback;
 mod limits;
 mod listen;
 pub mod media;
+mod ols;
 pub mod params;
 mod sparql;
 mod terms;
@@ -268,6 +269,7 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.ico", get(ui::favicon))
         .route("/healthz", get(api::healthz))
         .merge(api)
+        .nest(ols::PREFIX, ols::router())
         .layer(axum::middleware::from_fn_with_state(
             request_timeout,
             limits::time_limit,

@@ -9,6 +9,7 @@ mod harvest;
 mod http;
 mod indexing;
 mod lifecycle;
+mod ols;
 mod ontology;
 mod ontosearch;
 mod options;

@@ -60,7 +60,7 @@ fn cyclic_ontology(dir: &Path) {
     std::fs::write(dir.join("cyc.ttl"), ttl).unwrap();
 }
 
-fn cyclic_index(tmp: &Path) -> DataDir {
+pub(crate) fn cyclic_index(tmp: &Path) -> DataDir {
     let onto = tmp.join("onto");
     cyclic_ontology(&onto);
     let data = DataDir::new(tmp.join("data"));

@@ -7,6 +7,7 @@ pub mod filter;
 pub mod list;
 pub mod lookup;
 pub mod namespaces;
+pub mod ols;
 pub mod recognise;
 pub mod search;
 pub mod usage;

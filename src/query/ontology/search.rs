@@ -5,10 +5,12 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
+use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
+
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RegexQuery, TermQuery,
+    RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
@@ -139,21 +141,84 @@ fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, score))
 }
 
+/// The names a term search matches: labels, synonyms (with local names and
+/// CURIEs), and the whole IRI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Names {
+    pub labels: bool,
+    pub synonyms: bool,
+    /// The query as a whole IRI (exact tier only).
+    pub iri: bool,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            labels: true,
+            synonyms: true,
+            iri: false,
+        }
+    }
+}
+
+/// What a ranked term search keeps besides matching the query: each list
+/// empty means "any".
+#[derive(Debug, Clone, Default)]
+pub struct TermFilters {
+    /// Values of the term index's `ontology` field (lower-cased graph IRI, file
+    /// stem or folder): any of them.
+    pub ontologies: Vec<String>,
+    /// `class`, `property`, `concept`: any of them.
+    pub kinds: Vec<String>,
+    /// Leave deprecated terms out.
+    pub live_only: bool,
+    /// Only these IRIs (a subtree, say); `Some(empty)` matches nothing.
+    pub within: Option<Vec<String>>,
+    /// Only terms without narrower terms.
+    pub leaves_only: bool,
+    /// Only the exact tier (a name equal to the query, normalised).
+    pub exact_only: bool,
+    pub names: Names,
+}
+
+/// A ranked page of matching terms, and every match (for counting facets).
+#[derive(Debug, Clone)]
+pub struct RankedTerms {
+    pub total: usize,
+    pub page: Vec<OntologyTerm>,
+    /// Every matching document, in no particular order.
+    pub matched: Vec<DocAddress>,
+}
+
+/// Most hits one page of [`rank_terms`] may hold.
+pub const MAX_RANKED: usize = 1_000;
+
 /// The tiers' queries (without filters): exact, starts-with, phrase prefix
-/// anywhere in a name, fuzzy.
-fn tiers(f: &TermFields, q: &str) -> Vec<Box<dyn Query>> {
+/// anywhere in a name, fuzzy. Names left out of `names` are not searched.
+fn tiers(f: &TermFields, q: &str, names: Names) -> Vec<Box<dyn Query>> {
     let exact = normalise_name(q);
     let words = tokens(q);
-    let mut out: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
+    let either = |label: Box<dyn Query>, synonym: Box<dyn Query>| -> Box<dyn Query> {
+        let mut clauses = Vec::new();
+        if names.labels {
+            clauses.push((Occur::Should, label));
+        }
+        if names.synonyms {
+            clauses.push((Occur::Should, synonym));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let mut first = vec![(
+        Occur::Should,
+        either(
             constant(term_query(f.label_exact, &exact), 20.0),
-        ),
-        (
-            Occur::Should,
             constant(term_query(f.synonym_exact, &exact), 10.0),
         ),
-    ]))];
+    )];
+    if names.iri {
+        first.push((Occur::Should, constant(term_query(f.iri, q.trim()), 20.0)));
+    }
+    let mut out: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::new(first))];
     // Names that start with the query, as typed: what autocomplete wants first.
     let starts = format!("{}.*", regex::escape(&exact));
     let starts_in = |field| -> Box<dyn Query> {
@@ -162,10 +227,10 @@ fn tiers(f: &TermFields, q: &str) -> Vec<Box<dyn Query>> {
             Err(_) => term_query(field, &exact),
         }
     };
-    out.push(Box::new(BooleanQuery::new(vec![
-        (Occur::Should, constant(starts_in(f.label_exact), 20.0)),
-        (Occur::Should, constant(starts_in(f.synonym_exact), 10.0)),
-    ])));
+    out.push(either(
+        constant(starts_in(f.label_exact), 20.0),
+        constant(starts_in(f.synonym_exact), 10.0),
+    ));
     if words.is_empty() {
         return out;
     }
@@ -185,13 +250,10 @@ fn tiers(f: &TermFields, q: &str) -> Vec<Box<dyn Query>> {
             Box::new(PhrasePrefixQuery::new_with_offset(terms))
         }
     };
-    out.push(Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(prefix_in(f.label_words), 2.0)) as Box<dyn Query>,
-        ),
-        (Occur::Should, prefix_in(f.synonym_words)),
-    ])));
+    out.push(either(
+        Box::new(BoostQuery::new(prefix_in(f.label_words), 2.0)),
+        prefix_in(f.synonym_words),
+    ));
     let fuzzy_in = |field| -> Box<dyn Query> {
         Box::new(BooleanQuery::new(
             words
@@ -208,44 +270,115 @@ fn tiers(f: &TermFields, q: &str) -> Vec<Box<dyn Query>> {
                 .collect(),
         ))
     };
-    out.push(Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(fuzzy_in(f.label_words), 2.0)) as Box<dyn Query>,
-        ),
-        (Occur::Should, fuzzy_in(f.synonym_words)),
-    ])));
+    out.push(either(
+        Box::new(BoostQuery::new(fuzzy_in(f.label_words), 2.0)),
+        fuzzy_in(f.synonym_words),
+    ));
     out
 }
 
 /// Ranked term search.
 pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSearchResponse, Error> {
+    let filters = TermFilters {
+        ontologies: request.ontology.iter().map(|o| o.to_lowercase()).collect(),
+        kinds: request.kind.iter().cloned().collect(),
+        ..TermFilters::default()
+    };
+    // Callers other than `from_params` may not have capped it.
+    let limit = request.limit.min(MAX_LIMIT);
+    let ranked = rank_terms(kb, &request.q, &filters, request.offset, limit)?;
+    let hits = ranked
+        .page
+        .into_iter()
+        .map(|term| TermHit {
+            matched: best_match(&term, &request.q),
+            definition: crate::index::terms::preferred(&term.definitions),
+            iri: term.iri,
+            curie: term.curie,
+            label: term.label,
+            ontology: term.ontology,
+            deprecated: term.deprecated,
+        })
+        .collect();
+    Ok(TermSearchResponse {
+        total: ranked.total,
+        hits,
+    })
+}
+
+/// The tiers of a term search under `filters`: one page of terms (`offset`
+/// at most [`MAX_OFFSET`], `limit` at most [`MAX_RANKED`]), each term once,
+/// and every match.
+pub fn rank_terms(
+    kb: &KnowledgeBase,
+    q: &str,
+    filters: &TermFilters,
+    offset: usize,
+    limit: usize,
+) -> Result<RankedTerms, Error> {
     let Some(terms) = &kb.terms else {
-        return Ok(TermSearchResponse {
+        return Ok(RankedTerms {
             total: 0,
-            hits: Vec::new(),
+            page: Vec::new(),
+            matched: Vec::new(),
         });
     };
     let f = terms.index.fields;
     let searcher = terms.reader.searcher();
-    let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if let Some(o) = &request.ontology {
-        filters.push((Occur::Must, term_query(f.ontology, &o.to_lowercase())));
+    let any_of = |field, values: &[String]| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            values
+                .iter()
+                .map(|v| (Occur::Should, term_query(field, v)))
+                .collect(),
+        ))
+    };
+    let mut filter: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !filters.ontologies.is_empty() {
+        filter.push((Occur::Must, any_of(f.ontology, &filters.ontologies)));
     }
-    if let Some(k) = &request.kind {
-        filters.push((Occur::Must, term_query(f.kind, k)));
+    if !filters.kinds.is_empty() {
+        filter.push((Occur::Must, any_of(f.kind, &filters.kinds)));
     }
-    // Callers other than `from_params` may not have capped them: tantivy
-    // allocates for `wanted` up front.
-    let offset = request.offset.min(MAX_OFFSET);
-    let limit = request.limit.min(MAX_LIMIT);
+    if filters.live_only {
+        filter.push((Occur::Must, term_query(f.deprecated, "false")));
+    }
+    if let Some(within) = &filters.within {
+        let iris = within.iter().map(|i| Term::from_field_text(f.iri, i));
+        filter.push((Occur::Must, Box::new(TermSetQuery::new(iris))));
+    }
+    if filters.leaves_only {
+        // Indexes before format 3 count no descendants: nothing is known a leaf.
+        let Some(descendants) = f.descendants else {
+            return Ok(RankedTerms {
+                total: 0,
+                page: Vec::new(),
+                matched: Vec::new(),
+            });
+        };
+        let zero = Term::from_field_u64(descendants, 0);
+        filter.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(zero.clone()),
+                Bound::Included(zero),
+            )),
+        ));
+    }
+    // tantivy allocates for `wanted` up front.
+    let offset = offset.min(MAX_OFFSET);
+    let limit = limit.min(MAX_RANKED);
     let wanted = offset + limit;
     let mut seen: HashSet<DocAddress> = HashSet::new();
     let mut ranked: Vec<DocAddress> = Vec::new();
     let mut all: HashSet<DocAddress> = HashSet::new();
-    for tier in tiers(&f, &request.q) {
+    let mut tiers = tiers(&f, q, filters.names);
+    if filters.exact_only {
+        tiers.truncate(1);
+    }
+    for tier in tiers {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, tier)];
-        clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+        clauses.extend(filter.iter().map(|(o, q)| (*o, q.box_clone())));
         // Live terms before deprecated ones within a tier.
         clauses.push((
             Occur::Should,
@@ -273,23 +406,16 @@ pub fn search_terms(kb: &KnowledgeBase, request: &TermSearch) -> Result<TermSear
         }
         all.extend(matching);
     }
-    let total = all.len();
-    let mut hits = Vec::new();
+    let mut page = Vec::new();
     for address in ranked.into_iter().skip(offset).take(limit) {
         let document: TantivyDocument = searcher.doc(address)?;
-        let term = stored_term(&document, &f)?;
-        let matched = best_match(&term, &request.q);
-        hits.push(TermHit {
-            definition: crate::index::terms::preferred(&term.definitions),
-            iri: term.iri,
-            curie: term.curie,
-            label: term.label,
-            matched,
-            ontology: term.ontology,
-            deprecated: term.deprecated,
-        });
+        page.push(stored_term(&document, &f)?);
     }
-    Ok(TermSearchResponse { total, hits })
+    Ok(RankedTerms {
+        total: all.len(),
+        page,
+        matched: all.into_iter().collect(),
+    })
 }
 
 pub(crate) fn stored_term(

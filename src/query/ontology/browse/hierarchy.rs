@@ -27,7 +27,7 @@ const MAX_SORTED: usize = 5_000;
 
 /// The tops every class hierarchy shares (and the one OWL gives deprecated
 /// classes): never shown as a node of a tree.
-fn is_top(iri: &str) -> bool {
+pub(crate) fn is_top(iri: &str) -> bool {
     iri.strip_prefix(OWL)
         .is_some_and(|l| l == "Thing" || l == "DeprecatedClass")
         || iri.strip_prefix(RDFS).is_some_and(|l| l == "Resource")
@@ -73,7 +73,7 @@ pub struct TermContext {
 }
 
 /// Whether `iri` has at least one narrower term (stops at the first).
-fn has_children(kb: &KnowledgeBase, iri: &str) -> bool {
+pub(crate) fn has_children(kb: &KnowledgeBase, iri: &str) -> bool {
     let store = kb.graph.store();
     let Ok(node) = NamedNodeRef::new(iri) else {
         return false;

@@ -22,6 +22,8 @@ use crate::query::{Error, KnowledgeBase};
 pub use hierarchy::{
     MAX_PAGE, MAX_TREE, PAGE, Roots, TermContext, TreeNode, TreePage, children, context, roots,
 };
+pub(crate) use hierarchy::{has_children, is_top};
+pub(crate) use ontologies::header;
 pub use ontologies::{
     OntologyDetails, OntologySummary, find_ontology, ontologies, ontology_details,
 };

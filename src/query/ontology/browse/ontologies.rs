@@ -128,7 +128,7 @@ pub fn ontology_details(kb: &KnowledgeBase, key: &str) -> Result<OntologyDetails
 }
 
 /// The ontology's description and imports, read from its header in its graph.
-fn header(kb: &KnowledgeBase, info: &OntologyInfo) -> (Option<String>, Vec<String>) {
+pub(crate) fn header(kb: &KnowledgeBase, info: &OntologyInfo) -> (Option<String>, Vec<String>) {
     let (Some(iri), Ok(graph)) = (info.iri.as_deref(), NamedNodeRef::new(&info.graph)) else {
         return (None, Vec::new());
     };
