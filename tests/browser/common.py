@@ -103,6 +103,12 @@ AXE_RESULTS = {}
 FIGURES = {}
 
 
+def figure(name, value, unit=""):
+    """Records a measured figure and prints it as one line of the run's table."""
+    FIGURES[name] = value
+    print(f"figure: {name}: {value}{' ' + unit if unit else ''}")
+
+
 def page_weight(driver):
     """Bytes of the page and everything it loaded, from Resource Timing: bodies as
     decoded (the server does not compress, so this is what crosses the wire
