@@ -49,8 +49,14 @@ else
   export PYTHONPATH="$PWD/target/pylib"
 fi
 
-$CARGO build --locked --quiet --bin eoskb
-BIN=target/debug/eoskb
+# EOSKB_PROFILE=release serves from the release build (built here), so that the
+# figures printed (times, weights) are a release server's; debug by default.
+case "${EOSKB_PROFILE:-debug}" in
+  debug) $CARGO build --locked --quiet --bin eoskb; BIN=target/debug/eoskb ;;
+  release) $CARGO build --release --locked --quiet --bin eoskb; BIN=target/release/eoskb ;;
+  *) echo "FAIL: EOSKB_PROFILE is '$EOSKB_PROFILE'; it may be debug or release"; exit 1 ;;
+esac
+echo "browser: serving with $BIN"
 WORK=$(mktemp -d)
 SERVER=""
 PLAIN=""

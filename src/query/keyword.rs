@@ -11,6 +11,7 @@ use tantivy::{DocAddress, Term};
 use super::article_table::{CountedFacets, FacetCut, MatchedArticles};
 use super::doc_set::DocSetQuery;
 use super::ontology::filter::term_filter_articles;
+use super::stop_words::drop_stop_words;
 use super::{Error, KnowledgeBase};
 use crate::index::text::TextIndex;
 use crate::model::Facet;
@@ -194,8 +195,16 @@ impl Parsers {
     }
 }
 
+/// The words a query searches: its text made safe for the grammar, without the
+/// stop words of a question (*how do I*, *from my*) when it has other words; the
+/// snippets highlight exactly these words, since they read the section query's
+/// terms.
+fn searched_words(text: &str, fields: &[&str]) -> String {
+    drop_stop_words(&normalise_query(text, fields))
+}
+
 pub fn parse_article_query(kb: &KnowledgeBase, text: &str) -> Result<Box<dyn Query>, Error> {
-    let text = normalise_query(text, &SEARCHABLE_FIELDS);
+    let text = searched_words(text, &SEARCHABLE_FIELDS);
     kb.articles
         .parsers()
         .articles
@@ -206,7 +215,7 @@ pub fn parse_article_query(kb: &KnowledgeBase, text: &str) -> Result<Box<dyn Que
 /// The same words over section headings and text (lenient: the article query has
 /// already been validated, and article-only fields simply do not apply here).
 pub fn parse_section_query(kb: &KnowledgeBase, text: &str) -> Box<dyn Query> {
-    let text = normalise_query(text, &["heading", "body"]);
+    let text = searched_words(text, &["heading", "body"]);
     kb.articles.parsers().sections.parse_query_lenient(&text).0
 }
 
@@ -270,6 +279,56 @@ mod tests {
         assert_eq!(n("doi OR citation"), "doi OR citation");
         assert_eq!(n("OR doi AND"), "or doi and");
         assert_eq!(n("\"open AND closed\" *"), "\"open and closed\" *");
+    }
+
+    /// The snippet a question gets marks its subject, not its question words.
+    #[test]
+    fn a_questions_snippet_marks_its_subject_only() {
+        use crate::index::text::{ANALYZER, analyzer};
+        use crate::query::highlight::Highlighter;
+        use tantivy::schema::{STORED, Schema, TextFieldIndexing, TextOptions};
+
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let body = schema.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(indexing) | STORED,
+        );
+        let index = tantivy::Index::create_in_ram(schema.build());
+        index.tokenizers().register(ANALYZER, analyzer());
+        let text = "How do I cite a dataset from my beamtime? Cite it from the DOI \
+                    the facility gives my dataset, as you would cite a paper.";
+        let mut writer = index.writer(15_000_000).expect("writer");
+        writer
+            .add_document(tantivy::doc!(body => text))
+            .expect("add");
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+
+        let question = "how do I cite a dataset from my beamtime?";
+        let words = searched_words(question, &["body"]);
+        assert_eq!(words, "cite dataset beamtime");
+        let query = QueryParser::for_index(&index, vec![body])
+            .parse_query(&words)
+            .expect("parse");
+        let highlighter = Highlighter::new(&searcher, &*query, body, 400).expect("highlighter");
+        let snippet = highlighter.passage(text).expect("a snippet");
+        let marked: Vec<String> = snippet
+            .runs()
+            .filter(|(_, m)| *m)
+            .map(|(run, _)| run.to_lowercase())
+            .collect();
+        for subject in ["cite", "dataset", "beamtime"] {
+            assert!(marked.iter().any(|m| m == subject), "{subject}: {marked:?}");
+        }
+        for question_word in ["how", "do", "i", "from", "my", "a"] {
+            assert!(
+                !marked.iter().any(|m| m == question_word),
+                "{question_word}: {marked:?}"
+            );
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod sparql_error;
 pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
+pub mod stop_words;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 go, a headless chromium, and how checks are reported."""
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,41 @@ def wait_for(driver, css, timeout=20):
 
 
 SHARED_ONTOLOGIES = os.environ.get("EOSKB_SHARED_ONTOLOGIES") == "1"
+SHARED = Path(os.environ.get("EOSKB_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared"))
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+PANET = "http://purl.org/pan-science/PaNET/"
+
+
+def panet_classes():
+    """Every named PaNET class in PaNET.owl: local name → (label, altLabels, named parents)."""
+    owl = (SHARED / "data/ontologies/panet/PaNET.owl").read_text()
+    classes = {}
+    for match in re.finditer(r'<owl:Class rdf:about="' + re.escape(PANET) + r'([^"]+)">(.*?)\n    </owl:Class>',
+                             owl, re.S):
+        block = match.group(2)
+        label = re.search(r"<rdfs:label>([^<]+)</rdfs:label>", block)
+        classes[match.group(1)] = (
+            label.group(1) if label else match.group(1),
+            re.findall(r"<skos:altLabel>([^<]+)</skos:altLabel>", block),
+            re.findall(r'<rdfs:subClassOf rdf:resource="' + re.escape(PANET) + r'([^"]+)"/>', block))
+    return classes
+
+
+def panet_class(local):
+    """Label, altLabels and named parents of a PaNET class, from PaNET.owl."""
+    return panet_classes()[local]
+
+
+def content_terms():
+    """Each bundled article's id → the terms (CURIEs) its front matter lists."""
+    articles = {}
+    for path in sorted(CONTENT.rglob("*.md")):
+        text = path.read_text()
+        ident = re.search(r"^id: *(\S+)", text, re.M)
+        terms = re.search(r"^terms: *\[([^\]]*)\]", text, re.M)
+        if ident and terms:
+            articles[ident.group(1)] = [t.strip() for t in terms.group(1).split(",") if t.strip()]
+    return articles
 AXE_SOURCE = Path(os.environ["EOSKB_AXE"]).read_text() if os.environ.get("EOSKB_AXE") else None
 
 
@@ -67,8 +103,17 @@ AXE_RESULTS = {}
 FIGURES = {}
 
 
+def figure(name, value, unit=""):
+    """Records a measured figure and prints it as one line of the run's table."""
+    FIGURES[name] = value
+    print(f"figure: {name}: {value}{' ' + unit if unit else ''}")
+
+
 def page_weight(driver):
-    """Bytes of the page and everything it loaded (uncompressed), from Resource Timing."""
+    """Bytes of the page and everything it loaded, from Resource Timing: bodies as
+    decoded (the server does not compress, so this is what crosses the wire
+    less the headers), counted whether or not the browser had them cached, so
+    the figure is a first visit's."""
     return driver.execute_script(
         "const n = performance.getEntriesByType('navigation')[0];"
         "return (n ? n.decodedBodySize : 0) + performance.getEntriesByType('resource')"

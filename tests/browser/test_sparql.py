@@ -35,13 +35,6 @@ def shoot(driver, name):
     driver.save_screenshot(str(SHOTS / name))
 
 
-def page_weight(driver):
-    return driver.execute_script(
-        "const n = performance.getEntriesByType('navigation')[0];"
-        "return (n ? n.transferSize || n.encodedBodySize : 0) +"
-        " performance.getEntriesByType('resource').reduce((s, r) => s + (r.transferSize || r.encodedBodySize || 0), 0);")
-
-
 def editor_and_table(driver):
     console_errors(driver)  # what earlier pages logged
     driver.get(BASE + "/sparql")
@@ -53,8 +46,6 @@ def editor_and_table(driver):
     options = Select(driver.find_element(By.ID, "example")).options
     check("the page offers example queries", len(options) >= 6, f"{len(options)}")
     driver.save_screenshot(str(SHOTS / "sparql-editor.png"))
-    weight = page_weight(driver)
-    check("the page weighs under 300 KB", 0 < weight < 300_000, f"{weight} bytes")
 
     driver.find_element(By.ID, "run").click()
     wait_for(driver, "table.sparql-results tbody tr")

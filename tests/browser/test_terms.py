@@ -7,30 +7,13 @@ takes to show its label and tree (median of 20 loads), printed as a figure.
 The facts asserted are read from PaNET's own file (../shared/data), not typed in.
 """
 
-import os
-import re
 import statistics
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-from common import (BASE, SHARED_ONTOLOGIES, SHOTS, By, WebDriverWait, accessibility, check,
-                    console_errors, wait_for)
+from common import (BASE, PANET, SHARED_ONTOLOGIES, SHOTS, By, WebDriverWait, accessibility, check,
+                    console_errors, panet_class, wait_for)
 from selenium.webdriver.common.keys import Keys
-
-PANET = "http://purl.org/pan-science/PaNET/"
-SHARED = Path(os.environ.get("EOSKB_SHARED", Path(__file__).resolve().parents[2] / ".." / "shared"))
-
-
-def panet_class(local):
-    """Label, altLabels and named parents of a PaNET class, from PaNET.owl."""
-    owl = (SHARED / "data/ontologies/panet/PaNET.owl").read_text()
-    start = owl.index(f'<owl:Class rdf:about="{PANET}{local}">')
-    block = owl[start:owl.index("\n    </owl:Class>", start)]
-    label = re.search(r"<rdfs:label>([^<]+)</rdfs:label>", block).group(1)
-    alt = re.findall(r"<skos:altLabel>([^<]+)</skos:altLabel>", block)
-    parents = re.findall(r'<rdfs:subClassOf rdf:resource="' + re.escape(PANET) + r'([^"]+)"/>', block)
-    return label, alt, parents
 
 
 def status_of(path):

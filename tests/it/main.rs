@@ -15,6 +15,7 @@ mod ontosearch;
 mod options;
 mod outputs;
 mod querylog;
+mod question_words;
 mod rdmkit;
 mod semantic;
 mod sparql_http;
