@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod article;
+pub mod describe;
 pub(crate) mod article_table;
 mod articles;
 mod doc_set;
@@ -21,6 +22,7 @@ pub mod sparql_error;
 pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
+pub mod void;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,6 +79,8 @@ pub enum Error {
     Embed(#[from] EmbedError),
     #[error("no term with IRI <{0}>")]
     TermNotFound(String),
+    #[error("the knowledge base says nothing about <{0}>")]
+    ResourceNotFound(String),
     #[error(
         "unknown term `{value}` (<{iri}>): no loaded ontology defines it and no article is annotated with it"
     )]
@@ -125,7 +129,9 @@ impl Error {
             | Error::UnknownFacetValue { .. }
             | Error::InvalidParameter { .. }
             | Error::UnknownTerm { .. } => K::Invalid,
-            Error::NotFound(_) | Error::TermNotFound(_) => K::NotFound,
+            Error::NotFound(_) | Error::TermNotFound(_) | Error::ResourceNotFound(_) => {
+                K::NotFound
+            }
             Error::Sparql(e) => e.kind(),
             Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
                 K::Unavailable
@@ -145,6 +151,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::SemanticUnavailable(_) => "semantic_unavailable",
             Error::TermNotFound(_) => "term_not_found",
+            Error::ResourceNotFound(_) => "not_found",
             Error::UnknownTerm { .. } => "unknown_term",
             Error::Sparql(e) => e.code(),
             Error::Index(index::Error::NoIndex(_)) => "unavailable",
@@ -183,6 +190,9 @@ pub struct KnowledgeBase {
     facet_labels: facet_labels::LabelMemo,
     /// Root terms of each ontology, read from the term index on first use.
     ontology_roots: std::sync::OnceLock<ontology::browse::Roots>,
+    /// VoID statistics of every graph, counted on first use (one pass over
+    /// the store per generation, never per request).
+    void_stats: std::sync::OnceLock<Result<void::DatasetStats, String>>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -247,6 +257,7 @@ impl KnowledgeBase {
             term_usage: std::sync::OnceLock::new(),
             facet_labels: Default::default(),
             ontology_roots: std::sync::OnceLock::new(),
+            void_stats: std::sync::OnceLock::new(),
             _lease: lease,
         })
     }
@@ -329,9 +340,22 @@ impl KnowledgeBase {
             .get_or_init(|| ontology::browse::Roots::build(self))
     }
 
+    /// The VoID statistics of the generation's graphs, counted once.
+    pub fn void_stats(&self) -> Result<&void::DatasetStats, Error> {
+        self.void_stats
+            .get_or_init(|| void::DatasetStats::count(self.graph.store()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Index(index::Error::Graph(e.clone())))
+    }
+
     /// The RDF store, for in-process SPARQL.
     pub fn graph(&self) -> &GraphStore {
         &self.graph
+    }
+
+    /// The CURIE prefixes the generation was written with.
+    pub fn prefixes(&self) -> &PrefixMap {
+        &self.prefixes
     }
 
     /// IRI of the graph holding the articles.

@@ -9,6 +9,7 @@ mod harvest;
 mod http;
 mod indexing;
 mod lifecycle;
+mod linked_data;
 mod ontology;
 mod ontosearch;
 mod options;
