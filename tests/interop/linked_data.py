@@ -21,6 +21,7 @@ import extruct
 import rdflib
 from pyld import jsonld
 from rdflib import RDF, XSD, Literal, URIRef
+from rdflib.compare import isomorphic
 
 BASE = sys.argv[1]
 if not BASE.endswith("/"):
@@ -86,9 +87,17 @@ def rdf_view(iri):
         graphs[media] = plain(graph)
     turtle = graphs["text/turtle"]
     for media, triples in graphs.items():
-        check(f"<{iri}>: {media} says what Turtle says", triples == turtle,
+        # Blank nodes (a graph's linksets) get new names in each parse.
+        check(f"<{iri}>: {media} says what Turtle says", isomorphic(as_graph(triples), as_graph(turtle)),
               str(sorted(map(str, triples ^ turtle))[:6]))
     return turtle
+
+
+def as_graph(triples):
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def schema_org(triples):

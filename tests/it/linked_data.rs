@@ -166,7 +166,7 @@ async fn minted_iris_dereference_by_content_negotiation() {
     for (format, syntax, accept) in [
         ("nt", RdfFormat::NTriples, "application/n-triples"),
         ("rdf", RdfFormat::RdfXml, "application/rdf+xml"),
-        ("jsonld", RdfFormat::JsonLd { profile: Default::default() }, "application/ld+json"),
+        ("jsonld", RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }, "application/ld+json"),
     ] {
         let (status, media, vary, body) = fetch(&format!("{article}?format={format}"), "text/html").await;
         assert_eq!((status, vary.as_str()), (StatusCode::OK, "Accept"), "{format}: {body}");
@@ -184,7 +184,7 @@ async fn minted_iris_dereference_by_content_negotiation() {
     let (_, _, _, page) = fetch(&format!("{base}docs/doi-beamtime"), browser).await;
     let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
     let json = &page[start..start + page[start..].find("</script>").unwrap()];
-    let embedded = parse(json, RdfFormat::JsonLd { profile: Default::default() });
+    let embedded = parse(json, RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() });
     let schema_org: Vec<Triple> = triples
         .iter()
         .filter(|t| {

@@ -135,7 +135,7 @@ pub fn resource_page(kb: &KnowledgeBase, description: &Description) -> Response 
         .iter()
         .find_map(|name| {
             description.triples.iter().find_map(|t| match &t.object {
-                Term::Literal(l) if t.subject == subject && t.predicate.as_str() == name => {
+                Term::Literal(l) if t.subject == subject && t.predicate.as_str() == name.as_str() => {
                     Some(l.value().to_string())
                 }
                 _ => None,
