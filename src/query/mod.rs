@@ -3,9 +3,9 @@
 
 pub mod answer;
 pub mod article;
-pub mod describe;
 pub(crate) mod article_table;
 mod articles;
+pub mod describe;
 mod doc_set;
 mod embeddings;
 pub mod facet_labels;
@@ -129,9 +129,7 @@ impl Error {
             | Error::UnknownFacetValue { .. }
             | Error::InvalidParameter { .. }
             | Error::UnknownTerm { .. } => K::Invalid,
-            Error::NotFound(_) | Error::TermNotFound(_) | Error::ResourceNotFound(_) => {
-                K::NotFound
-            }
+            Error::NotFound(_) | Error::TermNotFound(_) | Error::ResourceNotFound(_) => K::NotFound,
             Error::Sparql(e) => e.kind(),
             Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
                 K::Unavailable
@@ -343,7 +341,9 @@ impl KnowledgeBase {
     /// The VoID statistics of the generation's graphs, counted once.
     pub fn void_stats(&self) -> Result<&void::DatasetStats, Error> {
         self.void_stats
-            .get_or_init(|| void::DatasetStats::count(self.graph.store()).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                void::DatasetStats::count(self.graph.store()).map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(|e| Error::Index(index::Error::Graph(e.clone())))
     }

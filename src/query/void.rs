@@ -148,9 +148,9 @@ impl DatasetStats {
             })
             .collect();
         linksets.sort_by(|a, b| {
-            b.triples
-                .cmp(&a.triples)
-                .then_with(|| (&a.source, &a.target, &a.predicate).cmp(&(&b.source, &b.target, &b.predicate)))
+            b.triples.cmp(&a.triples).then_with(|| {
+                (&a.source, &a.target, &a.predicate).cmp(&(&b.source, &b.target, &b.predicate))
+            })
         });
         let linksets_cut = linksets.len() > MAX_LINKSETS;
         linksets.truncate(MAX_LINKSETS);
@@ -268,9 +268,17 @@ pub fn service_description(
     );
     let dataset: NamedOrBlankNode = BlankNode::default().into();
     add(me, sd("defaultDataset"), dataset.clone().into());
-    add(dataset.clone(), rdf::TYPE.into_owned(), sd("Dataset").into());
+    add(
+        dataset.clone(),
+        rdf::TYPE.into_owned(),
+        sd("Dataset").into(),
+    );
     let default_graph: NamedOrBlankNode = BlankNode::default().into();
-    add(dataset.clone(), sd("defaultGraph"), default_graph.clone().into());
+    add(
+        dataset.clone(),
+        sd("defaultGraph"),
+        default_graph.clone().into(),
+    );
     add(default_graph, rdf::TYPE.into_owned(), sd("Graph").into());
     for graph in &stats.graphs {
         let Ok(name) = NamedNode::new(&graph.graph) else {
@@ -278,7 +286,11 @@ pub fn service_description(
         };
         let entry: NamedOrBlankNode = BlankNode::default().into();
         add(dataset.clone(), sd("namedGraph"), entry.clone().into());
-        add(entry.clone(), rdf::TYPE.into_owned(), sd("NamedGraph").into());
+        add(
+            entry.clone(),
+            rdf::TYPE.into_owned(),
+            sd("NamedGraph").into(),
+        );
         add(entry.clone(), sd("name"), name.clone().into());
         add(entry, sd("graph"), name.into());
     }
@@ -341,11 +353,16 @@ mod tests {
             }]
         );
         let sd = service_description(&stats, "http://kb/sparql", true).unwrap();
-        assert!(sd.iter().any(|t| t.object == Term::from(sd_node("UnionDefaultGraph"))));
-        assert!(!service_description(&stats, "http://kb/sparql", false)
-            .unwrap()
-            .iter()
-            .any(|t| t.object == Term::from(sd_node("UnionDefaultGraph"))));
+        assert!(
+            sd.iter()
+                .any(|t| t.object == Term::from(sd_node("UnionDefaultGraph")))
+        );
+        assert!(
+            !service_description(&stats, "http://kb/sparql", false)
+                .unwrap()
+                .iter()
+                .any(|t| t.object == Term::from(sd_node("UnionDefaultGraph")))
+        );
         assert_eq!(graph_description(&stats, "http://g/none"), vec![]);
     }
 

@@ -202,10 +202,7 @@ fn minted_iri(base: &str, path: &str) -> Result<(Minted, String, String), ApiErr
         return Err(ApiError::not_found("name the resource after the slash"));
     }
     let (kind, iri) = match head {
-        "article" => (
-            Minted::Article,
-            crate::config::article_iri(base, &rest),
-        ),
+        "article" => (Minted::Article, crate::config::article_iri(base, &rest)),
         "person" | "organization" | "grant" => (Minted::Node, format!("{base}{head}/{rest}")),
         "graph" if rest == "content" => (Minted::Graph, format!("{base}graph/content")),
         "graph" => match rest.strip_prefix("file/") {
@@ -356,7 +353,14 @@ mod tests {
     fn paths_name_the_iris_the_indexer_mints() {
         let base = "http://127.0.0.1:8080/";
         let (kind, iri, rest) = minted_iri(base, "/article/fair/x%2Dy").unwrap();
-        assert_eq!((kind, iri.as_str(), rest.as_str()), (Minted::Article, "http://127.0.0.1:8080/article/fair/x-y", "fair/x-y"));
+        assert_eq!(
+            (kind, iri.as_str(), rest.as_str()),
+            (
+                Minted::Article,
+                "http://127.0.0.1:8080/article/fair/x-y",
+                "fair/x-y"
+            )
+        );
         assert_eq!(
             minted_iri(base, "/article/a%20b").unwrap().1,
             "http://127.0.0.1:8080/article/a%20b"

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::api::{Cost, live_kb, with_kb};
-use super::linked_data;
 use super::error::ApiError;
+use super::linked_data;
 use super::media;
 use crate::query::sparql::{self, Format, MAX_QUERY_BYTES, ResultKind, SparqlRequest};
 use crate::query::{self, SparqlError};

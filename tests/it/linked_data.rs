@@ -107,7 +107,9 @@ fn set(triples: &[Triple]) -> BTreeSet<String> {
 fn object_of(triples: &[Triple], subject: &str, predicate: &str) -> Option<Term> {
     triples
         .iter()
-        .find(|t| t.subject.to_string() == format!("<{subject}>") && t.predicate.as_str() == predicate)
+        .find(|t| {
+            t.subject.to_string() == format!("<{subject}>") && t.predicate.as_str() == predicate
+        })
         .map(|t| t.object.clone())
 }
 
@@ -160,19 +162,36 @@ async fn minted_iris_dereference_by_content_negotiation() {
     );
     // The author's name comes with the article.
     assert!(
-        object_of(&triples, "https://orcid.org/0000-0002-1825-0097", &format!("{SCHEMA}name")).is_some(),
+        object_of(
+            &triples,
+            "https://orcid.org/0000-0002-1825-0097",
+            &format!("{SCHEMA}name")
+        )
+        .is_some(),
         "{turtle}"
     );
     for (format, syntax, accept) in [
         ("nt", RdfFormat::NTriples, "application/n-triples"),
         ("rdf", RdfFormat::RdfXml, "application/rdf+xml"),
-        ("jsonld", RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }, "application/ld+json"),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+            "application/ld+json",
+        ),
     ] {
-        let (status, media, vary, body) = fetch(&format!("{article}?format={format}"), "text/html").await;
-        assert_eq!((status, vary.as_str()), (StatusCode::OK, "Accept"), "{format}: {body}");
+        let (status, media, vary, body) =
+            fetch(&format!("{article}?format={format}"), "text/html").await;
+        assert_eq!(
+            (status, vary.as_str()),
+            (StatusCode::OK, "Accept"),
+            "{format}: {body}"
+        );
         assert!(media.starts_with(accept), "{format}: {media}");
         assert_eq!(set(&parse(&body, syntax)), set(&triples), "{format}");
-        let (status, _, _, body) = fetch(&article, &format!("{accept};q=0.9, image/png;q=0.1")).await;
+        let (status, _, _, body) =
+            fetch(&article, &format!("{accept};q=0.9, image/png;q=0.1")).await;
         assert_eq!(status, StatusCode::OK, "{accept}");
         assert_eq!(set(&parse(&body, syntax)), set(&triples), "{accept}");
     }
@@ -180,16 +199,25 @@ async fn minted_iris_dereference_by_content_negotiation() {
     // Browsers go to the page, whose JSON-LD is the schema.org part of the RDF.
     let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     let (status, _, vary, location) = fetch(&article, browser).await;
-    assert_eq!((status, location.as_str(), vary.as_str()), (StatusCode::SEE_OTHER, "/docs/doi-beamtime", "Accept"));
+    assert_eq!(
+        (status, location.as_str(), vary.as_str()),
+        (StatusCode::SEE_OTHER, "/docs/doi-beamtime", "Accept")
+    );
     let (_, _, _, page) = fetch(&format!("{base}docs/doi-beamtime"), browser).await;
     let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
     let json = &page[start..start + page[start..].find("</script>").unwrap()];
-    let embedded = parse(json, RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() });
+    let embedded = parse(
+        json,
+        RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        },
+    );
     let schema_org: Vec<Triple> = triples
         .iter()
         .filter(|t| {
             t.predicate.as_str().starts_with(SCHEMA)
-                || (t.predicate.as_str().ends_with("#type") && t.object.to_string().starts_with(&format!("<{SCHEMA}")))
+                || (t.predicate.as_str().ends_with("#type")
+                    && t.object.to_string().starts_with(&format!("<{SCHEMA}")))
         })
         .cloned()
         .collect();
@@ -204,36 +232,84 @@ async fn minted_iris_dereference_by_content_negotiation() {
     assert!(turtle.contains("Jane Q. Doe"), "{turtle}");
     let (status, media, vary, page) = fetch(&person, browser).await;
     assert_eq!((status, vary.as_str()), (StatusCode::OK, "Accept"));
-    assert!(media.starts_with("text/html") && page.contains("<h1>Jane Q. Doe</h1>"), "{page}");
+    assert!(
+        media.starts_with("text/html") && page.contains("<h1>Jane Q. Doe</h1>"),
+        "{page}"
+    );
 
     // The content graph: its VoID statistics, equal to what SPARQL counts.
     let graph = format!("{base}graph/content");
     let (status, _, _, turtle) = fetch(&graph, "text/turtle").await;
     assert_eq!(status, StatusCode::OK, "{turtle}");
     let described = parse(&turtle, RdfFormat::Turtle);
-    let triples_n = count(&base, &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")).await;
+    let triples_n = count(
+        &base,
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"),
+    )
+    .await;
     assert!(triples_n > 50, "{triples_n}");
-    assert_eq!(integer(object_of(&described, &graph, &format!("{VOID}triples"))), triples_n);
+    assert_eq!(
+        integer(object_of(&described, &graph, &format!("{VOID}triples"))),
+        triples_n
+    );
 
     // Terms of loaded ontologies answer RDF on their pages' URLs.
     // Bad requests: unsatisfiable Accept, unknown format, broken encodings, nothing known.
     let (status, media, vary, body) = fetch(&article, "image/png").await;
-    assert_eq!((status, vary.as_str()), (StatusCode::NOT_ACCEPTABLE, "Accept"));
+    assert_eq!(
+        (status, vary.as_str()),
+        (StatusCode::NOT_ACCEPTABLE, "Accept")
+    );
     assert!(media.starts_with("application/json"), "{media}");
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["error"], "not_acceptable");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["error"],
+        "not_acceptable"
+    );
     for (url, code, error) in [
-        (format!("{article}?format=png"), StatusCode::BAD_REQUEST, "invalid_parameter"),
-        (format!("{base}article/%FF"), StatusCode::BAD_REQUEST, "invalid_iri"),
-        (format!("{base}article/a%2"), StatusCode::BAD_REQUEST, "invalid_iri"),
-        (format!("{base}person/a%0Ab"), StatusCode::BAD_REQUEST, "invalid_iri"),
-        (format!("{base}article/no-such-article"), StatusCode::NOT_FOUND, "not_found"),
-        (format!("{base}person/nobody"), StatusCode::NOT_FOUND, "not_found"),
-        (format!("{base}graph/nothing"), StatusCode::NOT_FOUND, "not_found"),
+        (
+            format!("{article}?format=png"),
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
+        (
+            format!("{base}article/%FF"),
+            StatusCode::BAD_REQUEST,
+            "invalid_iri",
+        ),
+        (
+            format!("{base}article/a%2"),
+            StatusCode::BAD_REQUEST,
+            "invalid_iri",
+        ),
+        (
+            format!("{base}person/a%0Ab"),
+            StatusCode::BAD_REQUEST,
+            "invalid_iri",
+        ),
+        (
+            format!("{base}article/no-such-article"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("{base}person/nobody"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("{base}graph/nothing"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
     ] {
         let (status, media, _, body) = fetch(&url, "text/turtle").await;
         assert_eq!(status, code, "{url}: {body}");
         assert!(media.starts_with("application/json"), "{url}: {media}");
-        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["error"], error, "{url}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap()["error"],
+            error,
+            "{url}"
+        );
     }
     let (status, media, _, _) = fetch(&format!("{base}article/no-such-article"), browser).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -265,24 +341,60 @@ async fn the_service_description_counts_every_graph() {
     let rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
     assert!(has(&endpoint, rdf_type, &format!("{SD}Service")));
     assert!(has(&endpoint, &format!("{SD}endpoint"), &endpoint));
-    assert!(has(&endpoint, &format!("{SD}supportedLanguage"), &format!("{SD}SPARQL11Query")));
-    assert!(has(&endpoint, &format!("{SD}feature"), &format!("{SD}UnionDefaultGraph")));
-    assert!(has(&endpoint, &format!("{SD}resultFormat"), "http://www.w3.org/ns/formats/Turtle"));
+    assert!(has(
+        &endpoint,
+        &format!("{SD}supportedLanguage"),
+        &format!("{SD}SPARQL11Query")
+    ));
+    assert!(has(
+        &endpoint,
+        &format!("{SD}feature"),
+        &format!("{SD}UnionDefaultGraph")
+    ));
+    assert!(has(
+        &endpoint,
+        &format!("{SD}resultFormat"),
+        "http://www.w3.org/ns/formats/Turtle"
+    ));
     let graphs: Vec<String> = sd
         .iter()
         .filter(|t| t.predicate.as_str() == format!("{SD}name"))
         .map(|t| t.object.to_string().trim_matches(['<', '>']).to_string())
         .collect();
     assert!(graphs.len() >= 3, "{graphs:?}");
-    assert!(graphs.contains(&format!("{base}graph/content")), "{graphs:?}");
+    assert!(
+        graphs.contains(&format!("{base}graph/content")),
+        "{graphs:?}"
+    );
     for graph in &graphs {
         let stat = |name: &str| integer(object_of(&sd, graph, &format!("{VOID}{name}")));
-        let q = |body: &str| format!("SELECT (COUNT(DISTINCT {body}) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}");
-        assert_eq!(stat("triples"), count(&base, &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")).await, "{graph}");
+        let q = |body: &str| {
+            format!(
+                "SELECT (COUNT(DISTINCT {body}) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
+        };
+        assert_eq!(
+            stat("triples"),
+            count(
+                &base,
+                &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            )
+            .await,
+            "{graph}"
+        );
         assert_eq!(stat("properties"), count(&base, &q("?p")).await, "{graph}");
-        assert_eq!(stat("distinctSubjects"), count(&base, &q("?s")).await, "{graph}");
-        assert_eq!(stat("distinctObjects"), count(&base, &q("?o")).await, "{graph}");
-        let classes = format!("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?o }} }}");
+        assert_eq!(
+            stat("distinctSubjects"),
+            count(&base, &q("?s")).await,
+            "{graph}"
+        );
+        assert_eq!(
+            stat("distinctObjects"),
+            count(&base, &q("?o")).await,
+            "{graph}"
+        );
+        let classes =
+            format!("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?o }} }}");
         assert_eq!(stat("classes"), count(&base, &classes).await, "{graph}");
     }
     // The articles' kinds and audiences are concepts of the project's vocabulary:
@@ -308,11 +420,20 @@ async fn the_service_description_counts_every_graph() {
     // A term of a loaded ontology: its page, or its triples.
     let term = format!("{base}terms/eoskb:kind-guide");
     let (status, media, vary, turtle) = fetch(&term, "text/turtle").await;
-    assert_eq!((status, vary.as_str()), (StatusCode::OK, "Accept"), "{turtle}");
+    assert_eq!(
+        (status, vary.as_str()),
+        (StatusCode::OK, "Accept"),
+        "{turtle}"
+    );
     assert!(media.starts_with("text/turtle"));
     let triples = parse(&turtle, RdfFormat::Turtle);
     assert!(
-        object_of(&triples, "https://w3id.org/eoskb/vocab#kind-guide", "http://www.w3.org/2004/02/skos/core#prefLabel").is_some(),
+        object_of(
+            &triples,
+            "https://w3id.org/eoskb/vocab#kind-guide",
+            "http://www.w3.org/2004/02/skos/core#prefLabel"
+        )
+        .is_some(),
         "{turtle}"
     );
     let (status, media, _, _) = fetch(&term, "text/html").await;
@@ -339,17 +460,27 @@ async fn void_statistics_of_panet_and_the_links_to_it() {
     assert_eq!(status, StatusCode::OK, "{turtle}");
     let sd = parse(&turtle, RdfFormat::Turtle);
     let panet = "http://purl.org/pan-science/PaNET/PaNET.owl";
-    assert_eq!(integer(object_of(&sd, panet, &format!("{VOID}triples"))), 4371);
+    assert_eq!(
+        integer(object_of(&sd, panet, &format!("{VOID}triples"))),
+        4371
+    );
     // The linkset content → PaNET by dcterms:subject: the content graph's
     // triples whose object PaNET describes and the content graph does not.
     let content_graph = format!("{base}graph/content");
     let subject = "http://purl.org/dc/terms/subject";
     let linkset = sd
         .iter()
-        .filter(|t| t.predicate.as_str() == format!("{VOID}linkPredicate") && t.object.to_string() == format!("<{subject}>"))
+        .filter(|t| {
+            t.predicate.as_str() == format!("{VOID}linkPredicate")
+                && t.object.to_string() == format!("<{subject}>")
+        })
         .map(|t| t.subject.clone())
         .find(|set| {
-            sd.iter().any(|t| &t.subject == set && t.predicate.as_str() == format!("{VOID}objectsTarget") && t.object.to_string() == format!("<{panet}>"))
+            sd.iter().any(|t| {
+                &t.subject == set
+                    && t.predicate.as_str() == format!("{VOID}objectsTarget")
+                    && t.object.to_string() == format!("<{panet}>")
+            })
         })
         .expect("a linkset to PaNET by dcterms:subject");
     let linked = sd

@@ -7,11 +7,11 @@ use axum::response::Response;
 
 use super::terms::term_chips;
 use super::{Section, data_links, jsonld, page};
-use crate::server::linked_data::encode_path;
 use crate::query;
 use crate::query::ontology::browse::term_tags;
 use crate::server::AppState;
 use crate::server::api::{Cost, with_kb};
+use crate::server::linked_data::encode_path;
 use crate::server::view::escape_html;
 
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {

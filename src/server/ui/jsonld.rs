@@ -28,7 +28,8 @@ pub fn is_schema_org(triple: &Triple) -> bool {
 fn vocab_name(iri: &str) -> String {
     match iri.strip_prefix(SCHEMA) {
         Some(local)
-            if !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            if !local.is_empty()
+                && local.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
         {
             local.to_string()
         }
@@ -93,7 +94,11 @@ pub fn description_jsonld(description: &Description) -> Value {
 /// One node object: its `@id`, `@type`s and properties, with the nodes it
 /// names nested the first time (each node is written once; `done` holds them,
 /// so cycles end).
-fn node(subject: &NamedOrBlankNode, statements: &[&Triple], done: &mut HashSet<NamedOrBlankNode>) -> Value {
+fn node(
+    subject: &NamedOrBlankNode,
+    statements: &[&Triple],
+    done: &mut HashSet<NamedOrBlankNode>,
+) -> Value {
     done.insert(subject.clone());
     let mut out = Map::new();
     out.insert("@id".into(), json!(node_id(subject)));
@@ -150,7 +155,11 @@ fn node(subject: &NamedOrBlankNode, statements: &[&Triple], done: &mut HashSet<N
 
 /// An object node: nested when it is described and not yet written, else a
 /// reference.
-fn nested(object: &NamedOrBlankNode, statements: &[&Triple], done: &mut HashSet<NamedOrBlankNode>) -> Value {
+fn nested(
+    object: &NamedOrBlankNode,
+    statements: &[&Triple],
+    done: &mut HashSet<NamedOrBlankNode>,
+) -> Value {
     let described = statements.iter().any(|t| &t.subject == object);
     if described && !done.contains(object) {
         node(object, statements, done)
@@ -179,16 +188,32 @@ mod tests {
         let triples = vec![
             Triple::new(article.clone(), rdf::TYPE, n(&format!("{SCHEMA}HowTo"))),
             Triple::new(article.clone(), rdf::TYPE, n(&format!("{SCHEMA}Article"))),
-            Triple::new(article.clone(), n(&format!("{SCHEMA}name")), Literal::new_simple_literal("A")),
-            Triple::new(article.clone(), n("http://purl.org/dc/terms/title"), Literal::new_simple_literal("A")),
+            Triple::new(
+                article.clone(),
+                n(&format!("{SCHEMA}name")),
+                Literal::new_simple_literal("A"),
+            ),
+            Triple::new(
+                article.clone(),
+                n("http://purl.org/dc/terms/title"),
+                Literal::new_simple_literal("A"),
+            ),
             Triple::new(
                 article.clone(),
                 n(&format!("{SCHEMA}dateModified")),
                 Literal::new_typed_literal("2026-05-01", xsd::DATE),
             ),
-            Triple::new(article.clone(), n(&format!("{SCHEMA}author")), person.clone()),
+            Triple::new(
+                article.clone(),
+                n(&format!("{SCHEMA}author")),
+                person.clone(),
+            ),
             Triple::new(person.clone(), rdf::TYPE, n(&format!("{SCHEMA}Person"))),
-            Triple::new(person.clone(), n(&format!("{SCHEMA}name")), Literal::new_simple_literal("Ada")),
+            Triple::new(
+                person.clone(),
+                n(&format!("{SCHEMA}name")),
+                Literal::new_simple_literal("Ada"),
+            ),
         ];
         let ld = description_jsonld(&Description::of("http://kb/article/a", triples));
         assert_eq!(ld["@context"]["@vocab"], SCHEMA);

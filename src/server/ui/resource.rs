@@ -58,7 +58,9 @@ fn local_url(kb: &KnowledgeBase, terms: &[String], iri: &str) -> Option<String> 
 }
 
 fn name_of(kb: &KnowledgeBase, iri: &str) -> String {
-    kb.prefixes().compact(iri).unwrap_or_else(|| iri.to_string())
+    kb.prefixes()
+        .compact(iri)
+        .unwrap_or_else(|| iri.to_string())
 }
 
 fn value_html(
@@ -135,13 +137,21 @@ pub fn resource_page(kb: &KnowledgeBase, description: &Description) -> Response 
         .iter()
         .find_map(|name| {
             description.triples.iter().find_map(|t| match &t.object {
-                Term::Literal(l) if t.subject == subject && t.predicate.as_str() == name.as_str() => {
+                Term::Literal(l)
+                    if t.subject == subject && t.predicate.as_str() == name.as_str() =>
+                {
                     Some(l.value().to_string())
                 }
                 _ => None,
             })
         })
-        .unwrap_or_else(|| name_of(kb, &description.iri));
+        .unwrap_or_else(|| {
+            if description.iri == kb.content_graph() {
+                "The content graph".to_string()
+            } else {
+                name_of(kb, &description.iri)
+            }
+        });
     // Without the term index, term IRIs are shown as plain links.
     let terms = term_namespaces(kb).unwrap_or_default();
     let path = local_url(kb, &terms, &description.iri).unwrap_or_default();

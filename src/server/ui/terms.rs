@@ -13,9 +13,9 @@ use super::{Section, page, shell};
 use crate::model::LangText;
 use crate::query::ontology::browse::{self, MappingTarget, TermName, TermPage, TermTag, TreeNode};
 use crate::query::ontology::lookup::resolve;
-use crate::server::{AppState, linked_data};
 use crate::server::api::{Cost, with_kb};
 use crate::server::view::escape_html;
+use crate::server::{AppState, linked_data};
 
 fn name_text(name: &TermName) -> &str {
     name.label
