@@ -411,8 +411,19 @@ async fn the_service_description_counts_every_graph() {
     assert!(media.starts_with("text/html"));
     let (status, _, _, _) = fetch(&endpoint, "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _, _, body) = fetch(&format!("{endpoint}?format=jsonld"), "").await;
+    // `json` names a results format too: still a protocol request missing its query.
+    let (status, _, _, body) = fetch(&format!("{endpoint}?format=json"), "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, media, _, body) = fetch(&format!("{endpoint}?format=jsonld"), "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(media.starts_with("application/ld+json"));
+    let from_json_ld = parse(
+        &body,
+        RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        },
+    );
+    assert_eq!(from_json_ld.len(), sd.len());
     let (status, media, _, _) = fetch(&endpoint, "application/n-triples").await;
     assert_eq!(status, StatusCode::OK);
     assert!(media.starts_with("application/n-triples"));
