@@ -57,9 +57,20 @@ fn local_url(kb: &KnowledgeBase, terms: &[String], iri: &str) -> Option<String> 
         .then(|| term_url(kb.prefixes().compact(iri).as_deref(), iri))
 }
 
+/// An IRI as a CURIE: the generation's prefixes, then those of the RDF views
+/// (`void:`, `sd:`), else the IRI itself.
 fn name_of(kb: &KnowledgeBase, iri: &str) -> String {
     kb.prefixes()
         .compact(iri)
+        .or_else(|| {
+            crate::server::linked_data::PREFIXES
+                .iter()
+                .find_map(|(prefix, ns)| {
+                    iri.strip_prefix(ns)
+                        .filter(|local| !local.is_empty())
+                        .map(|local| format!("{prefix}:{local}"))
+                })
+        })
         .unwrap_or_else(|| iri.to_string())
 }
 
