@@ -25,13 +25,13 @@ BIN=target/debug/eoskb
 # ask it for these packages, not just whether it exists).
 if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
   PY=target/venv/bin/python
-  $PY -c 'import SPARQLWrapper, rdflib, ols_client' 2>/dev/null \
-    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib ols-client
+  $PY -c 'import SPARQLWrapper, rdflib, ols_client, extruct, pyld' 2>/dev/null \
+    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib ols-client extruct pyld
 else
   rm -rf target/venv
   PY=python3
-  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] && [ -d target/pylib/ols_client ] \
-    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib ols-client
+  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] && [ -d target/pylib/ols_client ] && [ -d target/pylib/extruct ] && [ -d target/pylib/pyld ] \
+    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib ols-client extruct pyld
   export PYTHONPATH="$PWD/target/pylib"
 fi
 
@@ -127,4 +127,16 @@ PYEOF
 
 # The OLS client, unmodified, with its base URL changed to eoskb's OLS API.
 $PY tests/interop/ols_interop.py "http://127.0.0.1:$PORT/ols4/api" || fail "ols-client"
+# Linked data: the IRIs are minted at index time under `base_iri`, so a second
+# index and server (keyword-only, quicker) whose base IRI is its own address;
+# extruct, pyld and rdflib read what its IRIs answer.
+LD_PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+{ echo "base_iri = \"http://127.0.0.1:$LD_PORT/\""; grep -v '^base_iri' eoskb.toml; } >"$WORK/linked-data.toml"
+LD=(--model none --config "$WORK/linked-data.toml" --data "$WORK/ld-data")
+$BIN "${LD[@]}" index --content content --ontology ontologies >/dev/null 2>"$WORK/ld-index.log"
+$BIN "${LD[@]}" serve --addr "127.0.0.1:$LD_PORT" 2>"$WORK/ld-serve.log" &
+LD_SERVER=$!
+trap 'kill "$LD_SERVER" 2>/dev/null || true; wait "$LD_SERVER" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 100); do $PY -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$LD_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+$PY tests/interop/linked_data.py "http://127.0.0.1:$LD_PORT/" || { tail -20 "$WORK/ld-serve.log"; fail "linked data"; }
 echo "sparql-interop: all checks passed"

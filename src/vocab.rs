@@ -36,6 +36,13 @@ pub const EOSKB: &str = "https://w3id.org/eoskb/vocab#";
 /// `F1`, ..., `R1.3` under this namespace.
 pub const FAIR: &str = "https://w3id.org/eoskb/fair/";
 
+/// VoID, the Vocabulary of Interlinked Datasets: graph statistics and links.
+pub const VOID: &str = "http://rdfs.org/ns/void#";
+/// The SPARQL 1.1 Service Description vocabulary.
+pub const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
+/// The W3C's IRIs of media formats (`formats:Turtle`), for `sd:resultFormat`.
+pub const FORMATS: &str = "http://www.w3.org/ns/formats/";
+
 /// Terms named one by one (full IRIs, for graph look-ups that take `&str`).
 /// A test checks that each lies in its namespace above.
 pub mod term {

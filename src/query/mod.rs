@@ -5,6 +5,7 @@ pub mod answer;
 pub mod article;
 pub(crate) mod article_table;
 mod articles;
+pub mod describe;
 mod doc_set;
 mod embeddings;
 pub mod facet_labels;
@@ -22,6 +23,7 @@ pub mod sparql_guard;
 pub mod sparql_pool;
 pub mod stats;
 pub mod stop_words;
+pub mod void;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -82,6 +84,8 @@ pub enum Error {
     UnknownOntology(String),
     #[error("no term `{term}` in the ontology `{ontology}`")]
     TermNotIn { term: String, ontology: String },
+    #[error("the knowledge base says nothing about <{0}>")]
+    ResourceNotFound(String),
     #[error(
         "unknown term `{value}` (<{iri}>): no loaded ontology defines it and no article is annotated with it"
     )]
@@ -133,7 +137,8 @@ impl Error {
             Error::NotFound(_)
             | Error::TermNotFound(_)
             | Error::UnknownOntology(_)
-            | Error::TermNotIn { .. } => K::NotFound,
+            | Error::TermNotIn { .. }
+            | Error::ResourceNotFound(_) => K::NotFound,
             Error::Sparql(e) => e.kind(),
             Error::SemanticUnavailable(_) | Error::Index(index::Error::NoIndex(_)) => {
                 K::Unavailable
@@ -154,6 +159,7 @@ impl Error {
             Error::SemanticUnavailable(_) => "semantic_unavailable",
             Error::TermNotFound(_) | Error::TermNotIn { .. } => "term_not_found",
             Error::UnknownOntology(_) => "ontology_not_found",
+            Error::ResourceNotFound(_) => "not_found",
             Error::UnknownTerm { .. } => "unknown_term",
             Error::Sparql(e) => e.code(),
             Error::Index(index::Error::NoIndex(_)) => "unavailable",
@@ -194,6 +200,9 @@ pub struct KnowledgeBase {
     ontology_roots: std::sync::OnceLock<ontology::browse::Roots>,
     /// Every term's ontology, kinds and status, read on first use (OLS API).
     term_table: std::sync::OnceLock<ontology::ols::TermTable>,
+    /// VoID statistics of every graph, counted on first use (one pass over
+    /// the store per generation, never per request).
+    void_stats: std::sync::OnceLock<Result<void::DatasetStats, String>>,
     /// Keeps garbage collection away from the generation while it is read;
     /// last, so that it is released after everything reading the files.
     _lease: crate::index::Lease,
@@ -259,6 +268,7 @@ impl KnowledgeBase {
             facet_labels: Default::default(),
             ontology_roots: std::sync::OnceLock::new(),
             term_table: std::sync::OnceLock::new(),
+            void_stats: std::sync::OnceLock::new(),
             _lease: lease,
         })
     }
@@ -347,9 +357,24 @@ impl KnowledgeBase {
             .get_or_init(|| ontology::ols::TermTable::build(self))
     }
 
+    /// The VoID statistics of the generation's graphs, counted once.
+    pub fn void_stats(&self) -> Result<&void::DatasetStats, Error> {
+        self.void_stats
+            .get_or_init(|| {
+                void::DatasetStats::count(self.graph.store()).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| Error::Index(index::Error::Graph(e.clone())))
+    }
+
     /// The RDF store, for in-process SPARQL.
     pub fn graph(&self) -> &GraphStore {
         &self.graph
+    }
+
+    /// The CURIE prefixes the generation was written with.
+    pub fn prefixes(&self) -> &PrefixMap {
+        &self.prefixes
     }
 
     /// IRI of the graph holding the articles.

@@ -203,7 +203,8 @@ pub enum ResultKind {
     Graph,
 }
 
-fn lookup(kind: ResultKind, name: &str) -> Option<Format> {
+/// The format a short name or media type names for this kind of result.
+pub fn lookup(kind: ResultKind, name: &str) -> Option<Format> {
     let name = name.trim().to_ascii_lowercase();
     match kind {
         ResultKind::Solutions => results_formats()
@@ -548,20 +549,7 @@ fn evaluate(
             let Format::Graph(f) = format else {
                 return Err(wrong_kind());
             };
-            let mut serializer = RdfSerializer::from_format(f);
-            if matches!(f, RdfFormat::Turtle | RdfFormat::RdfXml) {
-                for (p, ns) in [
-                    ("rdf", vocab::RDF),
-                    ("rdfs", vocab::RDFS),
-                    ("owl", vocab::OWL),
-                    ("skos", vocab::SKOS),
-                ] {
-                    serializer = serializer
-                        .with_prefix(p, ns)
-                        .map_err(|e| SparqlError::Evaluation(e.to_string()))?;
-                }
-            }
-            let mut writer = serializer.for_writer(buffer());
+            let mut writer = graph_serializer(f, &[])?.for_writer(buffer());
             let mut rows = 0;
             for triple in triples {
                 let triple = triple.map_err(evaluation_error)?;
@@ -576,6 +564,59 @@ fn evaluate(
             })
         }
     }
+}
+
+/// A serializer for `format` that writes the usual prefixes (and `extra`)
+/// where the syntax has them.
+fn graph_serializer(
+    format: RdfFormat,
+    extra: &[(&str, &str)],
+) -> Result<RdfSerializer, SparqlError> {
+    let mut serializer = RdfSerializer::from_format(format);
+    if matches!(format, RdfFormat::Turtle | RdfFormat::RdfXml) {
+        for (p, ns) in [
+            ("rdf", vocab::RDF),
+            ("rdfs", vocab::RDFS),
+            ("owl", vocab::OWL),
+            ("skos", vocab::SKOS),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            serializer = serializer
+                .with_prefix(*p, *ns)
+                .map_err(|e| SparqlError::Evaluation(e.to_string()))?;
+        }
+    }
+    Ok(serializer)
+}
+
+/// Serialises a graph the knowledge base describes (a resource, the service
+/// description) in `format`, with `prefixes` besides the usual ones, refusing
+/// to grow past `max_bytes`.
+pub fn serialise_triples(
+    triples: &[oxigraph::model::Triple],
+    format: Format,
+    prefixes: &[(&str, &str)],
+    max_bytes: usize,
+) -> Result<SparqlResponse, SparqlError> {
+    let Format::Graph(f) = format else {
+        return Err(wrong_kind());
+    };
+    let mut writer = graph_serializer(f, prefixes)?.for_writer(CappedBuffer {
+        bytes: Vec::new(),
+        max: max_bytes,
+    });
+    for triple in triples {
+        writer
+            .serialize_triple(triple)
+            .map_err(serialisation_error)?;
+    }
+    Ok(SparqlResponse {
+        content_type: format.content_type(),
+        body: writer.finish().map_err(serialisation_error)?.bytes,
+        rows: triples.len(),
+    })
 }
 
 fn wrong_kind() -> SparqlError {

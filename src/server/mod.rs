@@ -10,6 +10,7 @@ mod api;
 mod error;
 mod feedback;
 mod limits;
+mod linked_data;
 mod listen;
 pub mod media;
 mod ols;
@@ -265,6 +266,12 @@ pub fn router(state: AppState) -> Router {
         .route("/terms/{*id}", get(ui::term))
         .route("/ontologies", get(ui::ontologies))
         .route("/ontologies/{id}", get(ui::ontology))
+        // The IRIs minted under the base IRI, at the same paths.
+        .route("/article/{*id}", get(linked_data::resource))
+        .route("/person/{*slug}", get(linked_data::resource))
+        .route("/organization/{*slug}", get(linked_data::resource))
+        .route("/grant/{*slug}", get(linked_data::resource))
+        .route("/graph/{*name}", get(linked_data::resource))
         .route("/assets/{name}", get(ui::asset))
         .route("/favicon.ico", get(ui::favicon))
         .route("/healthz", get(api::healthz))

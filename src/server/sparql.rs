@@ -11,10 +11,11 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::live_kb;
+use super::api::{Cost, live_kb, with_kb};
 use super::error::ApiError;
+use super::linked_data;
 use super::media;
-use crate::query::sparql::{self, MAX_QUERY_BYTES, SparqlRequest};
+use crate::query::sparql::{self, Format, MAX_QUERY_BYTES, ResultKind, SparqlRequest};
 use crate::query::{self, SparqlError};
 
 /// Most `default-graph-uri` plus `named-graph-uri` values one request may name.
@@ -115,6 +116,11 @@ pub async fn endpoint(
     if super::ui::wants_sparql_page(&method, &headers, url_query.as_deref()) {
         return super::ui::sparql_page(&state, url_query.as_deref());
     }
+    if method == Method::GET
+        && let Some(format) = service_description_format(&headers, url_query.as_deref())
+    {
+        return service_description(&state, format).await;
+    }
     let request = match request(&method, &headers, url_query, &body) {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
@@ -137,4 +143,49 @@ pub async fn endpoint(
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// The RDF syntax a `GET` without a query asks the service description in:
+/// a `format` naming one, or the first `Accept` range that is an RDF syntax
+/// and not also a results format (`application/json` stays a protocol request
+/// missing its query).
+fn service_description_format(headers: &HeaderMap, url_query: Option<&str>) -> Option<Format> {
+    let params = params(url_query.unwrap_or_default().as_bytes());
+    if params.iter().any(|(k, _)| k == "query" || k == "update") {
+        return None;
+    }
+    let named = params
+        .iter()
+        .find(|(k, _)| k == "format" || k == "output")
+        .map(|(_, v)| v.clone());
+    let candidates = match named {
+        Some(name) => vec![name],
+        None => media::accepted(headers),
+    };
+    for candidate in candidates {
+        let graph = sparql::lookup(ResultKind::Graph, &candidate);
+        if sparql::lookup(ResultKind::Solutions, &candidate).is_some() {
+            return None;
+        }
+        if graph.is_some() {
+            return graph;
+        }
+    }
+    None
+}
+
+/// The SPARQL 1.1 service description, with every graph's VoID statistics
+/// (counted once per generation).
+async fn service_description(state: &AppState, format: Format) -> Response {
+    let union = state.sparql.union_default_graph;
+    let result = with_kb(state, Cost::Unbounded, move |kb| {
+        let endpoint = format!("{}sparql", kb.manifest().graph_config.base_iri);
+        let stats = kb.void_stats()?;
+        query::void::service_description(stats, &endpoint, union)
+    })
+    .await;
+    linked_data::vary(match result {
+        Ok(triples) => linked_data::rdf_response(&triples, format),
+        Err(e) => e.into_response(),
+    })
 }

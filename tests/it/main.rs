@@ -10,6 +10,7 @@ mod http;
 mod indexing;
 mod lifecycle;
 mod ols;
+mod linked_data;
 mod ontology;
 mod ontosearch;
 mod options;

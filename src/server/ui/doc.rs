@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::terms::term_chips;
-use super::{Section, jsonld, page};
+use super::{Section, data_links, jsonld, page};
 use crate::query;
 use crate::query::ontology::browse::term_tags;
 use crate::server::AppState;
 use crate::server::api::{Cost, with_kb};
+use crate::server::linked_data::encode_path;
 use crate::server::view::escape_html;
 
 pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Response {
@@ -20,11 +21,17 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         let tags = term_tags(kb, &view.article.terms)?;
         let related = related_items(kb, &view.article.related);
         let iri = kb.manifest().graph_config.article_iri(&view.article.id);
-        Ok((view, tags, related, iri))
+        // The JSON-LD is the schema.org part of what the article's IRI serves.
+        let description = match query::describe::describe(kb, &iri) {
+            Ok(d) => Some(d),
+            Err(query::Error::ResourceNotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        Ok((view, tags, related, description))
     })
     .await
     {
-        Ok((view, tags, related, iri)) => {
+        Ok((view, tags, related, description)) => {
             let a = &view.article;
             let chips = |label: &str, values: &[String]| -> String {
                 if values.is_empty() {
@@ -51,14 +58,13 @@ pub async fn doc(State(state): State<AppState>, Path(id): Path<String>) -> Respo
                 tags = chips("Tags", &a.tags),
             );
             let record = a.record.as_deref().map(record_block).unwrap_or_default();
-            let terms: Vec<(String, Option<String>)> = tags
-                .iter()
-                .filter_map(|t| t.term.as_ref())
-                .map(|t| (t.iri.clone(), t.label.clone()))
-                .collect();
-            let jsonld = jsonld::script_block(&jsonld::article_jsonld(a, &iri, &terms));
+            let jsonld = description
+                .as_ref()
+                .map(|d| jsonld::script_block(&jsonld::description_jsonld(d)))
+                .unwrap_or_default();
+            let data = data_links(&format!("/article/{}", encode_path(&a.id)));
             let body = format!(
-                "<p><em>{}</em></p>{authors}{meta}{record}<hr>{}{related}{jsonld}",
+                "<p><em>{}</em></p>{authors}{meta}{record}<hr>{}{related}{data}{jsonld}",
                 escape_html(&a.summary),
                 view.html,
                 authors = authors_line(&a.authors),

@@ -3,7 +3,8 @@
 //! deprecation, mappings, the term in its hierarchy ([`super::tree`]), and the
 //! guidance and outputs that use it; and the term chips of article pages.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -12,9 +13,9 @@ use super::{Section, page, shell};
 use crate::model::LangText;
 use crate::query::ontology::browse::{self, MappingTarget, TermName, TermPage, TermTag, TreeNode};
 use crate::query::ontology::lookup::resolve;
-use crate::server::AppState;
 use crate::server::api::{Cost, with_kb};
 use crate::server::view::escape_html;
+use crate::server::{AppState, linked_data};
 
 fn name_text(name: &TermName) -> &str {
     name.label
@@ -342,8 +343,39 @@ fn not_found(what: &str, reason: &str) -> Response {
     )
 }
 
-/// `GET /terms/{curie-or-encoded-iri}`.
-pub async fn term(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+/// `GET /terms/{curie-or-encoded-iri}`: the page, or the term's triples (its
+/// concise bounded description) in an RDF syntax when `format=` or `Accept`
+/// asks for one.
+pub async fn term(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
+) -> Response {
+    let format = match linked_data::representation(&headers, raw_query.as_deref()) {
+        Ok(linked_data::Representation::Html) => None,
+        Ok(linked_data::Representation::Rdf(format)) => Some(format),
+        Err(e) => return linked_data::vary(e.into_response()),
+    };
+    if let Some(format) = format {
+        let result = with_kb(&state, Cost::Unbounded, move |kb| {
+            let iri = resolve(kb, None, Some(&id))?;
+            // Only terms of the loaded ontologies: the store may mention others.
+            if !browse::term_name(kb, &iri)?.known {
+                return Err(crate::query::Error::TermNotFound(iri));
+            }
+            crate::query::describe::describe(kb, &iri)
+        })
+        .await;
+        return linked_data::vary(match result {
+            Ok(description) => linked_data::rdf_response(&description.triples, format),
+            Err(e) => e.into_response(),
+        });
+    }
+    linked_data::vary(term_page(state, id).await)
+}
+
+async fn term_page(state: AppState, id: String) -> Response {
     let wanted = id.clone();
     let result = with_kb(&state, Cost::Unbounded, move |kb| {
         let iri = resolve(kb, None, Some(&id))?;
@@ -358,7 +390,11 @@ pub async fn term(State(state): State<AppState>, Path(id): Path<String>) -> Resp
                 Section::Terms,
                 &format!("{title} · eoskb"),
                 "doc term-page",
-                &term_body(&p),
+                &format!(
+                    "{}{}",
+                    term_body(&p),
+                    super::data_links(&term_url(t.curie.as_deref(), &t.iri))
+                ),
                 &["terms.js"],
             );
             Html(html).into_response()
