@@ -194,6 +194,7 @@ pub fn retrieve(
     };
     let hits = response.hits;
     let weights = idf_weights(kb, &words)?;
+    let mut overlap = Overlap::new(&weights);
     let mut candidates = Vec::new();
     for (rank, hit) in hits.iter().enumerate() {
         for &row in kb.embeddings.passage_rows(&hit.id) {
@@ -202,7 +203,7 @@ pub fn retrieve(
                 row,
                 article_rank: rank,
                 similarity: dot(&query, passages.row(row)),
-                overlap: overlap(&weights, &passages.owners[row].own_text()),
+                overlap: overlap.of(&passages.owners[row].own_text()),
                 score: 0.0,
             });
         }
@@ -388,18 +389,47 @@ fn idf_weights(kb: &KnowledgeBase, words: &[String]) -> Result<Vec<(String, f32)
 }
 
 /// The IDF-weighted share of the question's words that occur in `text`.
-fn overlap(weights: &[(String, f32)], text: &str) -> f32 {
-    let total: f32 = weights.iter().map(|(_, w)| w).sum();
-    if total <= 0.0 {
-        return 0.0;
+/// The weighted share of the question's words a passage contains, for every
+/// candidate passage of a question: one analyser, and no allocation per word
+/// (a deliverable's pages give hundreds of candidates).
+struct Overlap<'a> {
+    weights: &'a [(String, f32)],
+    total: f32,
+    present: Vec<bool>,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+}
+
+impl<'a> Overlap<'a> {
+    fn new(weights: &'a [(String, f32)]) -> Self {
+        Overlap {
+            weights,
+            total: weights.iter().map(|(_, w)| w).sum(),
+            present: vec![false; weights.len()],
+            analyzer: crate::index::text::analyzer(),
+        }
     }
-    let present: HashSet<String> = content_words(text).into_iter().collect();
-    let found: f32 = weights
-        .iter()
-        .filter(|(word, _)| present.contains(word))
-        .map(|(_, w)| w)
-        .sum();
-    found / total
+
+    fn of(&mut self, text: &str) -> f32 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        self.present.fill(false);
+        let mut stream = self.analyzer.token_stream(text);
+        while stream.advance() {
+            let word = &stream.token().text;
+            if let Some(i) = self.weights.iter().position(|(w, _)| w == word) {
+                self.present[i] = true;
+            }
+        }
+        let found: f32 = self
+            .weights
+            .iter()
+            .zip(&self.present)
+            .filter(|(_, present)| **present)
+            .map(|((_, w), _)| w)
+            .sum();
+        found / self.total
+    }
 }
 
 /// The heading and anchor of an article's section.
@@ -491,9 +521,11 @@ mod tests {
     #[test]
     fn overlap_weighs_rare_words_more() {
         let weights = vec![("doi".to_string(), 3.0), ("data".to_string(), 1.0)];
-        assert!((overlap(&weights, "Get a DOI for it.") - 0.75).abs() < 1e-6);
-        assert_eq!(overlap(&weights, "nothing in common"), 0.0);
-        assert_eq!(overlap(&[], "anything"), 0.0);
+        let mut overlap = Overlap::new(&weights);
+        assert!((overlap.of("Get a DOI for it.") - 0.75).abs() < 1e-6);
+        assert_eq!(overlap.of("nothing in common"), 0.0);
+        assert!((overlap.of("data, data and a doi") - 1.0).abs() < 1e-6);
+        assert_eq!(Overlap::new(&[]).of("anything"), 0.0);
     }
 
     #[test]
