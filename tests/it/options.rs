@@ -16,7 +16,7 @@ use crate::support::{encoder, fixture_content, index_with, open_with};
 /// A question the fixture does not answer: its nearest pages, in hybrid order,
 /// are what ask returns, and reciprocal rank fusion orders them otherwise than
 /// the default convex fusion.
-const QUERY: &str = "How should I store my data in NeXus files?";
+const QUERY: &str = "How should I store my raw detector data?";
 const CONFIGURED: &str = "rrf:60";
 
 /// Each hit's id and score, as served (JSON numbers, so compared as f64).
