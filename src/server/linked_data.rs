@@ -173,15 +173,7 @@ pub fn decode_path(path: &str) -> Result<String, ApiError> {
 
 /// Percent-encodes everything but unreserved ASCII and `/`, for a `Location`.
 pub fn encode_path(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::server::ui::percent_encode_keeping(text, b"/")
 }
 
 /// The kinds of IRIs minted under the base IRI, by the first path segment.

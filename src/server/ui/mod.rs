@@ -29,6 +29,7 @@ pub use resource::{data_links, resource_not_found, resource_page};
 pub use sparql::{page as sparql_page, wants_page as wants_sparql_page};
 pub use term_search::search as term_search;
 pub use terms::term;
+pub(crate) use tree::percent_encode_keeping;
 
 /// The files under `/assets/`: name, media type and content, compiled in.
 const ASSETS: &[(&str, &str, &str)] = &[

@@ -9,9 +9,16 @@ use crate::server::view::escape_html;
 /// Percent-encodes a path segment, keeping letters, digits, `-._~` and `:` (so
 /// CURIEs stay readable: `/terms/PaNET:PaNET01188`).
 pub(super) fn encode_segment(text: &str) -> String {
+    percent_encode_keeping(text, b":")
+}
+
+/// Percent-encodes every byte but unreserved ASCII (letters, digits, `-._~`)
+/// and the bytes in `keep`.
+pub(crate) fn percent_encode_keeping(text: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
