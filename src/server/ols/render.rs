@@ -301,15 +301,9 @@ fn facets(f: &OlsFacets, defining: usize) -> Value {
 
 /// `/api/search`: the Solr-shaped answer with facet counts.
 pub fn search(result: &OlsSearchResult, fields: &[String], q: &str, millis: u128) -> Value {
-    json!({
-        "responseHeader": { "status": 0, "QTime": millis, "params": { "q": q } },
-        "response": {
-            "numFound": result.total,
-            "start": result.start,
-            "docs": result.hits.iter().map(|h| search_doc(h, fields)).collect::<Vec<_>>(),
-        },
-        "facet_counts": facets(&result.facets, result.total),
-    })
+    let mut answer = solr_answer(result, fields, q, millis);
+    answer["facet_counts"] = facets(&result.facets, result.total);
+    answer
 }
 
 /// `/api/select`: the Solr-shaped answer with highlighted names.
@@ -318,6 +312,13 @@ pub fn select(result: &OlsSearchResult, fields: &[String], q: &str, millis: u128
     for hit in &result.hits {
         highlighting.insert(doc_id(&hit.term), highlight(&hit.matched, q));
     }
+    let mut answer = solr_answer(result, fields, q, millis);
+    answer["highlighting"] = Value::Object(highlighting);
+    answer
+}
+
+/// The response header and the page of documents both search forms share.
+fn solr_answer(result: &OlsSearchResult, fields: &[String], q: &str, millis: u128) -> Value {
     json!({
         "responseHeader": { "status": 0, "QTime": millis, "params": { "q": q } },
         "response": {
@@ -325,7 +326,6 @@ pub fn select(result: &OlsSearchResult, fields: &[String], q: &str, millis: u128
             "start": result.start,
             "docs": result.hits.iter().map(|h| search_doc(h, fields)).collect::<Vec<_>>(),
         },
-        "highlighting": highlighting,
     })
 }
 
