@@ -126,6 +126,15 @@ nx_ancestors = list(client.iter_ancestors("nexus", nx["iri"]))
 assert nx_ancestors, "NXmonochromator has no ancestors"
 ok(f"NeXus: {nx['label']!r} by search and IRI, {len(nx_ancestors)} ancestors")
 
+# Roots (what tree widgets start from) and properties, apart from terms.
+edam_roots = [t["label"] for t in client.get_paged("/ontologies/edam/terms/roots", key="terms")]
+assert edam_roots == ["Data", "Format", "Operation", "Topic"], edam_roots
+has_input = client.get_json("/properties", params={"iri": "http://edamontology.org/has_input"})
+assert [p["label"] for p in has_input["_embedded"]["properties"]] == ["has input"], has_input
+edam = client.get_ontology("edam")
+assert edam["numberOfProperties"] == len(list(client.get_paged("/ontologies/edam/properties", key="properties")))
+ok(f"EDAM roots {edam_roots}; {edam['numberOfProperties']} properties apart from {edam['numberOfTerms']} terms")
+
 # The ontologies, all at once and a page of one at a time.
 everything = list(client.get_ontologies())
 ids = [o["ontologyId"] for o in everything]

@@ -667,3 +667,182 @@ async fn ols_walks_are_bounded_on_cycles_and_deep_chains() {
         format!("{ex}c")
     );
 }
+
+/// Every term of the page `path` answers (asserting 200), across its pages.
+async fn all_pages(base: &str, path: &str, key: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut url = format!("{base}{path}");
+    loop {
+        let page: Value = crate::support::get(&url)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        out.extend(
+            page["_embedded"][key]
+                .as_array()
+                .unwrap_or_else(|| panic!("no `{key}` in {page}"))
+                .iter()
+                .cloned(),
+        );
+        match page["_links"]["next"]["href"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ols_roots_properties_and_individuals_are_apart_from_terms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((data, _)) = shared_index(tmp.path()) else {
+        return;
+    };
+    let (base, _stop) = start(data).await;
+
+    // EDAM's four branches are its class roots; each says it is a root and
+    // has no parents; no deprecated class is among them.
+    let roots = all_pages(
+        &base,
+        &format!("{API}/ontologies/edam/terms/roots?size=2"),
+        "terms",
+    )
+    .await;
+    let root_iris = iris(&Value::Array(roots.clone()));
+    assert_eq!(
+        root_iris,
+        [
+            "http://edamontology.org/data_0006",
+            "http://edamontology.org/format_1915",
+            "http://edamontology.org/operation_0004",
+            "http://edamontology.org/topic_0003",
+        ],
+        "sorted by label: Data, Format, Operation, Topic"
+    );
+    for root in &roots {
+        assert_eq!(root["is_root"], true, "{root}");
+        assert_eq!(root["is_obsolete"], false, "{root}");
+        assert_eq!(root["has_children"], true, "{root}");
+        assert!(root["_links"]["parents"].is_null(), "{root}");
+    }
+    // PaNET: its technique hierarchy's top is a root, SAXS is not.
+    let (status, panet) = get(&base, &format!("{API}/ontologies/panet/terms/roots")).await;
+    assert_eq!(status, StatusCode::OK, "{panet}");
+    let panet_roots = iris(&panet["_embedded"]["terms"]);
+    assert!(
+        panet_roots.contains(&format!("{PANET}PaNET00001")),
+        "{panet_roots:?}"
+    );
+    assert!(!panet_roots.contains(&format!("{PANET}PaNET01188")));
+    // No preferred roots are configured: an empty page, not an error.
+    let (status, preferred) = get(
+        &base,
+        &format!("{API}/ontologies/edam/terms/preferredRoots"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preferred}");
+    assert_eq!(preferred["page"]["totalElements"], 0, "{preferred}");
+
+    // Properties are listed apart from terms, and the counts agree with the lists.
+    let (_, edam) = get(&base, &format!("{API}/ontologies/edam")).await;
+    let properties = all_pages(
+        &base,
+        &format!("{API}/ontologies/edam/properties?size=50"),
+        "properties",
+    )
+    .await;
+    assert_eq!(edam["numberOfProperties"], properties.len(), "{edam}");
+    let (_, terms) = get(&base, &format!("{API}/ontologies/edam/terms?size=1")).await;
+    assert_eq!(
+        edam["numberOfTerms"], terms["page"]["totalElements"],
+        "{edam}"
+    );
+    assert!(
+        edam["_links"]["properties"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("/ontologies/edam/properties")
+    );
+    let has_input = "http://edamontology.org/has_input";
+    assert!(iris(&Value::Array(properties.clone())).contains(&has_input.to_string()));
+    assert!(properties.len() < terms["page"]["totalElements"].as_u64().unwrap() as usize);
+    // A property is found as a property (its links say so), not as a term.
+    let (status, property) = get(
+        &base,
+        &format!("{API}/ontologies/edam/properties/{}", twice(has_input)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{property}");
+    assert_eq!(property["label"], "has input", "{property}");
+    assert!(
+        property["_links"]["self"]["href"]
+            .as_str()
+            .unwrap()
+            .contains("/edam/properties/"),
+        "{property}"
+    );
+    let (status, body) = get(
+        &base,
+        &format!("{API}/ontologies/edam/terms/{}", twice(has_input)),
+    )
+    .await;
+    ols_error(status, &body, StatusCode::NOT_FOUND);
+    let (status, anywhere) = get(&base, &format!("{API}/properties?iri={has_input}")).await;
+    assert_eq!(status, StatusCode::OK, "{anywhere}");
+    assert_eq!(iris(&anywhere["_embedded"]["properties"]), [has_input]);
+    let (status, body) = get(&base, &format!("{API}/terms?iri={has_input}")).await;
+    ols_error(status, &body, StatusCode::NOT_FOUND);
+    // A class is not a property.
+    let (status, body) = get(
+        &base,
+        &format!(
+            "{API}/ontologies/edam/properties/{}",
+            twice("http://edamontology.org/topic_0003")
+        ),
+    )
+    .await;
+    ols_error(status, &body, StatusCode::NOT_FOUND);
+
+    // No named individuals are indexed: empty pages and 404s in OLS's shape.
+    let (status, individuals) = get(&base, &format!("{API}/ontologies/panet/individuals")).await;
+    assert_eq!(status, StatusCode::OK, "{individuals}");
+    assert_eq!(individuals["page"]["totalElements"], 0);
+    assert!(
+        individuals["_embedded"]["individuals"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, body) = get(
+        &base,
+        &format!(
+            "{API}/ontologies/panet/individuals/{}",
+            twice(&format!("{PANET}PaNET01188"))
+        ),
+    )
+    .await;
+    ols_error(status, &body, StatusCode::NOT_FOUND);
+
+    // Bad input: an unknown entity kind, an unknown ontology's roots, a bad flag.
+    for (path, expected) in [
+        ("/ontologies/edam/things", StatusCode::NOT_FOUND),
+        ("/ontologies/edam/things/roots", StatusCode::NOT_FOUND),
+        ("/ontologies/no-such/terms/roots", StatusCode::NOT_FOUND),
+        (
+            "/ontologies/no-such/terms/preferredRoots",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/ontologies/edam/terms/roots?includeObsoletes=maybe",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/ontologies/edam/terms/roots?size=-1",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, body) = get(&base, &format!("{API}{path}")).await;
+        ols_error(status, &body, expected);
+    }
+}

@@ -124,6 +124,25 @@ impl TermTable {
     fn graph_of(&self, iri: &str) -> Option<&str> {
         self.by_iri.get(iri).map(|i| self.facts[*i].graph.as_str())
     }
+
+    /// Which entities the term `iri` is, if the index holds it.
+    fn entities_of(&self, iri: &str) -> Option<Entities> {
+        self.by_iri
+            .get(iri)
+            .map(|i| Entities::of(&self.facts[*i].kinds))
+    }
+
+    /// The IRIs of the ontology graph's `entities`, in IRI order.
+    fn of_graph(&self, graph: &str, entities: Entities) -> Vec<&str> {
+        self.by_graph
+            .get(graph)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.facts[*i])
+            .filter(|f| Entities::of(&f.kinds) == entities && entities != Entities::Individuals)
+            .map(|f| f.iri.as_str())
+            .collect()
+    }
 }
 
 /// A loaded ontology with what OLS says about it.
@@ -133,6 +152,10 @@ pub struct OlsOntology {
     /// The CURIE prefix most of its terms use (`PaNET`, `EDAM`).
     pub prefix: Option<String>,
     pub description: Option<String>,
+    /// How many classes and concepts (OLS's terms) it defines.
+    pub terms: usize,
+    /// How many properties it defines.
+    pub properties: usize,
 }
 
 /// A term with what OLS says about it.
@@ -181,6 +204,35 @@ pub enum Relation {
     Descendants,
 }
 
+/// Which of an ontology's entities, as OLS splits them: `terms` are classes
+/// (and SKOS concepts), `properties` are properties, `individuals` are named
+/// individuals, which the term index does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entities {
+    Terms,
+    Properties,
+    Individuals,
+}
+
+impl Entities {
+    /// The path segment OLS gives them (`/ontologies/{id}/terms`).
+    pub fn segment(self) -> &'static str {
+        match self {
+            Entities::Terms => "terms",
+            Entities::Properties => "properties",
+            Entities::Individuals => "individuals",
+        }
+    }
+
+    /// The entities a term of these kinds is one of.
+    pub fn of(kinds: &[String]) -> Entities {
+        match ols_type(kinds) {
+            "property" => Entities::Properties,
+            _ => Entities::Terms,
+        }
+    }
+}
+
 /// The ontology `id` names, or `UnknownOntology`.
 fn ontology_summary(kb: &KnowledgeBase, id: &str) -> Result<OntologySummary, Error> {
     browse::find_ontology(kb, id).ok_or_else(|| Error::UnknownOntology(id.to_string()))
@@ -188,9 +240,13 @@ fn ontology_summary(kb: &KnowledgeBase, id: &str) -> Result<OntologySummary, Err
 
 fn describe(kb: &KnowledgeBase, summary: OntologySummary) -> OlsOntology {
     let (description, _) = browse::header(kb, &summary.info);
+    let table = kb.term_table();
+    let graph = summary.info.graph.as_str();
     OlsOntology {
-        prefix: kb.term_table().prefixes.get(&summary.info.graph).cloned(),
+        prefix: table.prefixes.get(graph).cloned(),
         description,
+        terms: table.of_graph(graph, Entities::Terms).len(),
+        properties: table.of_graph(graph, Entities::Properties).len(),
         summary,
     }
 }
@@ -305,8 +361,14 @@ pub fn valid_iri(iri: &str) -> Result<(), Error> {
         })
 }
 
-/// The term `id` names in the ontology `ontology` (which must define it).
-pub fn term(kb: &KnowledgeBase, ontology: &str, id: &Identifier) -> Result<OlsTerm, Error> {
+/// The term `id` names among the `entities` of the ontology `ontology` (which
+/// must define it: a property is not found among the terms).
+pub fn term(
+    kb: &KnowledgeBase,
+    ontology: &str,
+    entities: Entities,
+    id: &Identifier,
+) -> Result<OlsTerm, Error> {
     let summary = ontology_summary(kb, ontology)?;
     let table = kb.term_table();
     let not_in = || Error::TermNotIn {
@@ -315,17 +377,28 @@ pub fn term(kb: &KnowledgeBase, ontology: &str, id: &Identifier) -> Result<OlsTe
     };
     let iri = candidates(kb, id)?
         .into_iter()
-        .find(|iri| table.graph_of(iri) == Some(summary.info.graph.as_str()))
+        .find(|iri| {
+            table.graph_of(iri) == Some(summary.info.graph.as_str())
+                && table.entities_of(iri) == Some(entities)
+        })
         .ok_or_else(not_in)?;
     let found = find_term(kb, &iri)?.ok_or_else(not_in)?;
     Ok(ols_term(kb, found, &ontology_ids(kb)))
 }
 
-/// The terms `id` names in any loaded ontology (OLS's `/api/terms?iri=`).
-pub fn term_anywhere(kb: &KnowledgeBase, id: &Identifier) -> Result<Vec<OlsTerm>, Error> {
+/// The `entities` `id` names in any loaded ontology (OLS's `/api/terms?iri=`).
+pub fn term_anywhere(
+    kb: &KnowledgeBase,
+    entities: Entities,
+    id: &Identifier,
+) -> Result<Vec<OlsTerm>, Error> {
     let ids = ontology_ids(kb);
+    let table = kb.term_table();
     let mut out = Vec::new();
     for iri in candidates(kb, id)? {
+        if table.entities_of(&iri) != Some(entities) {
+            continue;
+        }
         if let Some(t) = find_term(kb, &iri)? {
             out.push(ols_term(kb, t, &ids));
         }
@@ -360,21 +433,44 @@ fn page_of_iris(
     })
 }
 
-/// One page of the terms the ontology defines, in IRI order.
+/// One page of the `entities` the ontology defines, in IRI order.
 pub fn terms_of(
     kb: &KnowledgeBase,
     ontology: &str,
+    entities: Entities,
     number: usize,
     size: usize,
 ) -> Result<Page<OlsTerm>, Error> {
     let summary = ontology_summary(kb, ontology)?;
+    let iris = kb.term_table().of_graph(&summary.info.graph, entities);
+    page_of_iris(kb, &iris, number, size)
+}
+
+/// One page of the ontology's root `entities` (no broader term the index
+/// holds; deprecated terms left out), by label: classes, then SKOS concepts.
+pub fn roots_of(
+    kb: &KnowledgeBase,
+    ontology: &str,
+    entities: Entities,
+    number: usize,
+    size: usize,
+) -> Result<Page<OlsTerm>, Error> {
+    let summary = ontology_summary(kb, ontology)?;
+    let roots = kb.ontology_roots();
+    let graph = summary.info.graph.as_str();
+    let kinds: &[&str] = match entities {
+        Entities::Terms => &["class", "concept"],
+        Entities::Properties => &["property"],
+        Entities::Individuals => &[],
+    };
     let table = kb.term_table();
-    let iris: Vec<&str> = table
-        .by_graph
-        .get(&summary.info.graph)
-        .into_iter()
-        .flatten()
-        .map(|i| table.facts[*i].iri.as_str())
+    let mut seen = HashSet::new();
+    let iris: Vec<&str> = kinds
+        .iter()
+        .flat_map(|kind| roots.of(graph, kind).iter())
+        .map(String::as_str)
+        // A class that is also a property is listed with the one OLS shows it as.
+        .filter(|iri| table.entities_of(iri) == Some(entities) && seen.insert(*iri))
         .collect();
     page_of_iris(kb, &iris, number, size)
 }
@@ -399,12 +495,13 @@ fn relatives(kb: &KnowledgeBase, iri: &str, relation: Relation) -> Vec<String> {
 pub fn related(
     kb: &KnowledgeBase,
     ontology: &str,
+    entities: Entities,
     iri: &str,
     relation: Relation,
     number: usize,
     size: usize,
 ) -> Result<Page<OlsTerm>, Error> {
-    let found = term(kb, ontology, &Identifier::Iri(iri.to_string()))?;
+    let found = term(kb, ontology, entities, &Identifier::Iri(iri.to_string()))?;
     let all = relatives(kb, &found.term.iri, relation);
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     page_of_iris(kb, &refs, number, size)
@@ -430,8 +527,13 @@ pub struct TreeEntry {
 /// The tree of `iri` in its hierarchy, flattened as a jstree lists it: each
 /// path from a root down to the term (at most [`browse::MAX_TREE`] nodes, as
 /// the term page draws it), the term itself selected and closed.
-pub fn tree(kb: &KnowledgeBase, ontology: &str, iri: &str) -> Result<Vec<TreeEntry>, Error> {
-    let found = term(kb, ontology, &Identifier::Iri(iri.to_string()))?;
+pub fn tree(
+    kb: &KnowledgeBase,
+    ontology: &str,
+    entities: Entities,
+    iri: &str,
+) -> Result<Vec<TreeEntry>, Error> {
+    let found = term(kb, ontology, entities, &Identifier::Iri(iri.to_string()))?;
     let context = browse::context(kb, &found.term.iri)?;
     let ids = ontology_ids(kb);
     let table = kb.term_table();

@@ -24,7 +24,7 @@ use serde_json::Value;
 use super::AppState;
 use super::api::{Cost, with_kb};
 use super::error::ApiError;
-use crate::query::ontology::ols::{self, Identifier, OlsSearch, Relation};
+use crate::query::ontology::ols::{self, Entities, Identifier, OlsSearch, Relation};
 use crate::query::ontology::search::Names;
 use crate::query::{self, KnowledgeBase};
 use params::{Params, decode, iri_segment};
@@ -40,10 +40,27 @@ pub fn router() -> Router<AppState> {
         .route("/suggest", get(suggest))
         .route("/ontologies", get(ontologies))
         .route("/ontologies/{onto}", get(ontology))
-        .route("/ontologies/{onto}/terms", get(ontology_terms))
-        .route("/ontologies/{onto}/terms/{iri}", get(term))
-        .route("/ontologies/{onto}/terms/{iri}/{relation}", get(relatives))
-        .route("/terms", get(terms))
+        // `{entities}`: `terms`, `properties` or `individuals`.
+        .route("/ontologies/{onto}/{entities}", get(ontology_terms))
+        .route("/ontologies/{onto}/{entities}/roots", get(roots))
+        .route("/ontologies/{onto}/{entities}/preferredRoots", get(roots))
+        .route("/ontologies/{onto}/{entities}/{iri}", get(term))
+        .route(
+            "/ontologies/{onto}/{entities}/{iri}/{relation}",
+            get(relatives),
+        )
+        .route(
+            "/terms",
+            get(|s, u, h, q| terms(Entities::Terms, s, u, h, q)),
+        )
+        .route(
+            "/properties",
+            get(|s, u, h, q| terms(Entities::Properties, s, u, h, q)),
+        )
+        .route(
+            "/individuals",
+            get(|s, u, h, q| terms(Entities::Individuals, s, u, h, q)),
+        )
         .fallback(not_found)
 }
 
@@ -134,14 +151,24 @@ fn bad_path(e: RawPathParamsRejection) -> ApiError {
     .into()
 }
 
-/// The raw (still encoded) value of a path parameter, decoded.
-fn path_param(raw: &RawPathParams, name: &str) -> Result<String, query::Error> {
-    let value = raw
-        .iter()
+/// The raw value of a path parameter (still encoded), `""` when absent.
+fn raw_param<'a>(raw: &'a RawPathParams, name: &str) -> &'a str {
+    raw.iter()
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
-        .unwrap_or_default();
-    decode(value, false).map_err(|reason| query::Error::InvalidParameter {
+        .unwrap_or_default()
+}
+
+/// The `{entities}` segment of the path, or `None` for a path OLS does not have.
+fn entities(raw: &RawPathParams) -> Option<Entities> {
+    [Entities::Terms, Entities::Properties, Entities::Individuals]
+        .into_iter()
+        .find(|e| e.segment() == raw_param(raw, "entities"))
+}
+
+/// The raw (still encoded) value of a path parameter, decoded.
+fn path_param(raw: &RawPathParams, name: &str) -> Result<String, query::Error> {
+    decode(raw_param(raw, name), false).map_err(|reason| query::Error::InvalidParameter {
         name: name.into(),
         reason,
     })
@@ -379,7 +406,8 @@ async fn ontology(
 }
 
 /// `GET /ontologies/{onto}/terms?iri=|short_form=|obo_id=|id=` (a page of one
-/// term), or every term of the ontology a page at a time.
+/// term), or every term of the ontology a page at a time; the same for
+/// `properties` and `individuals`.
 async fn ontology_terms(
     State(state): State<AppState>,
     uri: OriginalUri,
@@ -391,6 +419,9 @@ async fn ontology_terms(
     let raw_path = match raw_path {
         Ok(r) => r,
         Err(e) => return request.fail(bad_path(e)),
+    };
+    let Some(entities) = entities(&raw_path) else {
+        return not_found_at(&request);
     };
     let parsed = request.params().and_then(|p| {
         Ok((
@@ -410,7 +441,7 @@ async fn ontology_terms(
         &request,
         move |kb| match id {
             Some(id) => {
-                let term = ols::term(kb, &onto, &id)?;
+                let term = ols::term(kb, &onto, entities, &id)?;
                 Ok(ols::Page {
                     items: vec![term],
                     number: 0,
@@ -418,16 +449,74 @@ async fn ontology_terms(
                     total: 1,
                 })
             }
-            None => ols::terms_of(kb, &onto, page, size),
+            None => ols::terms_of(kb, &onto, entities, page, size),
         },
-        |list| render::page(&url, &others, "terms", &list, |t| render::term(&base, t)),
+        |list| {
+            render::page(&url, &others, entities.segment(), &list, |t| {
+                render::term(&base, t)
+            })
+        },
+    )
+    .await
+}
+
+/// `GET /ontologies/{onto}/terms/roots` (and `properties`): the terms with no
+/// broader term, a page at a time; `preferredRoots`: those the ontology's
+/// configuration prefers, which no loaded ontology names, so an empty page.
+async fn roots(
+    State(state): State<AppState>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    raw_path: Result<RawPathParams, RawPathParamsRejection>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let mut request = Request::new(&uri, &headers, raw);
+    let raw_path = match raw_path {
+        Ok(r) => r,
+        Err(e) => return request.fail(bad_path(e)),
+    };
+    let Some(entities) = entities(&raw_path) else {
+        return not_found_at(&request);
+    };
+    let preferred = request.path.ends_with("/preferredRoots");
+    let parsed = request.params().and_then(|p| {
+        // OLS's `includeObsoletes`: deprecated terms are never roots here.
+        p.flag("includeObsoletes")?;
+        Ok((path_param(&raw_path, "onto")?, p.page_size()?))
+    });
+    let (onto, (page, size)) = match parsed {
+        Ok(v) => v,
+        Err(e) => return request.fail(e.into()),
+    };
+    let (base, url) = (request.base.clone(), request.url());
+    answer(
+        &state,
+        &request,
+        move |kb| {
+            if preferred {
+                ols::ontology(kb, &onto)?;
+                return Ok(ols::Page {
+                    items: Vec::new(),
+                    number: page,
+                    size,
+                    total: 0,
+                });
+            }
+            ols::roots_of(kb, &onto, entities, page, size)
+        },
+        |list| {
+            render::page(&url, "", entities.segment(), &list, |t| {
+                render::term(&base, t)
+            })
+        },
     )
     .await
 }
 
 /// `GET /terms?iri=|short_form=|obo_id=|id=`: the term in every ontology that
-/// defines it.
+/// defines it (and `/properties`, `/individuals`).
 async fn terms(
+    entities: Entities,
     State(state): State<AppState>,
     uri: OriginalUri,
     headers: HeaderMap,
@@ -450,7 +539,7 @@ async fn terms(
         &state,
         &request,
         move |kb| {
-            let items = ols::term_anywhere(kb, &id)?;
+            let items = ols::term_anywhere(kb, entities, &id)?;
             Ok(ols::Page {
                 total: items.len(),
                 items,
@@ -458,12 +547,17 @@ async fn terms(
                 size,
             })
         },
-        |list| render::page(&url, &others, "terms", &list, |t| render::term(&base, t)),
+        |list| {
+            render::page(&url, &others, entities.segment(), &list, |t| {
+                render::term(&base, t)
+            })
+        },
     )
     .await
 }
 
-/// `GET /ontologies/{onto}/terms/{iri}` (the IRI encoded twice, or once).
+/// `GET /ontologies/{onto}/terms/{iri}` (the IRI encoded twice, or once; and
+/// `properties`, `individuals`).
 async fn term(
     State(state): State<AppState>,
     uri: OriginalUri,
@@ -475,14 +569,11 @@ async fn term(
         Ok(r) => r,
         Err(e) => return request.fail(bad_path(e)),
     };
-    let parsed = path_param(&raw_path, "onto").and_then(|onto| {
-        let raw_iri = raw_path
-            .iter()
-            .find(|(k, _)| *k == "iri")
-            .map(|(_, v)| v)
-            .unwrap_or_default();
-        Ok((onto, iri_segment(raw_iri)?))
-    });
+    let Some(entities) = entities(&raw_path) else {
+        return not_found_at(&request);
+    };
+    let parsed = path_param(&raw_path, "onto")
+        .and_then(|onto| Ok((onto, iri_segment(raw_param(&raw_path, "iri"))?)));
     let (onto, iri) = match parsed {
         Ok(v) => v,
         Err(e) => return request.fail(e.into()),
@@ -491,7 +582,7 @@ async fn term(
     answer(
         &state,
         &request,
-        move |kb| ols::term(kb, &onto, &Identifier::Iri(iri)),
+        move |kb| ols::term(kb, &onto, entities, &Identifier::Iri(iri)),
         |t| render::term(&base, &t),
     )
     .await
@@ -513,12 +604,10 @@ async fn relatives(
         Ok(r) => r,
         Err(e) => return request.fail(bad_path(e)),
     };
-    let relation_name = raw_path
-        .iter()
-        .find(|(k, _)| *k == "relation")
-        .map(|(_, v)| v.to_string())
-        .unwrap_or_default();
-    let relation = match relation_name.as_str() {
+    let Some(entities) = entities(&raw_path) else {
+        return not_found_at(&request);
+    };
+    let relation = match raw_param(&raw_path, "relation") {
         "parents" | "hierarchicalParents" => Some(Relation::Parents),
         "children" | "hierarchicalChildren" => Some(Relation::Children),
         "ancestors" | "hierarchicalAncestors" => Some(Relation::Ancestors),
@@ -528,12 +617,11 @@ async fn relatives(
     };
     let parsed = request.params().and_then(|p| {
         let onto = path_param(&raw_path, "onto")?;
-        let raw_iri = raw_path
-            .iter()
-            .find(|(k, _)| *k == "iri")
-            .map(|(_, v)| v)
-            .unwrap_or_default();
-        Ok((onto, iri_segment(raw_iri)?, p.page_size()?))
+        Ok((
+            onto,
+            iri_segment(raw_param(&raw_path, "iri"))?,
+            p.page_size()?,
+        ))
     });
     let (onto, iri, (page, size)) = match parsed {
         Ok(v) => v,
@@ -545,8 +633,12 @@ async fn relatives(
             answer(
                 &state,
                 &request,
-                move |kb| ols::related(kb, &onto, &iri, relation, page, size),
-                |list| render::page(&url, "", "terms", &list, |t| render::term(&base, t)),
+                move |kb| ols::related(kb, &onto, entities, &iri, relation, page, size),
+                |list| {
+                    render::page(&url, "", entities.segment(), &list, |t| {
+                        render::term(&base, t)
+                    })
+                },
             )
             .await
         }
@@ -554,7 +646,7 @@ async fn relatives(
             answer(
                 &state,
                 &request,
-                move |kb| ols::tree(kb, &onto, &iri),
+                move |kb| ols::tree(kb, &onto, entities, &iri),
                 |entries| render::jstree(&entries),
             )
             .await
@@ -564,7 +656,7 @@ async fn relatives(
 
 fn not_found_at(request: &Request) -> Response {
     request.fail(ApiError::not_found(format!(
-        "Endpoint not found: {}; this OLS-compatible API offers /search, /select, /suggest, /ontologies, /ontologies/{{id}}, /ontologies/{{id}}/terms, /ontologies/{{id}}/terms/{{iri}} with /parents, /children, /ancestors, /descendants, /hierarchicalParents, /hierarchicalChildren, /hierarchicalAncestors, /hierarchicalDescendants, /jstree, and /terms",
+        "Endpoint not found: {}; this OLS-compatible API offers /search, /select, /suggest, /ontologies, /ontologies/{{id}}, /ontologies/{{id}}/terms (also /properties and /individuals) with /roots, /preferredRoots and /{{iri}}, each with /parents, /children, /ancestors, /descendants, /hierarchicalParents, /hierarchicalChildren, /hierarchicalAncestors, /hierarchicalDescendants, /jstree; and /terms, /properties, /individuals",
         request.path
     )))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::query::ontology::ols::{
-    OlsFacets, OlsHit, OlsOntology, OlsSearchResult, OlsTerm, Page, TreeEntry, ols_type,
+    Entities, OlsFacets, OlsHit, OlsOntology, OlsSearchResult, OlsTerm, Page, TreeEntry, ols_type,
 };
 use crate::query::ontology::search::Matched;
 
@@ -35,11 +35,13 @@ fn href(url: String) -> Value {
     json!({ "href": url })
 }
 
-/// The URL of a term of an ontology under `base` (`http://host/ols4/api`).
-pub fn term_url(base: &str, ontology_id: &str, iri: &str) -> String {
+/// The URL of a term (or property) of an ontology under `base`
+/// (`http://host/ols4/api`).
+pub fn term_url(base: &str, ontology_id: &str, entities: Entities, iri: &str) -> String {
     format!(
-        "{base}/ontologies/{}/terms/{}",
+        "{base}/ontologies/{}/{}/{}",
         encode(ontology_id),
+        entities.segment(),
         double_encode(iri)
     )
 }
@@ -47,7 +49,7 @@ pub fn term_url(base: &str, ontology_id: &str, iri: &str) -> String {
 /// A term as OLS's `V1Term`, with its links.
 pub fn term(base: &str, t: &OlsTerm) -> Value {
     let term = &t.term;
-    let url = term_url(base, &t.ontology_id, &term.iri);
+    let url = term_url(base, &t.ontology_id, Entities::of(&term.types), &term.iri);
     let mut links = Map::new();
     links.insert("self".into(), href(url.clone()));
     if !t.is_root {
@@ -125,8 +127,8 @@ pub fn ontology(base: &str, o: &OlsOntology) -> Value {
         "version": info.version_info,
         "fileHash": Value::Null,
         "loadAttempts": 0,
-        "numberOfTerms": info.counts.terms,
-        "numberOfProperties": info.counts.properties,
+        "numberOfTerms": o.terms,
+        "numberOfProperties": o.properties,
         "numberOfIndividuals": 0,
         "config": {
             "id": info.iri.clone().unwrap_or_else(|| info.graph.clone()),
@@ -157,6 +159,8 @@ pub fn ontology(base: &str, o: &OlsOntology) -> Value {
         "_links": {
             "self": href(url.clone()),
             "terms": href(format!("{url}/terms")),
+            "properties": href(format!("{url}/properties")),
+            "individuals": href(format!("{url}/individuals")),
         },
     })
 }

@@ -433,7 +433,7 @@ impl Roots {
     }
 
     /// The roots of one kind in one ontology graph.
-    fn of(&self, graph: &str, kind: &str) -> &[String] {
+    pub(crate) fn of(&self, graph: &str, kind: &str) -> &[String] {
         self.by_graph
             .get(graph)
             .and_then(|k| k.get(kind))
