@@ -5,12 +5,16 @@ and a phone-sized browser. Screenshots of every page go to the folder given as
 the second argument, for a person to look at.
 
     python tests/browser/run.py http://127.0.0.1:PORT target/screenshots
+
+`BROWSER_TESTS=linked_data,terms` runs only the modules whose names contain
+one of those words (as `BROWSER_TESTS=... bash scripts/browser-test.sh` does).
 """
 
 import importlib
-import traceback
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 import common
@@ -19,6 +23,11 @@ import common
 def main():
     here = Path(__file__).parent
     modules = sorted(p.stem for p in here.glob("test_*.py"))
+    wanted = [w for w in os.environ.get("BROWSER_TESTS", "").split(",") if w.strip()]
+    if wanted:
+        modules = [m for m in modules if any(w.strip() in m for w in wanted)]
+        if not modules:
+            sys.exit(f"no browser test module matches BROWSER_TESTS={os.environ['BROWSER_TESTS']}")
     desktop, small = common.browser(), common.browser(390, 844)
     try:
         for name in modules:

@@ -33,6 +33,17 @@ def run(desktop, small):
                                                desktop.find_elements(By.CSS_SELECTOR, "main > table.record > tbody > tr > td"))}
     size = rows.get("void:triples", "")
     check("it states its size", size.isdigit() and int(size) > 100, str(rows)[:300])
+    # Its VoID linksets: one table, a row per target graph and predicate, most links first.
+    links = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
+             for tr in desktop.find_elements(By.CSS_SELECTOR, "table.linksets tbody tr")]
+    check("the linksets are a table of graph, predicate and count",
+          links and all(len(r) == 3 and r[2].isdigit() for r in links), str(links)[:300])
+    counts = [int(r[2]) for r in links]
+    check("most links first", counts == sorted(counts, reverse=True), str(counts))
+    check("the links to PaNET by dcterms:subject are among them",
+          any("PaNET" in r[0] and r[1] == "dcterms:subject" for r in links), str(links)[:400])
+    check("linksets are not repeated in the statements", "void:subset" not in rows or "void:Linkset" not in rows["void:subset"],
+          str(rows.get("void:subset", ""))[:200])
     desktop.save_screenshot(str(SHOTS / "resource-graph.png"))
     accessibility(desktop, "content graph page")
     errors = console_errors(desktop)

@@ -94,23 +94,29 @@ fn value_html(
             }
         }
         Term::BlankNode(b) if depth < 2 => {
-            rows_html(kb, terms, &b.clone().into(), description, depth + 1)
+            rows_html(kb, terms, &b.clone().into(), description, depth + 1, &[])
         }
         Term::BlankNode(_) => "…".into(),
         Term::Literal(l) => escape_html(l.value()),
     }
 }
 
-/// What `subject` says, one row per property, values joined.
+/// What `subject` says, one row per property, values joined; statements whose
+/// object is in `shown_apart` are left out.
 fn rows_html(
     kb: &KnowledgeBase,
     terms: &[String],
     subject: &NamedOrBlankNode,
     description: &Description,
     depth: usize,
+    shown_apart: &[Term],
 ) -> String {
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    for triple in description.triples.iter().filter(|t| &t.subject == subject) {
+    for triple in description
+        .triples
+        .iter()
+        .filter(|t| &t.subject == subject && !shown_apart.contains(&t.object))
+    {
         let property = name_of(kb, triple.predicate.as_str());
         let value = value_html(kb, terms, &triple.object, description, depth);
         match rows.iter_mut().find(|(p, _)| *p == property) {
@@ -129,6 +135,108 @@ fn rows_html(
         })
         .collect();
     format!("<table class=\"record\">{rows}</table>")
+}
+
+/// The one value of `property` on `subject`, if any.
+fn value_of<'a>(description: &'a Description, subject: &Term, property: &str) -> Option<&'a Term> {
+    description
+        .triples
+        .iter()
+        .find(|t| Term::from(t.subject.clone()) == *subject && t.predicate.as_str() == property)
+        .map(|t| &t.object)
+}
+
+/// A graph as a linkset's target: a loaded ontology by its title, linked to
+/// its page, with the graph IRI beneath; any other graph by its IRI.
+fn graph_cell(
+    kb: &KnowledgeBase,
+    terms: &[String],
+    description: &Description,
+    graph: &str,
+) -> String {
+    let ontology = crate::query::ontology::browse::ontologies(kb)
+        .into_iter()
+        .find(|o| o.info.graph == graph);
+    match ontology {
+        Some(o) => format!(
+            "<a href=\"{}\">{}</a><br><code class=\"muted\">{}</code>",
+            escape_html(&super::tree::ontology_url(&o.id)),
+            escape_html(o.info.title.as_deref().unwrap_or(&o.id)),
+            escape_html(graph)
+        ),
+        None => value_html(
+            kb,
+            terms,
+            &Term::NamedNode(oxigraph::model::NamedNode::new_unchecked(graph)),
+            description,
+            2,
+        ),
+    }
+}
+
+/// A graph's VoID linksets (its `void:subset`s typed `void:Linkset`) as one
+/// table, a row per target graph and predicate, most links first; with the
+/// linkset nodes, which the record table then leaves out.
+fn linksets_html(
+    kb: &KnowledgeBase,
+    terms: &[String],
+    subject: &NamedOrBlankNode,
+    description: &Description,
+) -> (String, Vec<Term>) {
+    let subset = format!("{}subset", vocab::VOID);
+    let linkset = Term::from(oxigraph::model::NamedNode::new_unchecked(format!(
+        "{}Linkset",
+        vocab::VOID
+    )));
+    let rdf_type = oxigraph::model::vocab::rdf::TYPE.as_str();
+    let mut nodes = Vec::new();
+    let mut rows: Vec<(u64, String)> = Vec::new();
+    for triple in description
+        .triples
+        .iter()
+        .filter(|t| &t.subject == subject && t.predicate.as_str() == subset)
+    {
+        let node = &triple.object;
+        if value_of(description, node, rdf_type) != Some(&linkset) {
+            continue;
+        }
+        let target = match value_of(description, node, &format!("{}objectsTarget", vocab::VOID)) {
+            Some(Term::NamedNode(graph)) => graph_cell(kb, terms, description, graph.as_str()),
+            Some(other) => value_html(kb, terms, other, description, 2),
+            None => String::new(),
+        };
+        let cell = |property: &str| {
+            value_of(description, node, &format!("{}{property}", vocab::VOID))
+                .map(|v| value_html(kb, terms, v, description, 2))
+                .unwrap_or_default()
+        };
+        let count = match value_of(description, node, &format!("{}triples", vocab::VOID)) {
+            Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
+            _ => 0,
+        };
+        rows.push((
+            count,
+            format!(
+                "<tr><td>{target}</td><td>{}</td><td class=\"num\">{count}</td></tr>",
+                cell("linkPredicate"),
+            ),
+        ));
+        nodes.push(node.clone());
+    }
+    if rows.is_empty() {
+        return (String::new(), nodes);
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    let rows: String = rows.into_iter().map(|(_, row)| row).collect();
+    (
+        format!(
+            "<h2>Links to other graphs</h2><p class=\"muted\">VoID linksets: statements of this graph whose object is a resource of another graph.</p>\
+             <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Links to other graphs\">\
+             <table class=\"counts linksets\"><thead><tr><th scope=\"col\">Graph</th>\
+             <th scope=\"col\">Through</th><th scope=\"col\" class=\"num\">Links</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        ),
+        nodes,
+    )
 }
 
 /// A resource's page: its name, IRI, the RDF views, and its statements.
@@ -176,10 +284,11 @@ pub fn resource_page(kb: &KnowledgeBase, description: &Description) -> Response 
     } else {
         ""
     };
+    let (linksets, apart) = linksets_html(kb, &terms, &subject, description);
     let body = format!(
-        "<p class=\"meta\">IRI: <code>{}</code></p>{links}{}{note}",
+        "<p class=\"meta\">IRI: <code>{}</code></p>{links}{}{note}{linksets}",
         escape_html(&description.iri),
-        rows_html(kb, &terms, &subject, description, 0),
+        rows_html(kb, &terms, &subject, description, 0, &apart),
     );
     page(StatusCode::OK, Section::None, &title, &body)
 }
