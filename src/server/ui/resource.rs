@@ -226,7 +226,7 @@ fn linksets_html(
     if rows.is_empty() {
         return (String::new(), nodes);
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     let rows: String = rows.into_iter().map(|(_, row)| row).collect();
     (
         format!(
