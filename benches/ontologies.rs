@@ -200,7 +200,7 @@ fn main() {
         };
         // The work a worker does per query: parse, evaluate, serialise.
         let mut in_process = || {
-            query::sparql::execute_blocking(kb.graph(), &SparqlConfig::default(), &request)
+            query::sparql::execute_blocking(kb.graph(), None, &SparqlConfig::default(), &request)
                 .expect("execute");
         };
         let mut pool = || {

@@ -125,6 +125,8 @@ assert int(n) == 4371, n
 print("ok: rdflib SPARQLStore count", int(n))
 PYEOF
 
+# Full-text search inside SPARQL (SERVICE <urn:eoskb:search>) through SPARQLWrapper.
+$PY tests/interop/sparql_text.py "$ENDPOINT" || fail "text search in SPARQL"
 # The OLS client, unmodified, with its base URL changed to eoskb's OLS API.
 $PY tests/interop/ols_interop.py "http://127.0.0.1:$PORT/ols4/api" || fail "ols-client"
 # Linked data: the IRIs are minted at index time under `base_iri`, so a second

@@ -32,6 +32,12 @@ namespaces! {
 /// The knowledge base's own vocabulary (`ontologies/eoskb.ttl`): properties,
 /// and the content-kind and audience concepts.
 pub const EOSKB: &str = "https://w3id.org/eoskb/vocab#";
+/// The vocabulary of full-text search inside SPARQL (`SERVICE
+/// <urn:eoskb:search>`): `search:query`, `search:score`, ... (see
+/// `query/sparql_search.rs`).
+pub const SEARCH: &str = "https://w3id.org/eoskb/search#";
+/// The IRI of the full-text search service a SPARQL query may call.
+pub const SEARCH_SERVICE: &str = "urn:eoskb:search";
 /// The FAIR principles concept scheme (`ontologies/fair-principles.ttl`): `F`,
 /// `F1`, ..., `R1.3` under this namespace.
 pub const FAIR: &str = "https://w3id.org/eoskb/fair/";

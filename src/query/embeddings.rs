@@ -52,6 +52,18 @@ impl Embeddings {
         })
     }
 
+    /// No encoder, vectors or passages: for a process that searches by keyword
+    /// only (a SPARQL worker), which need not hold the vectors in memory.
+    pub(crate) fn none() -> Embeddings {
+        Embeddings {
+            encoder: None,
+            vectors: None,
+            row_article: Vec::new(),
+            passages: None,
+            passages_by_article: HashMap::new(),
+        }
+    }
+
     /// The encoder and vectors, or why semantic search cannot run.
     pub(crate) fn ready(&self) -> Result<(&SentenceEncoder, &Vectors), Error> {
         let encoder = self.encoder.as_deref().ok_or_else(|| {

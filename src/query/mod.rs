@@ -21,6 +21,7 @@ pub mod sparql;
 pub mod sparql_error;
 pub mod sparql_guard;
 pub mod sparql_pool;
+pub mod sparql_search;
 pub mod stats;
 pub mod stop_words;
 pub mod void;
@@ -233,10 +234,28 @@ impl KnowledgeBase {
         generation: &Path,
         encoder: Option<Arc<SentenceEncoder>>,
     ) -> Result<KnowledgeBase, Error> {
+        Self::open_parts(generation, Some(encoder))
+    }
+
+    /// Opens one generation for SPARQL, keyword and term search, without its
+    /// vectors (a SPARQL worker answers text search by keyword only and need
+    /// not hold them in memory).
+    pub fn open_without_vectors(generation: &Path) -> Result<KnowledgeBase, Error> {
+        Self::open_parts(generation, None)
+    }
+
+    /// `vectors`: the question encoder, when the vectors are loaded at all.
+    fn open_parts(
+        generation: &Path,
+        vectors: Option<Option<Arc<SentenceEncoder>>>,
+    ) -> Result<KnowledgeBase, Error> {
         let lease = crate::index::Lease::take(generation)?;
         let manifest = Manifest::load(generation)?;
         let articles = Articles::open(generation)?;
-        let embeddings = Embeddings::load(generation, encoder, &articles)?;
+        let embeddings = match vectors {
+            Some(encoder) => Embeddings::load(generation, encoder, &articles)?,
+            None => Embeddings::none(),
+        };
         let graph = GraphStore::open(generation)?;
         let terms_dir = generation.join("terms");
         let terms = if terms_dir.join("meta.json").exists() {

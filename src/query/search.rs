@@ -152,9 +152,29 @@ pub(crate) fn search_embedded(
     request: &SearchRequest,
     embedded: Option<&[f32]>,
 ) -> Result<SearchResponse, Error> {
+    search_among(kb, request, embedded, None)
+}
+
+/// Like [`search`], among the articles given by dense index only (`None`: all
+/// of them), as if a filter had picked them; the SPARQL text service restricts
+/// a search to guidance or to outputs so.
+pub(crate) fn search_within(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    within: Option<&[u32]>,
+) -> Result<SearchResponse, Error> {
+    search_among(kb, request, None, within)
+}
+
+fn search_among(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    embedded: Option<&[f32]>,
+    within: Option<&[u32]>,
+) -> Result<SearchResponse, Error> {
     let started = Instant::now();
     let text = validated_text(request)?;
-    let found = retrieve(kb, request, text, embedded)?;
+    let found = retrieve(kb, request, text, embedded, within)?;
     let mut hits = hits(kb, text, &found.ranked)?;
     if !request.explain {
         hits.iter_mut().for_each(|h| h.explain = None);
@@ -179,10 +199,20 @@ pub fn ranked_ids(
     kb: &KnowledgeBase,
     request: &SearchRequest,
 ) -> Result<Vec<(String, f32)>, Error> {
+    ranked_ids_within(kb, request, None)
+}
+
+/// Like [`ranked_ids`], among the articles given by dense index only (see
+/// [`search_within`]).
+pub(crate) fn ranked_ids_within(
+    kb: &KnowledgeBase,
+    request: &SearchRequest,
+    within: Option<&[u32]>,
+) -> Result<Vec<(String, f32)>, Error> {
     let text = validated_text(request)?;
     // Evaluation reads ranks only: no facets to count.
     let request = &request.clone().with_facet_limit(0);
-    Ok(retrieve(kb, request, text, None)?
+    Ok(retrieve(kb, request, text, None, within)?
         .ranked
         .iter()
         .filter_map(|r| kb.article_id(r.doc).map(|id| (id.to_string(), r.score)))
@@ -196,14 +226,16 @@ fn validated_text(request: &SearchRequest) -> Result<&str, Error> {
 
 /// The page of ranked articles, the total, facet counts over all results, and the
 /// terms the query names, and the best semantic similarity (when the mode
-/// computed one). `embedded` is the text's embedding when the caller has it.
+/// computed one). `embedded` is the text's embedding when the caller has it;
+/// `within`, the only articles that may match (`None`: any).
 fn retrieve(
     kb: &KnowledgeBase,
     request: &SearchRequest,
     text: &str,
     embedded: Option<&[f32]>,
+    within: Option<&[u32]>,
 ) -> Result<Retrieved, Error> {
-    let filters = resolve_filters(kb, &request.filters)?;
+    let filters = restricted(resolve_filters(kb, &request.filters)?, within);
     let terms = if request.recognise {
         recognise_terms(kb, text)?
     } else {
@@ -311,6 +343,22 @@ fn retrieve(
         terms,
         best_similarity,
     })
+}
+
+/// The filters, further restricted to the articles `within` (when given).
+fn restricted(mut filters: Filters, within: Option<&[u32]>) -> Filters {
+    let Some(within) = within else {
+        return filters;
+    };
+    filters.articles = Some(match filters.articles.take() {
+        Some(mut articles) => {
+            let allowed: HashSet<u32> = within.iter().copied().collect();
+            articles.retain(|a| allowed.contains(a));
+            articles
+        }
+        None => within.to_vec(),
+    });
+    filters
 }
 
 /// Of the articles the terms stand for, those the filters let through (`None`:

@@ -14,6 +14,7 @@ use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 
+use super::sparql_search::SearchService;
 use super::{KnowledgeBase, SparqlError};
 use crate::config::SparqlConfig;
 use crate::index::graph::GraphStore;
@@ -281,14 +282,27 @@ fn iri(name: &str, value: &str) -> Result<NamedNode, SparqlError> {
     })
 }
 
-/// Evaluates a query and serialises its results on a thread of this process (the
-/// CLI, which exits after one query anyway). The server uses [`execute_async`].
+/// Evaluates a query over the store alone and serialises its results on a
+/// thread of this process: `SERVICE <urn:eoskb:search>` needs the knowledge
+/// base shared ([`execute_shared`]) and is refused here like any other service.
 pub fn execute(
     kb: &KnowledgeBase,
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, SparqlError> {
-    execute_on(&kb.graph, settings, request)
+    execute_on(&kb.graph, None, settings, request)
+}
+
+/// Evaluates a query on a thread of this process (the CLI, which exits after
+/// one query anyway), with full-text search (`SERVICE <urn:eoskb:search>`)
+/// answered from the knowledge base's indexes. The server uses [`execute_async`].
+pub fn execute_shared(
+    kb: &Arc<KnowledgeBase>,
+    settings: &SparqlConfig,
+    request: &SparqlRequest,
+) -> Result<SparqlResponse, SparqlError> {
+    let search = SearchService::new(Arc::clone(kb));
+    execute_on(&kb.graph, Some(search), settings, request)
 }
 
 /// Evaluates a query for the server: in a worker process when the knowledge base
@@ -302,7 +316,7 @@ pub async fn execute_async(
     check_request(&request)?;
     match kb.sparql_workers() {
         Some(pool) => pool.execute(&settings, &request).await,
-        None => tokio::task::spawn_blocking(move || execute(&kb, &settings, &request))
+        None => tokio::task::spawn_blocking(move || execute_shared(&kb, &settings, &request))
             .await
             .map_err(|e| SparqlError::Evaluation(format!("the query thread failed: {e}")))?,
     }
@@ -327,6 +341,7 @@ fn check_request(request: &SparqlRequest) -> Result<(), SparqlError> {
 /// oxigraph next checks its cancellation token (see `sparql_pool`).
 pub fn execute_on(
     graph: &GraphStore,
+    search: Option<SearchService>,
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, SparqlError> {
@@ -347,7 +362,7 @@ pub fn execute_on(
         let token = token.clone();
         move || {
             let _slot = slot;
-            let result = prepare(&store, &settings, &request, token)
+            let result = prepare(&store, search, &settings, &request, token)
                 .and_then(|bound| evaluate(bound, &settings, &request, started, timeout));
             let _ = send.send(result);
         }
@@ -371,28 +386,40 @@ pub fn execute_on(
 
 /// Evaluates a query on `graph` on the calling thread, which may go on past the
 /// time limit: for a worker process, whose parent kills it at the deadline.
+/// `search` answers `SERVICE <urn:eoskb:search>` (without it, refused).
 pub fn execute_blocking(
     graph: &GraphStore,
+    search: Option<SearchService>,
     settings: &SparqlConfig,
     request: &SparqlRequest,
 ) -> Result<SparqlResponse, SparqlError> {
     check_request(request)?;
     let started = Instant::now();
-    prepare(graph.store(), settings, request, CancellationToken::new())
-        .and_then(|bound| evaluate(bound, settings, request, started, settings.timeout()))
+    prepare(
+        graph.store(),
+        search,
+        settings,
+        request,
+        CancellationToken::new(),
+    )
+    .and_then(|bound| evaluate(bound, settings, request, started, settings.timeout()))
 }
 
-/// Parses the query and binds it to the store with the request's dataset.
+/// Parses the query and binds it to the store with the request's dataset;
+/// `search` (when given) answers `SERVICE <urn:eoskb:search>`, and every
+/// other service stays unsupported.
 fn prepare(
     store: &oxigraph::store::Store,
+    search: Option<SearchService>,
     settings: &SparqlConfig,
     request: &SparqlRequest,
     token: CancellationToken,
 ) -> Result<oxigraph::sparql::BoundPreparedSparqlQuery<'static>, SparqlError> {
-    let mut prepared = match SparqlEvaluator::new()
-        .with_cancellation_token(token)
-        .parse_query(&request.query)
-    {
+    let mut evaluator = SparqlEvaluator::new().with_cancellation_token(token);
+    if let Some(search) = search {
+        evaluator = evaluator.with_service_handler(SearchService::name(), search);
+    }
+    let mut prepared = match evaluator.parse_query(&request.query) {
         Ok(p) => p,
         Err(e) => {
             if SparqlEvaluator::new().parse_update(&request.query).is_ok() {
@@ -423,13 +450,20 @@ fn prepare(
     Ok(prepared.on_store(store))
 }
 
+/// Why any `SERVICE` but the text search is refused.
+const NO_FEDERATION: &str = "federated queries (SERVICE) are not offered by this endpoint; \
+     the one service it answers is <urn:eoskb:search>, full-text search (see the README)";
+
 fn evaluation_error(e: QueryEvaluationError) -> SparqlError {
     use QueryEvaluationError as E;
     match e {
-        E::Service(_) | E::UnboundService | E::InvalidServiceName(_) | E::UnsupportedService(_) => {
-            SparqlError::Unsupported(format!(
-                "{e}: federated queries (SERVICE) are not offered by this endpoint"
-            ))
+        // The text search service's own errors, as it raised them.
+        E::Service(inner) => match inner.downcast::<SparqlError>() {
+            Ok(error) => *error,
+            Err(inner) => SparqlError::Unsupported(format!("{inner}: {NO_FEDERATION}")),
+        },
+        E::UnboundService | E::InvalidServiceName(_) | E::UnsupportedService(_) => {
+            SparqlError::Unsupported(format!("{e}: {NO_FEDERATION}"))
         }
         E::UnsupportedCustomFunction(_) | E::UnsupportedCustomFunctionArity { .. } => {
             SparqlError::Unsupported(e.to_string())

@@ -30,6 +30,11 @@ pub enum SparqlError {
     /// `SERVICE` (federation) or an extension function the endpoint does not offer.
     #[error("{0}")]
     Unsupported(String),
+    /// A `SERVICE <urn:eoskb:search>` call written so that the text search
+    /// service cannot answer it (a missing or variable query, an unknown
+    /// predicate, a limit over the cap, ...).
+    #[error("full-text search (SERVICE <urn:eoskb:search>): {0}")]
+    TextSearch(String),
     #[error(
         "the result is larger than {0} bytes, the endpoint's limit; add LIMIT (and OFFSET to page) or select fewer variables"
     )]
@@ -93,7 +98,8 @@ impl SparqlError {
             | SparqlError::InvalidParameter { .. }
             | SparqlError::Syntax { .. }
             | SparqlError::TooComplex(_)
-            | SparqlError::Unsupported(_) => K::Invalid,
+            | SparqlError::Unsupported(_)
+            | SparqlError::TextSearch(_) => K::Invalid,
             SparqlError::QueryTooLarge { .. } => K::TooLarge,
             SparqlError::ResultTooLarge(_)
             | SparqlError::ResourceLimit(_)
@@ -115,6 +121,7 @@ impl SparqlError {
             SparqlError::Syntax { .. } => "sparql_syntax",
             SparqlError::TooComplex(_) => "query_too_complex",
             SparqlError::Unsupported(_) => "unsupported",
+            SparqlError::TextSearch(_) => "text_search",
             SparqlError::ResultTooLarge(_) => "result_too_large",
             SparqlError::ResourceLimit(_) => "resource_limit",
             SparqlError::ReadOnly(_) => "read_only",

@@ -21,6 +21,7 @@ mod rdmkit;
 mod semantic;
 mod sparql_http;
 mod sparql_page;
+mod sparql_text;
 mod support;
 mod terms_pages;
 mod versions;

@@ -22,7 +22,7 @@ pub fn run(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<ExitCode
             None => q.to_string(),
         },
     };
-    let kb = KnowledgeBase::open(data, None)?;
+    let kb = std::sync::Arc::new(KnowledgeBase::open(data, None)?);
     // The terminal default is TSV for tables: readable and easy to pipe.
     let accept = vec!["text/tab-separated-values".into(), "text/turtle".into()];
     let request = query::SparqlRequest {
@@ -31,7 +31,7 @@ pub fn run(data: &DataDir, args: SparqlArgs, config: &Config) -> Result<ExitCode
         accept,
         ..Default::default()
     };
-    let answer = query::sparql::execute(&kb, &config.sparql, &request)?;
+    let answer = query::sparql::execute_shared(&kb, &config.sparql, &request)?;
     // The body exactly as the HTTP endpoint would send it.
     let mut out = std::io::stdout().lock();
     out.write_all(&answer.body)?;

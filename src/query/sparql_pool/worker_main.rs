@@ -1,15 +1,17 @@
-//! The `eoskb sparql-worker GENERATION` process: loads the store once, then
-//! evaluates one request at a time, synchronously, until its input closes. The
+//! The `eoskb sparql-worker GENERATION` process: loads the store and the text
+//! indexes once, then evaluates one request at a time, synchronously, until
+//! its input closes. The
 //! pool kills it when a query passes its deadline; its address space is
 //! limited, so a query that asks for too much memory ends only this process.
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::wire;
-use crate::index::graph::GraphStore;
-use crate::query::SparqlError;
 use crate::query::sparql::{EVALUATION_STACK, execute_blocking};
+use crate::query::sparql_search::SearchService;
+use crate::query::{KnowledgeBase, SparqlError};
 
 /// Pipe capacity asked for the replies: a result body up to this size is written
 /// in one go, instead of waking the server once per 64 KiB (Linux's default).
@@ -33,10 +35,13 @@ pub fn run_worker(generation: &Path, memory_limit: u64) -> Result<(), SparqlErro
 }
 
 fn serve_requests(generation: &Path) -> Result<(), SparqlError> {
-    // Held for the worker's life, like its server's: garbage collection waits.
-    let unopened = |e: crate::index::Error| SparqlError::Worker(e.to_string());
-    let _lease = crate::index::Lease::take(generation).map_err(unopened)?;
-    let graph = GraphStore::open(generation).map_err(unopened)?;
+    // The store, and the text and term indexes that answer
+    // `SERVICE <urn:eoskb:search>` (not the vectors: text search here is by
+    // keyword). The knowledge base holds the generation's lease for the
+    // worker's life, like its server's: garbage collection waits.
+    let kb = KnowledgeBase::open_without_vectors(generation)
+        .map_err(|e| SparqlError::Worker(e.to_string()))?;
+    let kb = Arc::new(kb);
     let failed = |e: io::Error| SparqlError::Evaluation(format!("worker pipes: {e}"));
     let mut input = io::stdin().lock();
     let mut output = reply_channel().map_err(failed)?;
@@ -44,7 +49,8 @@ fn serve_requests(generation: &Path) -> Result<(), SparqlError> {
     while let Some(request) = wire::read_request(&mut input).map_err(failed)? {
         let result = request.and_then(|request| {
             let (settings, request) = request.into_parts();
-            execute_blocking(&graph, &settings, &request)
+            let search = SearchService::new(Arc::clone(&kb));
+            execute_blocking(kb.graph(), Some(search), &settings, &request)
         });
         wire::write_reply(&mut output, result).map_err(failed)?;
     }
