@@ -185,6 +185,21 @@ async fn text_matches_join_graph_patterns_in_the_order_of_keyword_search() {
     assert!(!expected.is_empty(), "{matching:?} {annotated:?}");
     assert!(expected.len() < matching.len(), "the join must narrow");
     assert_eq!(joined, expected);
+    // Under EXISTS the service is called once per outer row, with the same answer.
+    let per_row: BTreeSet<String> = rows(
+        &base,
+        "SELECT DISTINCT ?item WHERE {
+           ?item dcterms:subject ?term .
+           FILTER(STRSTARTS(STR(?term), \"http://purl.org/pan-science/PaNET/\"))
+           FILTER EXISTS { SERVICE <urn:eoskb:search> {
+             ?item search:query \"embargo\" ; search:kind \"article\" ; search:limit 100 } }
+         }",
+    )
+    .await
+    .iter()
+    .map(|r| text(r, "item"))
+    .collect();
+    assert_eq!(per_row, expected);
 
     // Terms: the label finds PaNET's term, a synonym too (its snippet says
     // which name matched), and the term joins with its ontology's triples.
