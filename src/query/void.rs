@@ -15,11 +15,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term, Triple, vocab::rdf,
-    vocab::xsd,
+    vocab::rdfs, vocab::xsd,
 };
 use oxigraph::store::Store;
 
-use crate::vocab::{FORMATS, SD, VOID};
+use crate::vocab::{FORMATS, SD, SEARCH, SEARCH_SERVICE, VOID};
 
 /// Most linksets reported (the largest first); more is a sign of a dataset
 /// that interlinks everything, and a description nobody reads whole.
@@ -261,6 +261,26 @@ pub fn service_description(
     if union_default_graph {
         add(me.clone(), sd("feature"), sd("UnionDefaultGraph").into());
     }
+    // The one service a query may call: named as a feature of its own, since
+    // the service description vocabulary has none for it.
+    let text_search = NamedNode::new_unchecked(format!("{SEARCH}FullTextSearch"));
+    add(me.clone(), sd("feature"), text_search.clone().into());
+    let text_search: NamedOrBlankNode = text_search.into();
+    add(
+        text_search.clone(),
+        rdfs::LABEL.into_owned(),
+        Literal::new_simple_literal("full-text search inside SPARQL").into(),
+    );
+    add(
+        text_search,
+        rdfs::COMMENT.into_owned(),
+        Literal::new_simple_literal(format!(
+            "SERVICE <{SEARCH_SERVICE}> {{ ?x search:query \"words\" ; search:score ?score }} \
+             binds ranked keyword matches over articles, outputs and ontology terms \
+             (search: <{SEARCH}>)"
+        ))
+        .into(),
+    );
     add(
         me.clone(),
         sd("defaultEntailmentRegime"),

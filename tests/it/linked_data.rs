@@ -356,6 +356,12 @@ async fn the_service_description_counts_every_graph() {
         &format!("{SD}resultFormat"),
         "http://www.w3.org/ns/formats/Turtle"
     ));
+    // Full-text search inside SPARQL is advertised as a feature.
+    assert!(has(
+        &endpoint,
+        &format!("{SD}feature"),
+        "https://w3id.org/eoskb/search#FullTextSearch"
+    ));
     let graphs: Vec<String> = sd
         .iter()
         .filter(|t| t.predicate.as_str() == format!("{SD}name"))

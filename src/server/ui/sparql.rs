@@ -113,6 +113,12 @@ pub fn page(state: &AppState, url_query: Option<&str>) -> Response {
         }),
         None => Vec::new(),
     };
+    // The text search's vocabulary is the service's, not a graph's: always
+    // declared, whatever the generation's prefix table holds.
+    let mut prefixes = prefixes;
+    prefixes
+        .entry("search".to_string())
+        .or_insert_with(|| crate::vocab::SEARCH.to_string());
     let query = with_prefixes(example.body, &prefixes);
 
     let options: String = EXAMPLES

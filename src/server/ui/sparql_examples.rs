@@ -83,6 +83,24 @@ ORDER BY DESC(?issued) ?title
 LIMIT 50",
     },
     Example {
+        id: "text-search-joined",
+        title: "Full-text search joined with PaNET (SERVICE)",
+        description: "Guidance matching the words \"sample data\", ranked by the keyword search (SERVICE <urn:eoskb:search>), with the PaNET techniques the articles are annotated with.",
+        shape: ResultShape::Solutions,
+        body: "SELECT ?article ?score ?title ?technique WHERE {
+  SERVICE <urn:eoskb:search> {
+    ?article search:query \"sample data\" ;
+             search:kind \"article\" ;
+             search:score ?score .
+  }
+  ?article dcterms:title ?title ;
+           dcterms:subject ?t .
+  ?t rdfs:label ?technique .
+  FILTER(STRSTARTS(STR(?t), STR(PaNET:)))
+}
+ORDER BY DESC(?score) ?technique",
+    },
+    Example {
         id: "broader-techniques",
         title: "Broader techniques of small angle X-ray scattering",
         description: "Every technique above PaNET01188 (SAXS) in the PaNET hierarchy, followed through rdfs:subClassOf+.",
