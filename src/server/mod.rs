@@ -12,6 +12,7 @@ mod feedback;
 mod limits;
 mod linked_data;
 mod listen;
+pub mod mcp;
 pub mod media;
 mod ols;
 pub mod params;
