@@ -294,6 +294,7 @@ pub fn router(state: AppState) -> Router {
     // call keeps its own limit, which this only bounds.
     let mcp = Router::new()
         .route_service("/mcp", mcp::http_service(state.clone()))
+        .layer(axum::middleware::map_response(mcp::json_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mcp::same_origin_only,

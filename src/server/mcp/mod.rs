@@ -521,6 +521,40 @@ pub fn http_service(
     )
 }
 
+/// The transport's own refusals (a body that is not JSON, a wrong media type,
+/// `GET` on a stateless endpoint) come as plain text: given the API's JSON
+/// shape, with the transport's reason as the message and its headers (`Allow`) kept.
+pub async fn json_errors(response: axum::response::Response) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let status = response.status();
+    let is_json = super::media::is_json(&super::media::content_type(response.headers()));
+    if !status.is_client_error() || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let reason = match axum::body::to_bytes(body, 4096).await {
+        Ok(bytes) if !bytes.is_empty() => String::from_utf8_lossy(&bytes).trim().to_string(),
+        _ => status.canonical_reason().unwrap_or("refused").to_string(),
+    };
+    let code = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "invalid_body",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::FORBIDDEN => "forbidden",
+        _ => "invalid_request",
+    };
+    let mut answer = ApiError::new(status, code, reason).into_response();
+    if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+        answer
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
+}
+
 /// Serves MCP on standard input and output until the client closes them,
 /// following newly published generations as `serve` does.
 pub async fn serve_stdio(state: AppState) -> std::io::Result<()> {
