@@ -3,7 +3,7 @@
 # rdflib, and curl) query a running `eoskb serve` over the ontologies in
 # ../shared/data/ontologies and the project's content/, and check what they parse;
 # then the OLS client from PyPI (ols-client) uses the OLS-compatible API
-# (tests/interop/ols_interop.py).
+# (tests/interop/ols_interop.py), and the MCP SDK's clients (tests/interop/mcp_interop.py).
 # Needs only Python 3 with pip (PyPI reachable); uses target/venv, or falls back to
 # `pip install --target` when the venv module is missing.
 set -euo pipefail
@@ -129,6 +129,9 @@ PYEOF
 $PY tests/interop/sparql_text.py "$ENDPOINT" || fail "text search in SPARQL"
 # The OLS client, unmodified, with its base URL changed to eoskb's OLS API.
 $PY tests/interop/ols_interop.py "http://127.0.0.1:$PORT/ols4/api" || fail "ols-client"
+# The MCP SDK's clients (the `mcp` package): streamable HTTP on /mcp, and stdio launching `eoskb mcp`.
+$PY -c 'import mcp' 2>/dev/null || if [ "$PY" = python3 ]; then python3 -m pip install --quiet --disable-pip-version-check --target target/pylib mcp; else target/venv/bin/pip install --quiet --disable-pip-version-check mcp; fi
+$PY tests/interop/mcp_interop.py "http://127.0.0.1:$PORT/mcp" "$PWD/$BIN" "$WORK/data" || fail "mcp"
 # Linked data: the IRIs are minted at index time under `base_iri`, so a second
 # index and server (keyword-only, quicker) whose base IRI is its own address;
 # extruct, pyld and rdflib read what its IRIs answer.

@@ -70,6 +70,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::SparqlWorker { .. } | Command::Harvest(_) => unreachable!("handled above"),
         Command::Index(args) => commands::index::run(&data, args, config, model),
         Command::Serve(args) => commands::serve::run(data, args, config, model),
+        Command::Mcp => commands::mcp::run(data, config, model),
         Command::Search(args) => commands::search::run(&data, args, &config, model),
         Command::Ask(args) => commands::ask::run(&data, args, &config, model),
         Command::Show { id, json } => commands::show::run(&data, &id, json),

@@ -51,6 +51,10 @@ pub enum Command {
     Index(IndexArgs),
     /// Serve the HTTP API and web page.
     Serve(ServeArgs),
+    /// Serve the knowledge base to an AI assistant over the Model Context
+    /// Protocol on standard input/output (tools: search, ask, search_terms,
+    /// lookup_term, sparql, read_article; the articles as resources).
+    Mcp,
     /// Keyword search from the terminal.
     Search(SearchArgs),
     /// Answer a question with passages quoted from the articles, each cited.

@@ -7,6 +7,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use super::{Error, KnowledgeBase};
+use crate::index::text::Card;
 use crate::ingest::markdown;
 use crate::model::Article;
 
@@ -27,6 +28,19 @@ pub fn article_exists(kb: &KnowledgeBase, id: &str) -> bool {
 /// in-memory lookup, unlike [`get_article`]).
 pub fn article_title(kb: &KnowledgeBase, id: &str) -> Option<String> {
     kb.articles.card_of(id).map(|card| card.title.clone())
+}
+
+/// One page of the articles' cards (id, title, summary, kind), in the
+/// generation's article order, and how many articles there are: a listing that
+/// reads nothing from disk.
+pub fn article_cards(kb: &KnowledgeBase, offset: usize, limit: usize) -> (usize, Vec<Card>) {
+    let total = kb.articles.len();
+    let end = offset.saturating_add(limit).min(total);
+    let cards = (offset.min(end)..end)
+        .filter_map(|i| u32::try_from(i).ok())
+        .filter_map(|i| kb.articles.card(i).cloned())
+        .collect();
+    (total, cards)
 }
 
 /// Looks an article up by id.

@@ -12,6 +12,7 @@ mod feedback;
 mod limits;
 mod linked_data;
 mod listen;
+pub mod mcp;
 pub mod media;
 mod ols;
 pub mod params;
@@ -289,7 +290,20 @@ pub fn router(state: AppState) -> Router {
             state.sparql.timeout() + request_timeout,
             limits::time_limit,
         ));
-    let mut routes = timed.merge(sparql);
+    // MCP: tool calls are admitted and timed like the API's requests; a SPARQL
+    // call keeps its own limit, which this only bounds.
+    let mcp = Router::new()
+        .route_service("/mcp", mcp::http_service(state.clone()))
+        .layer(axum::middleware::map_response(mcp::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mcp::same_origin_only,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.sparql.timeout() + request_timeout,
+            limits::time_limit,
+        ));
+    let mut routes = timed.merge(sparql).merge(mcp);
     if state.admin_token.is_some() {
         // A report embeds up to 5,000 questions: minutes, not the seconds a
         // search may take. One runs at a time.

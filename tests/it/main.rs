@@ -10,6 +10,7 @@ mod http;
 mod indexing;
 mod lifecycle;
 mod linked_data;
+mod mcp;
 mod ols;
 mod ontology;
 mod ontosearch;

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod gaps;
 pub mod harvest;
 pub mod index;
+pub mod mcp;
 pub mod search;
 pub mod serve;
 pub mod show;
