@@ -13,6 +13,7 @@ mod linked_data;
 mod ols;
 mod ontology;
 mod ontosearch;
+mod openapi;
 mod options;
 mod outputs;
 mod querylog;
