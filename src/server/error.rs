@@ -152,6 +152,31 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
     response
 }
 
+/// Refuses a query string whose percent-encoding is malformed (`%zz`, a `%`
+/// at the end) or decodes to bytes that are not UTF-8, before any handler reads
+/// it: the form decoder the handlers use would pass such bytes on mangled. The
+/// OLS API checks its own query strings, answering in OLS's error shape.
+pub(super) async fn strict_query(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with(super::ols::PREFIX)
+        && let Some(raw) = request.uri().query()
+        && let Err(reason) = check_query(raw)
+    {
+        return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query_string", reason)
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Why a query string's keys and values do not decode, if they do not.
+fn check_query(raw: &str) -> Result<(), String> {
+    for (i, pair) in raw.split('&').enumerate() {
+        super::ols::decode(pair, true)
+            .map_err(|e| format!("the query string's parameter {} is malformed: {e}", i + 1))?;
+    }
+    Ok(())
+}
+
 /// Most bytes of a plain-text refusal read to put its words into JSON.
 const MAX_REJECTION_BYTES: usize = 4096;
 

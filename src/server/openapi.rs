@@ -162,11 +162,7 @@ impl Op {
     /// Shared responses by status (`#/components/responses/{name}`).
     fn errors(mut self, names: &[&str]) -> Op {
         for name in names {
-            let status = ERROR_RESPONSES
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, status, _)| *status)
-                .unwrap_or(500);
+            let status = status_of(name);
             self.responses.insert(
                 status.to_string(),
                 json!({ "$ref": format!("#/components/responses/{name}") }),
@@ -232,7 +228,7 @@ const ERROR_RESPONSES: &[(&str, u16, &str)] = &[
     (
         "BadRequest",
         400,
-        "A parameter, the path or the body is malformed; `message` names it. A path or query string whose percent-encoding is broken or not UTF-8 is a 400 too.",
+        "A parameter, the path or the body is malformed; `message` names it. A path or query string whose percent-encoding is broken or not UTF-8 is a 400 too (`invalid_query_string`, `invalid_iri`, `bad_request`).",
     ),
     (
         "Unauthorized",
@@ -332,22 +328,23 @@ fn error_responses() -> Map<String, Value> {
     out
 }
 
-/// Statuses of the shared OLS responses (they are not in [`ERROR_RESPONSES`]).
-fn ols_errors(op: Op, names: &[&str]) -> Op {
-    let mut op = op;
-    for name in names {
-        let status = match *name {
-            "OlsBadRequest" => 400,
-            "OlsNotFound" => 404,
-            "OlsUnavailable" => 503,
-            _ => 500,
-        };
-        op.responses.insert(
-            status.to_string(),
-            json!({ "$ref": format!("#/components/responses/{name}") }),
-        );
+/// The status of a shared response, by its name.
+fn status_of(name: &str) -> u16 {
+    match name {
+        "PageNotFound" | "OlsNotFound" => 404,
+        "PageUnavailable" | "OlsUnavailable" => 503,
+        "OlsBadRequest" => 400,
+        "OlsInternal" => 500,
+        _ => ERROR_RESPONSES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map_or(500, |(_, status, _)| *status),
     }
-    op
+}
+
+/// OLS's shared responses (named like the others, in OLS's shape).
+fn ols_errors(op: Op, names: &[&str]) -> Op {
+    op.errors(names)
 }
 
 /// Pages: 200 HTML.
@@ -384,7 +381,7 @@ fn search_ops() -> Vec<Op> {
     let search = op("GET", "/api/search", "Search", "Search the articles and outputs")
         .describe("Keyword (BM25), semantic (nearest sections by embedding) or hybrid search, with facet counts. Ontology terms the query names are recognised and lift the articles annotated with them. Without the embedding model a search that names no mode is a keyword search.")
         .params([
-            query("q", json!({ "type": "string", "maxLength": MAX_QUERY_CHARS }), "The query: words, \"phrases\", +required, -excluded, AND/OR/NOT, field prefixes (title:, summary:, headings:, body:). `query` is another name for it. Empty lists everything by the filters."),
+            required_query("q", json!({ "type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": "\\S" }), "The query: words, \"phrases\", +required, -excluded, AND/OR/NOT, field prefixes (title:, summary:, headings:, body:). `query` is another name for it. Empty is a 400."),
             query("limit", count(0, MAX_LIMIT, 10), &format!("Hits per page (at most {MAX_LIMIT}).")),
             query("offset", count(0, MAX_OFFSET, 0), &format!("Hits to skip (at most {MAX_OFFSET}).")),
             query("mode", json!({ "type": "string", "enum": ["keyword", "semantic", "hybrid"], "default": "hybrid" }), "How to rank."),
@@ -396,7 +393,11 @@ fn search_ops() -> Vec<Op> {
             filter("fair", "FAIR principle (F1, A1.1, ...)"),
             filter("tag", "tag"),
             filter("project", "project"),
-            filter("term", "ontology term (IRI or CURIE; narrower terms included)"),
+            {
+                let mut term = filter("term", "ontology term (IRI or CURIE; narrower terms included)");
+                term["schema"]["items"]["pattern"] = json!("^[A-Za-z][A-Za-z0-9+.-]*:\\S+$");
+                term
+            },
             filter("community", "community"),
             filter("year", "year"),
             filter("license", "licence"),
@@ -406,7 +407,7 @@ fn search_ops() -> Vec<Op> {
     let ask = op("GET", "/api/ask", "Search", "Answer a question with quoted passages")
         .describe("An extractive answer: passages quoted verbatim from the articles, each cited, or `answered: false` with the nearest pages and a reason. Needs the embedding model (503 `semantic_unavailable` without it).")
         .params([
-            query("q", json!({ "type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS }), &format!("The question (also `question`); at most {MAX_QUERY_CHARS} characters. Empty is a 400.")),
+            required_query("q", json!({ "type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": "\\S" }), &format!("The question (also `question`); at most {MAX_QUERY_CHARS} characters. Empty is a 400.")),
         ])
         .ok("The answer.", "application/json", schema_ref("Answer"))
         .errors(&["BadRequest", "Internal", "Unavailable"]);
@@ -462,7 +463,7 @@ fn term_ops() -> Vec<Op> {
         op("GET", "/api/terms", "Terms", "Search ontology terms")
             .describe("Exact label or synonym first, then names starting with the query, then phrase prefixes anywhere, then one typo per word; live terms before deprecated ones.")
             .params([
-                query("q", text(), "Words of a label, synonym, CURIE or IRI."),
+                required_query("q", json!({ "type": "string", "minLength": 1, "pattern": "\\S" }), "Words of a label, synonym, CURIE or IRI; empty is a 400."),
                 query("ontology", text(), "Only terms of this ontology (its id or IRI)."),
                 query("type", kind.clone(), "Only terms of this kind."),
                 query("limit", count(0, MAX_TERM_LIMIT, 10), &format!("Hits per page (larger values are read as {MAX_TERM_LIMIT}).")),
@@ -730,19 +731,19 @@ fn ols_ops() -> Vec<Op> {
             ols("GET", "/search", "Search terms (Solr-shaped, with facet counts)")
                 .params(search_params())
                 .ok("Solr's `responseHeader`, `response` and `facet_counts`.", "application/json", schema_ref("OlsSearch")),
-            &["OlsBadRequest", "OlsInternal", "OlsUnavailable"],
+            &std_errors,
         ),
         ols_errors(
             ols("GET", "/select", "Autocomplete terms, names highlighted")
                 .params(search_params())
                 .ok("Solr's `responseHeader`, `response` and `highlighting`.", "application/json", schema_ref("OlsSearch")),
-            &["OlsBadRequest", "OlsInternal", "OlsUnavailable"],
+            &std_errors,
         ),
         ols_errors(
             ols("GET", "/suggest", "Suggest labels")
                 .params([q.clone(), list("ontology", "Only labels of these ontologies")].into_iter().chain(rows.clone()))
                 .ok("Suggested labels.", "application/json", schema_ref("OlsSearch")),
-            &["OlsBadRequest", "OlsInternal", "OlsUnavailable"],
+            &std_errors,
         ),
         ols_errors(
             ols("GET", "/ontologies", "The loaded ontologies, a page at a time")
@@ -812,7 +813,8 @@ fn page_ops() -> Vec<Op> {
         html_page(op("GET", "/docs/{id}", "Pages", "An article's page"), "The article, with its schema.org JSON-LD.")
             .param(path("id", "The article's id; may contain `/`."))
             .errors(&missing),
-        html_page(op("GET", "/admin", "Pages", "The curators' page"), "Public HTML without data; its script calls the admin routes with the token."),
+        html_page(op("GET", "/admin", "Pages", "The curators' page"), "Public HTML without data; its script calls the admin routes with the token.")
+            .errors(&["PageNotFound"]),
         html_page(op("GET", "/terms", "Pages", "Term search"), "The form and, with `q`, the hits.")
             .params([
                 query("q", text(), "Words of a label or synonym."),
@@ -1139,9 +1141,77 @@ fn schemas() -> Value {
     })
 }
 
+/// Parameter examples: path (`*` for any), parameter, value. They name what
+/// the bundled content and PaNET hold, so that the page shows working requests
+/// and a test client's first requests find something.
+const EXAMPLES: &[(&str, &str, &str)] = &[
+    ("/api/search", "q", "small angle scattering"),
+    ("/api/ask", "q", "how do I cite a dataset from my beamtime?"),
+    ("/api/docs/{id}", "id", "what-is-panet"),
+    ("/docs/{id}", "id", "what-is-panet"),
+    ("/article/{id}", "id", "what-is-panet"),
+    ("/graph/{name}", "name", "content"),
+    ("/api/terms", "q", "scattering"),
+    ("/terms", "q", "saxs"),
+    ("/terms/{id}", "id", "PaNET:PaNET01188"),
+    ("/api/terms/lookup", "curie", "PaNET:PaNET01188"),
+    (
+        "/api/terms/children",
+        "iri",
+        "http://purl.org/pan-science/PaNET/PaNET01124",
+    ),
+    ("/api/terms/roots", "ontology", "panet"),
+    ("/api/ontologies/{id}", "id", "panet"),
+    ("/ontologies/{id}", "id", "panet"),
+    ("*", "onto", "panet"),
+    ("*", "entities", "terms"),
+    // Encoded once here; a client encodes the path segment again, as OLS's do.
+    (
+        "*",
+        "iri",
+        "http%3A%2F%2Fpurl.org%2Fpan-science%2FPaNET%2FPaNET01124",
+    ),
+    (
+        "/ols4/api/terms",
+        "iri",
+        "http://purl.org/pan-science/PaNET/PaNET01124",
+    ),
+    ("/ols4/api/search", "q", "scattering"),
+    ("/ols4/api/select", "q", "small angle"),
+    ("/ols4/api/suggest", "q", "scat"),
+    (
+        "/sparql",
+        "query",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    ),
+];
+
+/// Gives `op`'s parameters their examples.
+fn with_examples(op: &mut Op) {
+    let Some(Value::Array(params)) = op.value.get_mut("parameters") else {
+        return;
+    };
+    for p in params {
+        let name = p["name"].as_str().unwrap_or_default().to_string();
+        let in_path = p["in"] == "path";
+        let example = EXAMPLES
+            .iter()
+            .find(|(path, n, _)| *path == op.path && *n == name)
+            .or_else(|| {
+                EXAMPLES
+                    .iter()
+                    .find(|(path, n, _)| *path == "*" && *n == name && in_path)
+            });
+        if let Some((_, _, value)) = example {
+            p["example"] = json!(value);
+        }
+    }
+}
+
 fn build() -> Value {
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for op in operations() {
+    for mut op in operations() {
+        with_examples(&mut op);
         let mut value = op.value;
         value.insert("responses".into(), Value::Object(op.responses));
         if value["parameters"].as_array().is_some_and(Vec::is_empty) {

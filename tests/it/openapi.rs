@@ -208,6 +208,26 @@ async fn malformed_percent_encoding_in_paths_is_a_json_400() {
             "{path}: {body}"
         );
     }
+    // Before: the form decoder passed malformed escapes on as text and bytes
+    // that are not UTF-8 as U+FFFD, so `q=%FF` searched for "\u{FFFD}".
+    for path in [
+        "/api/search?q=%FF",
+        "/api/search?q=data&tag=%zz",
+        "/api/ask?q=%E0%A4",
+        "/api/terms?q=sax%",
+        "/sparql?query=ASK%7B%7D&format=%G1",
+        "/terms?q=%C3",
+        "/article/x?format=%FF",
+    ] {
+        let (status, media, body) = raw_get(&base, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert!(media.starts_with("application/json"), "{path}: {media}");
+        assert_eq!(body["error"], "invalid_query_string", "{path}: {body}");
+    }
+    // Well-formed escapes still read as before.
+    let (status, _, body) = raw_get(&base, "/api/search?q=doi%20landing&mode=keyword").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["hits"][0]["id"], "doi-beamtime");
     // A wrong method: JSON too, with the `Allow` header kept.
     let r = crate::support::client()
         .delete(format!("{base}/api/search"))

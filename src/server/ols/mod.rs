@@ -26,7 +26,8 @@ use super::routes::Routes;
 use crate::query::ontology::ols::{self, Entities, Identifier, OlsSearch, Relation};
 use crate::query::ontology::search::Names;
 use crate::query::{self, KnowledgeBase};
-use params::{Params, decode, iri_segment};
+pub(super) use params::decode;
+use params::{Params, iri_segment};
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/ols4/api";

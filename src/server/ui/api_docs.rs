@@ -124,11 +124,18 @@ fn parameters(out: &mut String, params: &[Value]) {
         };
         let _ = write!(
             out,
-            "<tr><td><code>{}</code>{required}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code>{required}</td><td>{}</td><td>{}</td><td>{}{example}</td></tr>",
             escape_html(p["name"].as_str().unwrap_or_default()),
             escape_html(p["in"].as_str().unwrap_or_default()),
             schema_words(&p["schema"]),
             prose(p["description"].as_str().unwrap_or_default()),
+            example = p["example"]
+                .as_str()
+                .map(|e| format!(
+                    "<br><span class=\"muted\">e.g.</span> <code>{}</code>",
+                    escape_html(e)
+                ))
+                .unwrap_or_default(),
         );
     }
     out.push_str("</tbody></table>");
