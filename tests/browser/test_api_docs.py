@@ -64,6 +64,8 @@ def run(desktop, small):
     driver.save_screenshot(str(SHOTS / "api-docs.png"))
     driver.execute_script("document.getElementById('get_api_search').scrollIntoView()")
     driver.save_screenshot(str(SHOTS / "api-docs-search.png"))
+    driver.execute_script("document.querySelector('#post_sparql table:last-of-type').scrollIntoView()")
+    driver.save_screenshot(str(SHOTS / "api-docs-responses.png"))
 
     phone = small
     phone.get(BASE + "/api/docs#get_api_search")

@@ -89,10 +89,11 @@ fn schema_words(schema: &Value) -> String {
         words.push(format!("at most {max} values"));
     }
     if let Some(default) = schema.get("default") {
-        words.push(format!(
-            "default <code>{}</code>",
-            escape_html(&default.to_string())
-        ));
+        let default = match default {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        words.push(format!("default <code>{}</code>", escape_html(&default)));
     }
     if words.is_empty() {
         "any".into()
@@ -114,7 +115,7 @@ fn parameters(out: &mut String, params: &[Value]) {
         return;
     }
     out.push_str(
-        "<table class=\"api-table\"><thead><tr><th>parameter</th><th>in</th><th>type</th><th>meaning</th></tr></thead><tbody>",
+        "<table class=\"api-table\"><thead><tr><th>parameter</th><th>type</th><th>meaning</th></tr></thead><tbody>",
     );
     for p in params {
         let required = if p["required"].as_bool() == Some(true) {
@@ -124,7 +125,7 @@ fn parameters(out: &mut String, params: &[Value]) {
         };
         let _ = write!(
             out,
-            "<tr><td><code>{}</code>{required}</td><td>{}</td><td>{}</td><td>{}{example}</td></tr>",
+            "<tr><td><code>{}</code>{required}<br><span class=\"muted\">{}</span></td><td>{}</td><td>{}{example}</td></tr>",
             escape_html(p["name"].as_str().unwrap_or_default()),
             escape_html(p["in"].as_str().unwrap_or_default()),
             schema_words(&p["schema"]),
@@ -242,7 +243,7 @@ fn render(doc: &Value) -> String {
     let mut out = String::with_capacity(256 * 1024);
     let _ = write!(
         out,
-        "<h1>API</h1><p>{}</p><p>The same description as OpenAPI 3.1: <a href=\"/api/openapi.json\"><code>/api/openapi.json</code></a>. Errors are JSON <a href=\"#schema-ApiError\">ApiError</a> bodies unless an operation says otherwise.</p>",
+        "<h1>API</h1><p>{}</p><p>The same description as OpenAPI 3.1: <a href=\"/api/openapi.json\"><code>/api/openapi.json</code></a>.</p>",
         prose(doc["info"]["description"].as_str().unwrap_or_default())
     );
     let tags = doc["tags"].as_array().map(Vec::as_slice).unwrap_or(&[]);
