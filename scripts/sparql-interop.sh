@@ -3,7 +3,9 @@
 # rdflib, and curl) query a running `eoskb serve` over the ontologies in
 # ../shared/data/ontologies and the project's content/, and check what they parse;
 # then the OLS client from PyPI (ols-client) uses the OLS-compatible API
-# (tests/interop/ols_interop.py), and the MCP SDK's clients (tests/interop/mcp_interop.py).
+# (tests/interop/ols_interop.py), the MCP SDK's clients (tests/interop/mcp_interop.py),
+# and openapi-spec-validator and schemathesis check the OpenAPI description against
+# the server (tests/interop/openapi_check.py).
 # Needs only Python 3 with pip (PyPI reachable); uses target/venv, or falls back to
 # `pip install --target` when the venv module is missing.
 set -euo pipefail
@@ -25,13 +27,13 @@ BIN=target/debug/eoskb
 # ask it for these packages, not just whether it exists).
 if [ -x target/venv/bin/python ] || python3 -m venv target/venv >/dev/null 2>&1; then
   PY=target/venv/bin/python
-  $PY -c 'import SPARQLWrapper, rdflib, ols_client, extruct, pyld' 2>/dev/null \
-    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib ols-client extruct pyld
+  $PY -c 'import SPARQLWrapper, rdflib, ols_client, extruct, pyld, openapi_spec_validator, schemathesis' 2>/dev/null \
+    || target/venv/bin/pip install --quiet --disable-pip-version-check SPARQLWrapper rdflib ols-client extruct pyld openapi-spec-validator schemathesis
 else
   rm -rf target/venv
   PY=python3
-  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] && [ -d target/pylib/ols_client ] && [ -d target/pylib/extruct ] && [ -d target/pylib/pyld ] \
-    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib ols-client extruct pyld
+  [ -d target/pylib/SPARQLWrapper ] && [ -d target/pylib/rdflib ] && [ -d target/pylib/ols_client ] && [ -d target/pylib/extruct ] && [ -d target/pylib/pyld ] && [ -d target/pylib/schemathesis ] && [ -d target/pylib/openapi_spec_validator ] \
+    || python3 -m pip install --quiet --disable-pip-version-check --target target/pylib SPARQLWrapper rdflib ols-client extruct pyld openapi-spec-validator schemathesis
   export PYTHONPATH="$PWD/target/pylib"
 fi
 
@@ -132,6 +134,8 @@ $PY tests/interop/ols_interop.py "http://127.0.0.1:$PORT/ols4/api" || fail "ols-
 # The MCP SDK's clients (the `mcp` package): streamable HTTP on /mcp, and stdio launching `eoskb mcp`.
 $PY -c 'import mcp' 2>/dev/null || if [ "$PY" = python3 ]; then python3 -m pip install --quiet --disable-pip-version-check --target target/pylib mcp; else target/venv/bin/pip install --quiet --disable-pip-version-check mcp; fi
 $PY tests/interop/mcp_interop.py "http://127.0.0.1:$PORT/mcp" "$PWD/$BIN" "$WORK/data" || fail "mcp"
+# The OpenAPI description: openapi-spec-validator, then schemathesis on every operation.
+$PY tests/interop/openapi_check.py "http://127.0.0.1:$PORT" || { tail -20 "$WORK/serve.log"; fail "openapi"; }
 # Linked data: the IRIs are minted at index time under `base_iri`, so a second
 # index and server (keyword-only, quicker) whose base IRI is its own address;
 # extruct, pyld and rdflib read what its IRIs answer.

@@ -189,6 +189,6 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
-        "no such endpoint; see /api/search, /api/ask, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, POST /api/feedback, /api/admin/gaps, /api/admin/index, /api/admin/check (with EOSKB_ADMIN_TOKEN), /sparql, /healthz",
+        "no such endpoint; see /api/docs (or /api/openapi.json) for all of them: /api/search, /api/ask, /api/docs/{id}, /api/stats, /api/terms, /api/terms/lookup, /api/ontologies, POST /api/feedback, /api/admin/gaps, /api/admin/index, /api/admin/check (with EOSKB_ADMIN_TOKEN), /sparql, /healthz",
     )
 }

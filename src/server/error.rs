@@ -152,6 +152,74 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
     response
 }
 
+/// Refuses a query string whose percent-encoding is malformed (`%zz`, a `%`
+/// at the end) or decodes to bytes that are not UTF-8, before any handler reads
+/// it: the form decoder the handlers use would pass such bytes on mangled. The
+/// OLS API checks its own query strings, answering in OLS's error shape.
+pub(super) async fn strict_query(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with(super::ols::PREFIX)
+        && let Some(raw) = request.uri().query()
+        && let Err(reason) = check_query(raw)
+    {
+        return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query_string", reason)
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Why a query string's keys and values do not decode, if they do not.
+fn check_query(raw: &str) -> Result<(), String> {
+    for (i, pair) in raw.split('&').enumerate() {
+        super::ols::decode(pair, true)
+            .map_err(|e| format!("the query string's parameter {} is malformed: {e}", i + 1))?;
+    }
+    Ok(())
+}
+
+/// Most bytes of a plain-text refusal read to put its words into JSON.
+const MAX_REJECTION_BYTES: usize = 4096;
+
+/// axum refuses some requests before a handler runs (a path parameter that
+/// does not percent-decode to UTF-8, a method the route lacks) with a
+/// plain-text or empty body: give every such 4xx the API's JSON shape, keeping
+/// its status, words and headers (`Allow`). Pages answer errors as HTML, which
+/// is left alone.
+pub(super) async fn json_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let media_type = super::media::content_type(response.headers());
+    if !status.is_client_error() || !(media_type.is_empty() || media_type == "text/plain") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_REJECTION_BYTES)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
+        .unwrap_or_default();
+    let (code, fallback) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "the request is malformed"),
+        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this path does not answer that method (see the `Allow` header)",
+        ),
+        _ => ("bad_request", "the request was refused"),
+    };
+    let message = if text.is_empty() {
+        fallback.to_string()
+    } else {
+        text
+    };
+    let mut json = ApiError::new(status, code, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
+}
+
 impl ApiError {
     /// The response with `body` instead of the API's own JSON (for APIs that
     /// mimic another service's error shape); the status, `Retry-After` and the

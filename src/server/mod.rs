@@ -15,7 +15,9 @@ mod listen;
 pub mod mcp;
 pub mod media;
 mod ols;
+mod openapi;
 pub mod params;
+mod routes;
 mod sparql;
 mod terms;
 mod ui;
@@ -27,7 +29,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use axum::Router;
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -35,6 +37,8 @@ use tower_http::trace::TraceLayer;
 
 pub use admin::{AdminToken, TOKEN_VARIABLE};
 pub use error::ApiError;
+pub use openapi::document as openapi_document;
+pub use routes::RouteInfo;
 
 use crate::config::{Config, LogConfig, ServerConfig, SparqlConfig};
 use crate::embed::SentenceEncoder;
@@ -43,6 +47,7 @@ use crate::query::sparql_pool::WorkerOptions;
 use crate::query::{KnowledgeBase, QueryOptions};
 use crate::querylog::QueryLog;
 use limits::Admission;
+use routes::Routes;
 
 /// How often the server looks for a newly published generation.
 const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
@@ -241,90 +246,21 @@ impl AppState {
 
 /// The routes, for serving and for tests.
 pub fn router(state: AppState) -> Router {
-    // The API's routes are spelled out rather than nested under `/api`: a nested
-    // router costs every request a prefix strip and a second route clone.
-    let api = Router::new()
-        .route("/api/search", get(api::search))
-        .route("/api/ask", get(api::ask))
-        .route("/api/feedback", post(feedback::record))
-        .route("/api/docs/{*id}", get(api::doc))
-        .route("/api/stats", get(api::stats))
-        .route("/api/terms", get(terms::search))
-        .route("/api/terms/lookup", get(terms::lookup))
-        .route("/api/terms/children", get(terms::children))
-        .route("/api/terms/roots", get(terms::roots))
-        .route("/api/ontologies", get(terms::ontologies))
-        .route("/api/ontologies/{id}", get(terms::ontology))
-        .route("/api", any(api::not_found))
-        .route("/api/", any(api::not_found))
-        .route("/api/{*rest}", any(api::not_found));
-    let request_timeout = state.limits.request_timeout();
-    let timed = Router::new()
-        .route("/", get(ui::index))
-        .route("/docs/{*id}", get(ui::doc))
-        .route("/admin", get(ui::admin))
-        .route("/terms", get(ui::term_search))
-        .route("/terms/{*id}", get(ui::term))
-        .route("/ontologies", get(ui::ontologies))
-        .route("/ontologies/{id}", get(ui::ontology))
-        // The IRIs minted under the base IRI, at the same paths.
-        .route("/article/{*id}", get(linked_data::resource))
-        .route("/person/{*slug}", get(linked_data::resource))
-        .route("/organization/{*slug}", get(linked_data::resource))
-        .route("/grant/{*slug}", get(linked_data::resource))
-        .route("/graph/{*name}", get(linked_data::resource))
-        .route("/assets/{name}", get(ui::asset))
-        .route("/favicon.ico", get(ui::favicon))
-        .route("/healthz", get(api::healthz))
-        .merge(api)
-        .nest(ols::PREFIX, ols::router())
-        .layer(axum::middleware::from_fn_with_state(
-            request_timeout,
-            limits::time_limit,
-        ));
-    // SPARQL stops its own evaluations at its limit; this only bounds the rest
-    // (a slow upload, a worker that is slow to start).
-    let sparql = Router::new()
-        .route("/sparql", get(sparql::endpoint).post(sparql::endpoint))
-        .layer(axum::middleware::from_fn_with_state(
-            state.sparql.timeout() + request_timeout,
-            limits::time_limit,
-        ));
-    // MCP: tool calls are admitted and timed like the API's requests; a SPARQL
-    // call keeps its own limit, which this only bounds.
-    let mcp = Router::new()
-        .route_service("/mcp", mcp::http_service(state.clone()))
-        .layer(axum::middleware::map_response(mcp::json_errors))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            mcp::same_origin_only,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.sparql.timeout() + request_timeout,
-            limits::time_limit,
-        ));
-    let mut routes = timed.merge(sparql).merge(mcp);
-    if state.admin_token.is_some() {
-        // A report embeds up to 5,000 questions: minutes, not the seconds a
-        // search may take. One runs at a time.
-        routes = routes.merge(
-            Router::new()
-                .route("/api/admin/gaps", get(admin::gaps))
-                .route("/api/admin/index", get(admin_index::index))
-                .route("/api/admin/check", get(admin_check::findings))
-                .layer(axum::middleware::from_fn_with_state(
-                    ADMIN_TIMEOUT,
-                    limits::time_limit,
-                )),
-        );
-    }
-    routes
+    let plan = RoutePlan {
+        request_timeout: state.limits.request_timeout(),
+        sparql_timeout: state.sparql.timeout(),
+        admin: state.admin_token.is_some(),
+    };
+    routes(&plan)
+        .router
         // Above the SPARQL query limit, so that an over-long query gets the
         // endpoint's own JSON 413 rather than a bare one.
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(axum::middleware::map_response(
             error::json_payload_too_large,
         ))
+        .layer(axum::middleware::from_fn(error::strict_query))
+        .layer(axum::middleware::from_fn(error::json_rejections))
         .layer(axum::middleware::from_fn(limits::security_headers))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(
@@ -337,6 +273,105 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every route of a server with the admin token set (methods and paths in
+/// axum's syntax): what the OpenAPI description must describe.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes(&RoutePlan {
+        request_timeout: Duration::from_secs(1),
+        sparql_timeout: Duration::from_secs(1),
+        admin: true,
+    })
+    .table
+}
+
+/// What decides which routes exist and their time limits.
+struct RoutePlan {
+    request_timeout: Duration,
+    sparql_timeout: Duration,
+    admin: bool,
+}
+
+/// The routes and their time limits. Every route is added with
+/// [`Routes::add`], which records it for [`route_table`]: a route added
+/// otherwise would escape the OpenAPI test.
+fn routes(plan: &RoutePlan) -> Routes {
+    const GET: &[&str] = &["GET"];
+    // The API's routes are spelled out rather than nested under `/api`: a nested
+    // router costs every request a prefix strip and a second route clone.
+    let mut api = Routes::new()
+        .add(GET, "/api/search", api::search)
+        .add(GET, "/api/ask", api::ask)
+        .add(&["POST"], "/api/feedback", feedback::record)
+        .add(GET, "/api/docs", openapi::page)
+        .add(GET, "/api/docs/{*id}", api::doc)
+        .add(GET, "/api/stats", api::stats)
+        .add(GET, "/api/terms", terms::search)
+        .add(GET, "/api/terms/lookup", terms::lookup)
+        .add(GET, "/api/terms/children", terms::children)
+        .add(GET, "/api/terms/roots", terms::roots)
+        .add(GET, "/api/ontologies", terms::ontologies)
+        .add(GET, "/api/ontologies/{id}", terms::ontology)
+        .add(GET, "/api/openapi.json", openapi::json);
+    // Unknown paths under /api: not operations, so not in the table.
+    api.router = api
+        .router
+        .route("/api", any(api::not_found))
+        .route("/api/", any(api::not_found))
+        .route("/api/{*rest}", any(api::not_found));
+    let mut timed = Routes::new()
+        .add(GET, "/", ui::index)
+        .add(GET, "/docs/{*id}", ui::doc)
+        .add(GET, "/admin", ui::admin)
+        .add(GET, "/terms", ui::term_search)
+        .add(GET, "/terms/{*id}", ui::term)
+        .add(GET, "/ontologies", ui::ontologies)
+        .add(GET, "/ontologies/{id}", ui::ontology)
+        // The IRIs minted under the base IRI, at the same paths.
+        .add(GET, "/article/{*id}", linked_data::resource)
+        .add(GET, "/person/{*slug}", linked_data::resource)
+        .add(GET, "/organization/{*slug}", linked_data::resource)
+        .add(GET, "/grant/{*slug}", linked_data::resource)
+        .add(GET, "/graph/{*name}", linked_data::resource)
+        .add(GET, "/assets/{name}", ui::asset)
+        .add(GET, "/favicon.ico", ui::favicon)
+        .add(GET, "/healthz", api::healthz)
+        .merge(api)
+        .nest(ols::routes());
+    timed.router = timed.router.layer(axum::middleware::from_fn_with_state(
+        plan.request_timeout,
+        limits::time_limit,
+    ));
+    // SPARQL stops its own evaluations at its limit; this only bounds the rest
+    // (a slow upload, a worker that is slow to start).
+    let mut sparql = Routes::new().add(&["GET", "POST"], "/sparql", sparql::endpoint);
+    sparql.router = sparql.router.layer(axum::middleware::from_fn_with_state(
+        plan.sparql_timeout + plan.request_timeout,
+        limits::time_limit,
+    ));
+    // MCP: tool calls are admitted and timed like the API's requests; a SPARQL
+    // call keeps its own limit, which this only bounds.
+    let mut mcp = Routes::new().add(&["POST"], "/mcp", mcp::endpoint);
+    mcp.router = mcp.router.layer(axum::middleware::from_fn_with_state(
+        plan.sparql_timeout + plan.request_timeout,
+        limits::time_limit,
+    ));
+    let mut routes = timed.merge(sparql).merge(mcp);
+    if plan.admin {
+        // A report embeds up to 5,000 questions: minutes, not the seconds a
+        // search may take. One runs at a time.
+        let mut admin = Routes::new()
+            .add(GET, "/api/admin/gaps", admin::gaps)
+            .add(GET, "/api/admin/index", admin_index::index)
+            .add(GET, "/api/admin/check", admin_check::findings);
+        admin.router = admin.router.layer(axum::middleware::from_fn_with_state(
+            ADMIN_TIMEOUT,
+            limits::time_limit,
+        ));
+        routes = routes.merge(admin);
+    }
+    routes
 }
 
 use axum::response::IntoResponse;

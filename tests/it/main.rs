@@ -14,6 +14,7 @@ mod mcp;
 mod ols;
 mod ontology;
 mod ontosearch;
+mod openapi;
 mod options;
 mod outputs;
 mod querylog;

@@ -430,8 +430,9 @@ async fn an_assistant_lists_and_calls_every_tool_and_reads_the_articles() {
         .send()
         .await
         .unwrap();
-    assert!(malformed.status().is_client_error());
+    assert_eq!(malformed.status(), 400);
     let body: Value = malformed.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_body");
     assert!(
         body["message"].as_str().unwrap().contains("deserialize"),
         "{body}"

@@ -29,8 +29,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use rmcp::{RoleServer, ServerHandler, ServiceExt};
 use serde_json::json;
 
-pub use origin::same_origin_only;
-
 use super::AppState;
 use super::api::{Cost, live_kb, with_kb};
 use super::error::ApiError;
@@ -500,12 +498,27 @@ impl ServerHandler for KnowledgeServer {
     }
 }
 
-/// The streamable HTTP service `/mcp` mounts: stateless (each POST is answered
-/// whole, as JSON, and nothing is kept between requests), with the Host and
-/// Origin checks left to [`same_origin_only`], which knows the public name.
-pub fn http_service(
-    state: AppState,
-) -> StreamableHttpService<KnowledgeServer, NeverSessionManager> {
+/// `POST /mcp`: one JSON-RPC exchange, after the Origin check. The service is
+/// stateless, so one built per request keeps nothing between requests.
+pub async fn endpoint(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    if let Err(refusal) = origin::check(&state, request.headers()) {
+        return refusal;
+    }
+    let sent_json = super::media::is_json(&super::media::content_type(request.headers()));
+    let response = http_service(state)
+        .handle(request)
+        .await
+        .map(axum::body::Body::new);
+    json_errors(response, sent_json).await
+}
+
+/// The streamable HTTP service behind [`endpoint`]: stateless (each POST is
+/// answered whole, as JSON), with the Host and Origin checks left to
+/// [`origin::check`], which knows the public name.
+fn http_service(state: AppState) -> StreamableHttpService<KnowledgeServer, NeverSessionManager> {
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -524,10 +537,18 @@ pub fn http_service(
 /// The transport's own refusals (a body that is not JSON, a wrong media type,
 /// `GET` on a stateless endpoint) come as plain text: given the API's JSON
 /// shape, with the transport's reason as the message and its headers (`Allow`) kept.
-pub async fn json_errors(response: axum::response::Response) -> axum::response::Response {
+/// The transport answers a JSON body that is no JSON-RPC message with 415, as
+/// if its media type were wrong: when the request said JSON, that is a 400.
+async fn json_errors(
+    response: axum::response::Response,
+    sent_json: bool,
+) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    let status = response.status();
+    let status = match response.status() {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE if sent_json => StatusCode::BAD_REQUEST,
+        status => status,
+    };
     let is_json = super::media::is_json(&super::media::content_type(response.headers()));
     if !status.is_client_error() || is_json {
         return response;
@@ -541,7 +562,8 @@ pub async fn json_errors(response: axum::response::Response) -> axum::response::
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::NOT_ACCEPTABLE => "not_acceptable",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "invalid_body",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::BAD_REQUEST => "invalid_body",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::FORBIDDEN => "forbidden",
         _ => "invalid_request",

@@ -6,27 +6,19 @@
 //! in both headers, so matching them alone is not enough. Programs (no
 //! `Origin`) pass.
 
-use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::super::AppState;
 use super::super::error::ApiError;
 
-/// Refuses browser requests from other origins before the MCP service sees them.
-pub async fn same_origin_only(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(origin) = request.headers().get(header::ORIGIN) else {
-        return next.run(request).await;
+/// Refuses browser requests from other origins before the MCP service sees
+/// them: `Err` holds the 403 to answer.
+pub fn check(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
     };
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let base_host = url::Url::parse(&state.config.base_iri)
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
@@ -34,10 +26,9 @@ pub async fn same_origin_only(
         (Ok(origin), Some(host)) => allowed(origin, host, base_host.as_deref()),
         _ => Err("the Origin or Host header is not readable".into()),
     };
-    match verdict {
-        Ok(()) => next.run(request).await,
-        Err(why) => ApiError::new(StatusCode::FORBIDDEN, "forbidden_origin", why).into_response(),
-    }
+    verdict.map_err(|why| {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden_origin", why).into_response()
+    })
 }
 
 /// Whether a page at `origin` may call the server reached as `host`; the

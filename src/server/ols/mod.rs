@@ -13,55 +13,55 @@ mod render;
 use std::time::Instant;
 
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{OriginalUri, RawPathParams, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde_json::Value;
 
 use super::AppState;
 use super::api::{Cost, with_kb};
 use super::error::ApiError;
+use super::routes::Routes;
 use crate::query::ontology::ols::{self, Entities, Identifier, OlsSearch, Relation};
 use crate::query::ontology::search::Names;
 use crate::query::{self, KnowledgeBase};
-use params::{Params, decode, iri_segment};
+pub(super) use params::decode;
+use params::{Params, iri_segment};
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/ols4/api";
 
-/// The routes, relative to [`PREFIX`].
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/search", get(search))
-        .route("/select", get(select))
-        .route("/suggest", get(suggest))
-        .route("/ontologies", get(ontologies))
-        .route("/ontologies/{onto}", get(ontology))
+/// The routes, nested under [`PREFIX`].
+pub(in crate::server) fn routes() -> Routes {
+    const GET: &[&str] = &["GET"];
+    let mut routes = Routes::under(PREFIX)
+        .add(GET, "/search", search)
+        .add(GET, "/select", select)
+        .add(GET, "/suggest", suggest)
+        .add(GET, "/ontologies", ontologies)
+        .add(GET, "/ontologies/{onto}", ontology)
         // `{entities}`: `terms`, `properties` or `individuals`.
-        .route("/ontologies/{onto}/{entities}", get(ontology_terms))
-        .route("/ontologies/{onto}/{entities}/roots", get(roots))
-        .route("/ontologies/{onto}/{entities}/preferredRoots", get(roots))
-        .route("/ontologies/{onto}/{entities}/{iri}", get(term))
-        .route(
+        .add(GET, "/ontologies/{onto}/{entities}", ontology_terms)
+        .add(GET, "/ontologies/{onto}/{entities}/roots", roots)
+        .add(GET, "/ontologies/{onto}/{entities}/preferredRoots", roots)
+        .add(GET, "/ontologies/{onto}/{entities}/{iri}", term)
+        .add(
+            GET,
             "/ontologies/{onto}/{entities}/{iri}/{relation}",
-            get(relatives),
+            relatives,
         )
-        .route(
-            "/terms",
-            get(|s, u, h, q| terms(Entities::Terms, s, u, h, q)),
-        )
-        .route(
-            "/properties",
-            get(|s, u, h, q| terms(Entities::Properties, s, u, h, q)),
-        )
-        .route(
-            "/individuals",
-            get(|s, u, h, q| terms(Entities::Individuals, s, u, h, q)),
-        )
-        .fallback(not_found)
+        .add(GET, "/terms", |s, u, h, q| {
+            terms(Entities::Terms, s, u, h, q)
+        })
+        .add(GET, "/properties", |s, u, h, q| {
+            terms(Entities::Properties, s, u, h, q)
+        })
+        .add(GET, "/individuals", |s, u, h, q| {
+            terms(Entities::Individuals, s, u, h, q)
+        });
+    routes.router = routes.router.fallback(not_found);
+    routes
 }
 
 /// What every handler reads from the request.

@@ -4,6 +4,7 @@
 //! served from [`ASSETS`].
 
 mod admin;
+mod api_docs;
 mod doc;
 mod jsonld;
 mod ontologies;
@@ -23,6 +24,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::view::escape_html;
 
 pub use admin::admin;
+pub use api_docs::api_docs;
 pub use doc::doc;
 pub use ontologies::{list as ontologies, ontology};
 pub use resource::{data_links, resource_not_found, resource_page};
@@ -156,7 +158,10 @@ pub fn shell(
          <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body><header><a class=\"brand\" href=\"/\">eoskb</a>\
          <nav aria-label=\"Site\">{nav}</nav></header>\
-         <main{class}>{body}</main>{scripts}</body></html>",
+         <main{class}>{body}</main>\
+         <footer><a href=\"/api/docs\">API</a> · <a href=\"/api/openapi.json\">OpenAPI</a> · \
+         <a href=\"/sparql\">SPARQL endpoint</a> · <a href=\"/ols4/api/ontologies\">OLS API</a></footer>\
+         {scripts}</body></html>",
         title = escape_html(title),
     )
 }
