@@ -505,7 +505,7 @@ pub async fn endpoint(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     if let Err(refusal) = origin::check(&state, request.headers()) {
-        return refusal;
+        return axum::response::IntoResponse::into_response(refusal);
     }
     let sent_json = super::media::is_json(&super::media::content_type(request.headers()));
     let response = http_service(state)

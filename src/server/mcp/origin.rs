@@ -7,14 +7,13 @@
 //! `Origin`) pass.
 
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 
 use super::super::AppState;
 use super::super::error::ApiError;
 
 /// Refuses browser requests from other origins before the MCP service sees
-/// them: `Err` holds the 403 to answer.
-pub fn check(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+/// them: `Err` is the 403 to answer.
+pub fn check(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
@@ -26,9 +25,7 @@ pub fn check(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
         (Ok(origin), Some(host)) => allowed(origin, host, base_host.as_deref()),
         _ => Err("the Origin or Host header is not readable".into()),
     };
-    verdict.map_err(|why| {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden_origin", why).into_response()
-    })
+    verdict.map_err(|why| ApiError::new(StatusCode::FORBIDDEN, "forbidden_origin", why))
 }
 
 /// Whether a page at `origin` may call the server reached as `host`; the
