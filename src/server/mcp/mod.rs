@@ -37,7 +37,7 @@ use crate::model::Facet;
 use crate::query::{self, KnowledgeBase, Mode, SearchRequest, SparqlRequest, TermSearch};
 use crate::querylog::QueryEvent;
 use text::{Links, Output};
-use tools::{ArgumentError, in_range, name_bound, parse};
+use tools::{ArgumentError, name_bound, parse};
 
 /// Articles per page of `resources/list`.
 const RESOURCE_PAGE: usize = 100;
@@ -92,20 +92,7 @@ impl KnowledgeServer {
 
     async fn search(&self, args: tools::SearchArgs) -> Result<Output, ApiError> {
         let tool = tools::SEARCH;
-        let limit = in_range(
-            tool,
-            "limit",
-            args.limit.unwrap_or(10),
-            1,
-            tools::MAX_SEARCH_LIMIT,
-        )?;
-        let offset = in_range(
-            tool,
-            "offset",
-            args.offset.unwrap_or(0),
-            0,
-            query::request::MAX_OFFSET,
-        )?;
+        let (limit, offset) = tools::page(tool, args.limit, args.offset, tools::MAX_SEARCH_LIMIT)?;
         let mut request = SearchRequest::new(args.query.clone())
             .with_limit(limit)
             .with_offset(offset)
@@ -174,20 +161,7 @@ impl KnowledgeServer {
 
     async fn search_terms(&self, args: tools::TermSearchArgs) -> Result<Output, ApiError> {
         let tool = tools::SEARCH_TERMS;
-        let limit = in_range(
-            tool,
-            "limit",
-            args.limit.unwrap_or(10),
-            1,
-            tools::MAX_TERM_LIMIT,
-        )?;
-        let offset = in_range(
-            tool,
-            "offset",
-            args.offset.unwrap_or(0),
-            0,
-            query::request::MAX_OFFSET,
-        )?;
+        let (limit, offset) = tools::page(tool, args.limit, args.offset, tools::MAX_TERM_LIMIT)?;
         let (limit, offset) = (limit.to_string(), offset.to_string());
         let mut params = vec![
             ("q", args.query.as_str()),

@@ -187,7 +187,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// Checks that a number lies in `min..=max`.
-pub fn in_range(
+fn in_range(
     tool: &str,
     name: &str,
     value: usize,
@@ -202,6 +202,26 @@ pub fn in_range(
             reason: format!("`{name}` is {value}; it must be between {min} and {max}"),
         })
     }
+}
+
+/// A page's `limit` (default 10, 1 to `max_limit`) and `offset` (default 0,
+/// at most the API's offset cap), checked.
+pub fn page(
+    tool: &str,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    max_limit: usize,
+) -> Result<(usize, usize), ArgumentError> {
+    Ok((
+        in_range(tool, "limit", limit.unwrap_or(10), 1, max_limit)?,
+        in_range(
+            tool,
+            "offset",
+            offset.unwrap_or(0),
+            0,
+            crate::query::request::MAX_OFFSET,
+        )?,
+    ))
 }
 
 /// Checks that a text is at most `max` bytes long (the query layer checks
