@@ -18,8 +18,11 @@ pub fn decode(text: &str, plus_is_space: bool) -> Result<String, String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
+                // Two hex digits exactly: `from_str_radix` alone would take
+                // a sign (`%+1`).
                 let hex = bytes
                     .get(i + 1..i + 3)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
                     .ok_or_else(|| format!("malformed percent-encoding at byte {i} of `{text}`"))?;
@@ -158,6 +161,15 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escape_is_two_hex_digits() {
+        assert_eq!(decode("a%20b+c", true).unwrap(), "a b c");
+        assert_eq!(decode("a+b", false).unwrap(), "a+b");
+        for bad in ["%+1", "%-1", "%zz", "%2", "%", "%FF"] {
+            assert!(decode(bad, true).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn malformed_escapes_and_bad_utf8_are_refused() {
