@@ -13,6 +13,7 @@ Usage: openapi_check.py BASE_URL   (e.g. http://127.0.0.1:8080)
 import json
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -72,7 +73,10 @@ command = [
 ]
 started = time.monotonic()
 try:
-    run = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT)
+    # schemathesis keeps a cache (.schemathesis/) in its working directory:
+    # a throw-away one, not the checkout.
+    with tempfile.TemporaryDirectory() as cwd:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=TIME_LIMIT, cwd=cwd)
 except subprocess.TimeoutExpired:
     fail(f"schemathesis took longer than {TIME_LIMIT} s")
 took = time.monotonic() - started
