@@ -152,18 +152,32 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
     response
 }
 
-/// Refuses a query string whose percent-encoding is malformed (`%zz`, a `%`
-/// at the end) or decodes to bytes that are not UTF-8, before any handler reads
-/// it: the form decoder the handlers use would pass such bytes on mangled. The
-/// OLS API checks its own query strings, answering in OLS's error shape.
+/// Refuses a path or query string whose percent-encoding is malformed (`%zz`,
+/// a `%` at the end) or decodes to bytes that are not UTF-8, before any
+/// handler reads it: axum's path decoder passes a malformed escape on as text
+/// (`/docs/%zz` would look up the article `%zz`), and the form decoder the
+/// handlers use would pass such bytes on mangled. The OLS API checks its own,
+/// answering in OLS's error shape.
 pub(super) async fn strict_query(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if !path.starts_with(super::ols::PREFIX)
-        && let Some(raw) = request.uri().query()
-        && let Err(reason) = check_query(raw)
-    {
-        return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query_string", reason)
+    if !path.starts_with(super::ols::PREFIX) {
+        // Most paths hold no escape at all: nothing to decode.
+        if path.contains('%')
+            && let Err(reason) = super::ols::decode(path, false)
+        {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                format!("the path is malformed: {reason}"),
+            )
             .into_response();
+        }
+        if let Some(raw) = request.uri().query()
+            && let Err(reason) = check_query(raw)
+        {
+            return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query_string", reason)
+                .into_response();
+        }
     }
     next.run(request).await
 }

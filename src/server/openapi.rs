@@ -228,7 +228,7 @@ const ERROR_RESPONSES: &[(&str, u16, &str)] = &[
     (
         "BadRequest",
         400,
-        "A parameter, the path or the body is malformed; `message` names it. A path or query string whose percent-encoding is broken or not UTF-8 is a 400 too (`invalid_query_string`, `invalid_iri`, `bad_request`).",
+        "A parameter, the path or the body is malformed; `message` names it. A path or query string whose percent-encoding is broken or not UTF-8 is a 400 too (`invalid_query_string`, `invalid_path`, or `invalid_iri` under /ols4).",
     ),
     (
         "Unauthorized",

@@ -208,6 +208,20 @@ async fn malformed_percent_encoding_in_paths_is_a_json_400() {
             "{path}: {body}"
         );
     }
+    // Before: axum's path decoder passed a malformed escape on as text, so
+    // these were 404s for an article or term named `%zz`.
+    for path in [
+        "/docs/%zz",
+        "/article/cite%2",
+        "/api/docs/a%G0b",
+        "/terms/%",
+        "/graph/x%+1",
+    ] {
+        let (status, media, body) = raw_get(&base, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert!(media.starts_with("application/json"), "{path}: {media}");
+        assert_eq!(body["error"], "invalid_path", "{path}: {body}");
+    }
     // Before: the form decoder passed malformed escapes on as text and bytes
     // that are not UTF-8 as U+FFFD, so `q=%FF` searched for "\u{FFFD}".
     for path in [
