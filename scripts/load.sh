@@ -107,6 +107,42 @@ curl -s -o /dev/null "$BASE/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D" || true
 STATUSES=total run keyword "$BASE"
 http=$(value keyword req_s); inproc=$(value inprocess req_s)
 python3 -c "import sys; h,i=float(sys.argv[1]),float(sys.argv[2]); print(f'keyword over HTTP: {h:.0f} req/s = {100*h/i:.0f} % of in-process {i:.0f} req/s')" "$http" "$inproc"
+# Where the difference goes, in two measurements. (1) HTTP alone: a static
+# asset about the size of a page of results, through the same router, layers
+# and connections. (2) The search itself inside the server: one client at a
+# time, so that nothing competes with it, reading the `took_ms` each response
+# reports, against the same figure in-process.
+echo /assets/app.js > "$WORK/static.paths"
+STATUSES=total run static "$BASE"
+python3 - "$BASE" "$WORK/keyword.paths" "$WORK/static.result" "$WORK/inprocess.result" "$(nproc)" <<'PY'
+import http.client, json, re, sys, urllib.parse
+base, paths, static, inproc, cores = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+figure = lambda file, name: float(re.search(name + r"=([0-9.]+)", open(file).read()).group(1))
+url = urllib.parse.urlsplit(base)
+connection = http.client.HTTPConnection(url.hostname, url.port)
+connection.request("GET", "/assets/app.js")
+static_bytes = len(connection.getresponse().read())
+queries = [line.strip() for line in open(paths) if line.strip()]
+took = []
+for i in range(2000):
+    connection.request("GET", queries[i % len(queries)])
+    response = connection.getresponse()
+    body = response.read()
+    if response.status == 200:
+        took.append(json.loads(body)["took_ms"])
+served, alone = sum(took) / len(took), figure(inproc, "took_ms")
+static_rps, inproc_rps = figure(static, "req_s"), figure(inproc, "req_s")
+print(f"HTTP alone ({static_bytes} bytes of static asset): {static_rps:.0f} req/s, "
+      f"{1e6 * cores / static_rps:.0f} µs of the {cores} cores per request")
+print(f"the search itself: {1e3 * served:.0f} µs inside the server (one client at a time), "
+      f"{1e3 * alone:.0f} µs in-process ({served / alone:.2f}x: the caches it shares with the HTTP work)")
+# Core time per request, in-process and at best over HTTP (the search as it
+# runs inside the server, plus HTTP alone; serialisation left out).
+per_search = cores / inproc_rps
+best = per_search * served / alone + cores / static_rps
+print(f"so keyword over HTTP can reach at most about {100 * per_search / best:.0f} % of in-process here, "
+      f"before any JSON is written")
+PY
 if [ "$SEMANTIC" = 1 ]; then run hybrid "$BASE"; run ask "$BASE"; fi
 run terms "$BASE"
 run sparql "$BASE"
