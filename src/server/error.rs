@@ -157,12 +157,13 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
 /// handler reads it: axum's path decoder passes a malformed escape on as text
 /// (`/docs/%zz` would look up the article `%zz`), and the form decoder the
 /// handlers use would pass such bytes on mangled. The OLS API checks its own,
-/// answering in OLS's error shape.
+/// answering in OLS's error shape, and so do the minted IRIs (`invalid_iri`).
 pub(super) async fn strict_query(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !path.starts_with(super::ols::PREFIX) {
         // Most paths hold no escape at all: nothing to decode.
         if path.contains('%')
+            && !super::linked_data::is_minted(path)
             && let Err(reason) = super::ols::decode(path, false)
         {
             return ApiError::new(

@@ -147,24 +147,9 @@ pub fn decode_path(path: &str) -> Result<String, ApiError> {
             path.len()
         )));
     }
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| bad("has a `%` that is not followed by two hexadecimal digits"))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let text = String::from_utf8(out).map_err(|_| bad("does not decode to UTF-8"))?;
+    // The server's one strict decoder: two hex digits exactly (`%+1` is no escape).
+    let text = super::ols::decode(path, false)
+        .map_err(|reason| bad(&format!("is malformed: {reason}")))?;
     if text.chars().any(char::is_control) {
         return Err(bad("holds control characters"));
     }
@@ -174,6 +159,17 @@ pub fn decode_path(path: &str) -> Result<String, ApiError> {
 /// Percent-encodes everything but unreserved ASCII and `/`, for a `Location`.
 pub fn encode_path(text: &str) -> String {
     crate::server::ui::percent_encode_keeping(text, b"/")
+}
+
+/// The first path segments of the IRIs minted under the base IRI.
+const MINTED: &[&str] = &["article", "person", "organization", "grant", "graph"];
+
+/// Whether `path` names an IRI minted under the base IRI: its handler reads
+/// the path itself and answers a malformed one with 400 `invalid_iri`.
+pub fn is_minted(path: &str) -> bool {
+    let path = path.trim_start_matches('/');
+    let head = path.split_once('/').map_or(path, |(head, _)| head);
+    MINTED.contains(&head)
 }
 
 /// The kinds of IRIs minted under the base IRI, by the first path segment.
