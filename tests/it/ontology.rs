@@ -288,6 +288,19 @@ fn panet_and_edam_terms_are_searchable_and_walkable() {
         Some("small angle x-ray scattering")
     );
     assert_eq!(typed.hits[0].matched.how, "prefix");
+    // One word typed in part: names starting with it first, then names with a
+    // word starting with it (both read as ranges of the term dictionary).
+    let partial = search("tomog", Some("panet"));
+    assert_eq!(partial.hits[0].label.as_deref(), Some("tomography"));
+    assert!(partial.total >= 10, "{}", partial.total);
+    for hit in &partial.hits {
+        let label = hit.label.as_deref().unwrap_or_default();
+        assert!(
+            label.split([' ', '-']).any(|w| w.starts_with("tomog")),
+            "{label}"
+        );
+        assert_eq!(hit.matched.how, "prefix", "{label}");
+    }
     // One typo.
     let typo = search("small angle x-ray scatering", Some("panet"));
     assert_eq!(

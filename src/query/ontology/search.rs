@@ -9,8 +9,8 @@ use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur,
+    PhrasePrefixQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
@@ -137,6 +137,28 @@ pub(crate) fn term_query(field: tantivy::schema::Field, value: &str) -> Box<dyn 
     ))
 }
 
+/// Every term of `field` that starts with `prefix`, as a range of the term
+/// dictionary: `[prefix, the next prefix)`. A regular expression `prefix.*`
+/// matches the same terms but compiles a DFA for every query, which cost term
+/// search about a quarter of its time.
+fn starts_with(field: tantivy::schema::Field, prefix: &str) -> Box<dyn Query> {
+    let start = Term::from_field_text(field, prefix);
+    let end = match next_prefix(prefix.as_bytes()) {
+        Some(end) => Bound::Excluded(Term::from_field_bytes(field, &end)),
+        None => Bound::Unbounded,
+    };
+    Box::new(InvertedIndexRangeQuery::new(Bound::Included(start), end))
+}
+
+/// The smallest byte string greater than every string starting with
+/// `prefix`, or `None` when there is none (empty, or all `0xFF`).
+fn next_prefix(prefix: &[u8]) -> Option<Vec<u8>> {
+    let last = prefix.iter().rposition(|&b| b != u8::MAX)?;
+    let mut end = prefix[..=last].to_vec();
+    end[last] += 1;
+    Some(end)
+}
+
 fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, score))
 }
@@ -220,27 +242,16 @@ fn tiers(f: &TermFields, q: &str, names: Names) -> Vec<Box<dyn Query>> {
     }
     let mut out: Vec<Box<dyn Query>> = vec![Box::new(BooleanQuery::new(first))];
     // Names that start with the query, as typed: what autocomplete wants first.
-    let starts = format!("{}.*", regex::escape(&exact));
-    let starts_in = |field| -> Box<dyn Query> {
-        match RegexQuery::from_pattern(&starts, field) {
-            Ok(q) => Box::new(q),
-            Err(_) => term_query(field, &exact),
-        }
-    };
     out.push(either(
-        constant(starts_in(f.label_exact), 20.0),
-        constant(starts_in(f.synonym_exact), 10.0),
+        constant(starts_with(f.label_exact, &exact), 20.0),
+        constant(starts_with(f.synonym_exact, &exact), 10.0),
     ));
     if words.is_empty() {
         return out;
     }
     let prefix_in = |field| -> Box<dyn Query> {
         if words.len() == 1 {
-            let pattern = format!("{}.*", regex::escape(&words[0]));
-            match RegexQuery::from_pattern(&pattern, field) {
-                Ok(q) => Box::new(q),
-                Err(_) => term_query(field, &words[0]),
-            }
+            starts_with(field, &words[0])
         } else {
             let terms = words
                 .iter()
@@ -522,5 +533,23 @@ pub fn best_match(term: &OntologyTerm, q: &str) -> Matched {
                 .unwrap_or_else(|| local_name(&term.iri).to_string()),
             how: "exact",
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_prefix;
+
+    #[test]
+    fn the_next_prefix_bounds_every_name_that_starts_with_the_prefix() {
+        assert_eq!(next_prefix(b"dat").as_deref(), Some(&b"dau"[..]));
+        // A trailing 0xFF cannot grow: the byte before it does.
+        assert_eq!(next_prefix(&[b'a', 0xFF]).as_deref(), Some(&b"b"[..]));
+        // "Ä" is C3 84: names starting with it end before C3 85.
+        assert_eq!(next_prefix("Ä".as_bytes()), Some(vec![0xC3, 0x85]));
+        assert!("Äb".as_bytes() < &[0xC3, 0x85][..] && "Å".as_bytes() >= &[0xC3, 0x85][..]);
+        // Nothing bounds these from above.
+        assert_eq!(next_prefix(b""), None);
+        assert_eq!(next_prefix(&[0xFF, 0xFF]), None);
     }
 }
