@@ -158,7 +158,7 @@ pub(super) async fn json_payload_too_large(response: Response) -> Response {
 /// (`/docs/%zz` would look up the article `%zz`), and the form decoder the
 /// handlers use would pass such bytes on mangled. The OLS API checks its own,
 /// answering in OLS's error shape, and so do the minted IRIs (`invalid_iri`).
-pub(super) async fn strict_query(request: Request, next: Next) -> Response {
+pub(super) async fn strict_percent_encoding(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !path.starts_with(super::ols::PREFIX) {
         // Most paths hold no escape at all: nothing to decode.

@@ -259,7 +259,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(
             error::json_payload_too_large,
         ))
-        .layer(axum::middleware::from_fn(error::strict_query))
+        .layer(axum::middleware::from_fn(error::strict_percent_encoding))
         .layer(axum::middleware::from_fn(error::json_rejections))
         .layer(axum::middleware::from_fn(limits::security_headers))
         .layer(CatchPanicLayer::custom(|_| {
