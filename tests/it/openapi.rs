@@ -209,34 +209,28 @@ async fn malformed_percent_encoding_in_paths_is_a_json_400() {
         );
     }
     // Before: axum's path decoder passed a malformed escape on as text, so
-    // these were 404s for an article or term named `%zz`.
-    for path in [
-        "/docs/%zz",
-        "/api/docs/a%G0b",
-        "/terms/%",
-        "/ontologies/x%+1",
-        "/assets/app%2",
-    ] {
+    // `/docs/%zz` was a 404 for an article named `%zz`; the form decoder passed
+    // malformed escapes on as text and bytes that are not UTF-8 as U+FFFD, so
+    // `q=%FF` searched for "\u{FFFD}".
+    let malformed = [
+        ("invalid_path", "/docs/%zz"),
+        ("invalid_path", "/api/docs/a%G0b"),
+        ("invalid_path", "/terms/%"),
+        ("invalid_path", "/ontologies/x%+1"),
+        ("invalid_path", "/assets/app%2"),
+        ("invalid_query_string", "/api/search?q=%FF"),
+        ("invalid_query_string", "/api/search?q=data&tag=%zz"),
+        ("invalid_query_string", "/api/ask?q=%E0%A4"),
+        ("invalid_query_string", "/api/terms?q=sax%"),
+        ("invalid_query_string", "/sparql?query=ASK%7B%7D&format=%G1"),
+        ("invalid_query_string", "/terms?q=%C3"),
+        ("invalid_query_string", "/article/x?format=%FF"),
+    ];
+    for (code, path) in malformed {
         let (status, media, body) = raw_get(&base, path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
         assert!(media.starts_with("application/json"), "{path}: {media}");
-        assert_eq!(body["error"], "invalid_path", "{path}: {body}");
-    }
-    // Before: the form decoder passed malformed escapes on as text and bytes
-    // that are not UTF-8 as U+FFFD, so `q=%FF` searched for "\u{FFFD}".
-    for path in [
-        "/api/search?q=%FF",
-        "/api/search?q=data&tag=%zz",
-        "/api/ask?q=%E0%A4",
-        "/api/terms?q=sax%",
-        "/sparql?query=ASK%7B%7D&format=%G1",
-        "/terms?q=%C3",
-        "/article/x?format=%FF",
-    ] {
-        let (status, media, body) = raw_get(&base, path).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
-        assert!(media.starts_with("application/json"), "{path}: {media}");
-        assert_eq!(body["error"], "invalid_query_string", "{path}: {body}");
+        assert_eq!(body["error"], code, "{path}: {body}");
     }
     // Well-formed escapes still read as before.
     let (status, _, body) = raw_get(&base, "/api/search?q=doi%20landing&mode=keyword").await;
